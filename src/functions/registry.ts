@@ -1,0 +1,96 @@
+import { auditLog } from '../../db/schema.ts';
+import { clientticketArchive } from './clientticket.archive.ts';
+import { clientticketEdit } from './clientticket.edit.ts';
+import { clientticketFilter } from './clientticket.filter.ts';
+import { clientticket } from './clientticket.ts';
+import { denied, missed } from './errors.ts';
+import { incident } from './incident.ts';
+import { pageList } from './listing.ts';
+import { parseParams } from './params.ts';
+import { ticketDelete } from './ticket.delete.ts';
+import { ticketEdit } from './ticket.edit.ts';
+import { ticketFavorite } from './ticket.favorite.ts';
+import { ticketFilter } from './ticket.filter.ts';
+import { ticketMessageDelete } from './ticket.message.delete.ts';
+import { ticketMessageEdit } from './ticket.message.edit.ts';
+import { ticketMessage } from './ticket.message.ts';
+import { ticketSetfilter } from './ticket.setfilter.ts';
+import { ticketSplit } from './ticket.split.ts';
+import { ticketSu } from './ticket.su.ts';
+import { ticket } from './ticket.ts';
+import { ticketUnblock } from './ticket.unblock.ts';
+import type { Deps, Result, Session, TicketFunction } from './types.ts';
+
+const functions: TicketFunction[] = [
+  ticket,
+  ticketEdit,
+  ticketDelete,
+  ticketUnblock,
+  ticketFavorite,
+  ticketMessage,
+  ticketMessageEdit,
+  ticketSplit,
+  ticketMessageDelete,
+  ticketSetfilter,
+  ticketFilter,
+  ticketSu,
+  clientticket,
+  clientticketFilter,
+  incident,
+  clientticketEdit,
+  clientticketArchive,
+] as TicketFunction[];
+
+/** The spec's table of contents: every ticket function by its BILLmanager name. */
+export const registry: Readonly<Record<string, TicketFunction>> = Object.fromEntries(
+  functions.map((fn) => [fn.name, fn]),
+);
+
+/**
+ * The one entry point of every front door: checks access, parses the parameters, runs the function
+ * in one transaction and records writes in the audit log. Refusals are TicketErrors and roll back.
+ */
+export async function call(
+  deps: Deps,
+  session: Session,
+  name: string,
+  raw: Record<string, string>,
+): Promise<Result> {
+  const fn = registry[name];
+  if (!fn) throw missed('func', `Unknown function ${name}`, name);
+  if (!fn.access.includes(session.level)) {
+    throw denied(name, `You do not have access to ${name}`);
+  }
+  const params = parseParams(fn.params, raw);
+  const now = deps.now();
+  const result = await deps.db.transaction(async (tx) => {
+    const out = await fn.run({ tx, session, now, settings: deps.settings }, params);
+    if (out.kind === 'ok') {
+      const actor = session.suBy ? `${session.suBy.login} as ${session.login}` : session.login;
+      const ids = out.tickets.length > 0 ? out.tickets : [null];
+      await tx.insert(auditLog).values(
+        ids.map((ticketId) => ({
+          at: now,
+          actorId: session.suBy?.userId ?? session.userId,
+          actor,
+          via: session.via,
+          func: name,
+          ticketId,
+          params: redact(raw),
+        })),
+      );
+    }
+    return out;
+  });
+  return result.kind === 'list' ? pageList(result, raw, Object.keys(fn.params.shape)) : result;
+}
+
+/** Never keep secrets or huge bodies in the audit log. */
+function redact(raw: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (/pass|authinfo|^auth$|key|token|secret/i.test(key)) continue;
+    out[key] = value.length > 2000 ? `${value.slice(0, 2000)}…` : value;
+  }
+  return out;
+}

@@ -1,0 +1,168 @@
+import { and, eq, inArray } from 'drizzle-orm';
+import {
+  type Department,
+  departments,
+  messages,
+  STATUS,
+  type Ticket,
+  tickets,
+  users,
+} from '../../db/schema.ts';
+import {
+  effectivePriority,
+  regulationDeadline,
+  statusAfterClientMessage,
+  statusAfterStaffReply,
+} from '../domain/tickets.ts';
+import { denied, invalid, missed } from './errors.ts';
+import type { RunContext } from './types.ts';
+
+/** Shared reads and writes of tickets, so every function applies the same rules. */
+
+export async function getTicket(ctx: RunContext, id: number, param = 'elid'): Promise<Ticket> {
+  const [ticket] = await ctx.tx.select().from(tickets).where(eq(tickets.id, id)).for('update');
+  if (!ticket) throw missed(param, `Ticket ${id} does not exist`, String(id));
+  return ticket;
+}
+
+/** All of the tickets or a refusal naming the first missing one: group actions are all or nothing. */
+export async function getTickets(ctx: RunContext, ids: number[]): Promise<Ticket[]> {
+  const rows = await ctx.tx
+    .select()
+    .from(tickets)
+    .where(inArray(tickets.id, ids))
+    .orderBy(tickets.id)
+    .for('update');
+  const missing = ids.find((id) => !rows.some((t) => t.id === id));
+  if (missing !== undefined) throw missed('elid', `Ticket ${missing} does not exist`, String(missing));
+  return rows;
+}
+
+/** A ticket of the calling client; another client's ticket is refused. */
+export async function getOwnTicket(ctx: RunContext, id: number): Promise<Ticket> {
+  const ticket = await getTicket(ctx, id);
+  if (ticket.clientId !== ctx.session.clientId) throw denied('elid', `Ticket ${id} is not yours`);
+  return ticket;
+}
+
+export async function getDepartment(
+  ctx: RunContext,
+  id: number,
+  param = 'client_department',
+): Promise<Department> {
+  const [dep] = await ctx.tx.select().from(departments).where(eq(departments.id, id));
+  if (!dep) throw missed(param, `Department ${id} does not exist`, String(id));
+  return dep;
+}
+
+/** Whether another staff member holds the ticket's lock right now. */
+export function lockedByOther(ticket: Ticket, ctx: RunContext): boolean {
+  return (
+    ticket.lockedBy !== null &&
+    ticket.lockedBy !== ctx.session.userId &&
+    ticket.lockedUntil !== null &&
+    ticket.lockedUntil > ctx.now
+  );
+}
+
+export async function refuseIfLocked(ctx: RunContext, ticket: Ticket): Promise<void> {
+  if (!lockedByOther(ticket, ctx)) return;
+  const [holder] = await ctx.tx
+    .select({ name: users.name })
+    .from(users)
+    .where(eq(users.id, ticket.lockedBy ?? 0));
+  throw denied(
+    'message',
+    `Ticket ${ticket.id} is being answered by ${holder?.name ?? 'another staff member'}; ` +
+      'wait until they reply or unblock it',
+  );
+}
+
+/** Applies a change to a ticket and stamps it. */
+export async function updateTicket(ctx: RunContext, ticket: Ticket, patch: Partial<Ticket>): Promise<Ticket> {
+  const [row] = await ctx.tx
+    .update(tickets)
+    .set({ ...patch, updatedAt: ctx.now })
+    .where(eq(tickets.id, ticket.id))
+    .returning();
+  return row;
+}
+
+/** The regulation deadline as it stands, unless a staff member set one explicitly. */
+export async function deadlineFor(ctx: RunContext, ticket: Ticket): Promise<Date | null> {
+  if (ticket.deadlineManual) return ticket.deadline;
+  if (!ticket.waitingSince || ticket.status === STATUS.closed || ticket.status === STATUS.archived)
+    return null;
+  const dep = await getDepartment(ctx, ticket.departmentId);
+  return regulationDeadline(dep, effectivePriority(ticket), ticket.waitingSince);
+}
+
+interface NewMessage {
+  body: string;
+  internal?: boolean;
+}
+
+/** A client message: the ticket is (re)opened and the wait starts if it was not running. */
+export async function addClientMessage(
+  ctx: RunContext,
+  ticket: Ticket,
+  msg: NewMessage,
+): Promise<{ ticket: Ticket; messageId: number }> {
+  if (ticket.status === STATUS.archived) {
+    throw invalid('elid', `Ticket ${ticket.id} is archived; open a new ticket instead`, String(ticket.id));
+  }
+  const messageId = await insertMessage(ctx, ticket.id, msg.body, false, false);
+  const waiting = {
+    ...ticket,
+    status: statusAfterClientMessage(),
+    waitingSince: ticket.waitingSince ?? ctx.now,
+  };
+  const patch = {
+    status: waiting.status,
+    waitingSince: waiting.waitingSince,
+    deadline: await deadlineFor(ctx, waiting),
+  };
+  return { ticket: await updateTicket(ctx, ticket, patch), messageId };
+}
+
+/** A staff message: an internal note changes nothing else; a reply answers the client and frees the lock. */
+export async function addStaffMessage(
+  ctx: RunContext,
+  ticket: Ticket,
+  msg: NewMessage,
+): Promise<{ ticket: Ticket; messageId: number }> {
+  if (ticket.status === STATUS.archived) {
+    throw invalid('elid', `Ticket ${ticket.id} is archived`, String(ticket.id));
+  }
+  if (!msg.internal) await refuseIfLocked(ctx, ticket);
+  const messageId = await insertMessage(ctx, ticket.id, msg.body, true, msg.internal ?? false);
+  if (msg.internal) return { ticket: await updateTicket(ctx, ticket, {}), messageId };
+  const answered = { ...ticket, status: statusAfterStaffReply(), waitingSince: null };
+  return {
+    ticket: await updateTicket(ctx, ticket, {
+      status: answered.status,
+      waitingSince: null,
+      deadline: await deadlineFor(ctx, answered),
+      lockedBy: null,
+      lockedUntil: null,
+    }),
+    messageId,
+  };
+}
+
+async function insertMessage(
+  ctx: RunContext,
+  ticketId: number,
+  body: string,
+  fromStaff: boolean,
+  internal: boolean,
+) {
+  const [row] = await ctx.tx
+    .insert(messages)
+    .values({ ticketId, authorId: ctx.session.userId, fromStaff, body, internal, createdAt: ctx.now })
+    .returning({ id: messages.id });
+  return row.id;
+}
+
+/** Messages a client may see: no internal notes, nothing hidden. */
+export const clientVisible = and(eq(messages.internal, false), eq(messages.hidden, false));

@@ -1,0 +1,51 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { messageEdits, messages } from '../../db/schema.ts';
+import { missed } from './errors.ts';
+import { posInt, sok, text } from './params.ts';
+import { addStaffMessage, getTicket } from './store.ts';
+import { defineFunction, STAFF } from './types.ts';
+
+/**
+ * Edit a message of ticket `plid` (its previous text is kept in the edit history), or, without
+ * `elid`, add a staff reply. Without `sok` it returns the message's form.
+ */
+export const ticketMessageEdit = defineFunction({
+  name: 'ticket.message.edit',
+  access: STAFF,
+  params: z.object({
+    plid: posInt,
+    elid: posInt.optional(),
+    message: text(50_000).optional(),
+    sok: sok.optional(),
+  }),
+  async run(ctx, { plid, elid, message, sok: submit }) {
+    const t = await getTicket(ctx, plid, 'plid');
+    const [found] = elid
+      ? await ctx.tx
+          .select()
+          .from(messages)
+          .where(and(eq(messages.id, elid), eq(messages.ticketId, plid)))
+      : [];
+    if (elid && !found) throw missed('elid', `Message ${elid} is not in ticket ${plid}`, String(elid));
+    if (!submit) return { kind: 'form', fields: { plid, elid: elid ?? '', message: found?.body ?? '' } };
+    if (!message) throw missed('message', 'Parameter message is required');
+    if (!found) {
+      const added = await addStaffMessage(ctx, t, { body: message });
+      return { kind: 'ok', id: added.messageId, tickets: [plid] };
+    }
+    if (found.body !== message) {
+      await ctx.tx.insert(messageEdits).values({
+        messageId: found.id,
+        editorId: ctx.session.userId,
+        previousBody: found.body,
+        editedAt: ctx.now,
+      });
+      await ctx.tx
+        .update(messages)
+        .set({ body: message, editedAt: ctx.now })
+        .where(eq(messages.id, found.id));
+    }
+    return { kind: 'ok', tickets: [plid] };
+  },
+});

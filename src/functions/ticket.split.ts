@@ -1,0 +1,80 @@
+import { and, asc, eq, gte } from 'drizzle-orm';
+import { z } from 'zod';
+import { messages, STATUS, type Ticket, tickets } from '../../db/schema.ts';
+import { invalid, missed } from './errors.ts';
+import { idList, posInt, sok } from './params.ts';
+import { deadlineFor, getTicket, updateTicket } from './store.ts';
+import { defineFunction, type RunContext, STAFF } from './types.ts';
+
+/**
+ * Split a ticket at message `elid`: that message and every later one move to a new ticket of the
+ * same client, department and priorities. Splitting at the first message is refused (nothing would
+ * be left behind). Both tickets' waiting time and deadline are recomputed from their messages.
+ */
+export const ticketSplit = defineFunction({
+  name: 'ticket.split',
+  access: STAFF,
+  params: z.object({ elid: idList, plid: posInt.optional(), sok }),
+  async run(ctx, { elid, plid }) {
+    if (elid.length > 1) throw invalid('elid', 'Choose one message to split from');
+    const [at] = await ctx.tx.select().from(messages).where(eq(messages.id, elid[0]));
+    if (!at || (plid && at.ticketId !== plid))
+      throw missed('elid', `Message ${elid[0]} does not exist`, String(elid[0]));
+    const source = await getTicket(ctx, at.ticketId);
+    const [first] = await ctx.tx
+      .select({ id: messages.id })
+      .from(messages)
+      .where(eq(messages.ticketId, source.id))
+      .orderBy(asc(messages.id))
+      .limit(1);
+    if (first.id === at.id)
+      throw invalid('elid', 'Cannot split at the first message: the old ticket would be empty');
+    if (source.status === STATUS.archived) throw invalid('elid', `Ticket ${source.id} is archived`);
+
+    const { id: _id, ...copy } = source;
+    const [created] = await ctx.tx
+      .insert(tickets)
+      .values({
+        ...copy,
+        name: `${source.name} (split)`.slice(0, 200),
+        splitFrom: source.id,
+        lockedBy: null,
+        lockedUntil: null,
+        createdAt: ctx.now,
+        updatedAt: ctx.now,
+      })
+      .returning();
+    await ctx.tx
+      .update(messages)
+      .set({ ticketId: created.id })
+      .where(and(eq(messages.ticketId, source.id), gte(messages.id, at.id)));
+    await rewait(ctx, source);
+    await rewait(ctx, created);
+    return { kind: 'ok', id: created.id, tickets: [source.id, created.id] };
+  },
+});
+
+/** Recomputes whether and since when the client waits, from the ticket's own messages. */
+async function rewait(ctx: RunContext, t: Ticket): Promise<void> {
+  const all = await ctx.tx
+    .select()
+    .from(messages)
+    .where(eq(messages.ticketId, t.id))
+    .orderBy(asc(messages.id));
+  const lastAnswer = all.findLastIndex((m) => m.fromStaff && !m.internal && !m.hidden);
+  const unanswered = all.slice(lastAnswer + 1).find((m) => !m.fromStaff);
+  const waitingSince = unanswered?.createdAt ?? null;
+  const open = t.status !== STATUS.closed;
+  const status = !open
+    ? t.status
+    : waitingSince
+      ? t.status === STATUS.awaiting
+        ? STATUS.new
+        : t.status
+      : STATUS.awaiting;
+  await updateTicket(ctx, t, {
+    waitingSince,
+    status,
+    deadline: await deadlineFor(ctx, { ...t, waitingSince, status }),
+  });
+}

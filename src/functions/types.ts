@@ -1,0 +1,94 @@
+import type { z } from 'zod';
+import type { Db, Tx } from '../../db/client.ts';
+import type { Level } from '../../db/schema.ts';
+
+/** Who is calling: a staff member (root/admin) or a client user, possibly an admin acting as one (su). */
+export interface Session {
+  userId: number;
+  login: string;
+  level: Level;
+  clientId?: number;
+  /** The staff member acting with this client user's rights, when the session came from su. */
+  suBy?: { userId: number; login: string };
+  /** The front door, for the audit log: slack, api, sandbox, seed, test. */
+  via: string;
+}
+
+export interface Settings {
+  /** How long opening a ticket keeps it locked to the staff member who opened it. */
+  lockMinutes: number;
+}
+
+/** What every call needs: the database, the clock and settings. */
+export interface Deps {
+  db: Db;
+  now: () => Date;
+  settings: Settings;
+}
+
+/** What a function's `run` gets: one transaction and who is calling. */
+export interface RunContext {
+  tx: Tx;
+  session: Session;
+  now: Date;
+  settings: Settings;
+}
+
+/** A list cell: strings as they are, numbers as integers, booleans as on/off flags, dates as dates. */
+export type Cell = string | number | boolean | Date | null | undefined;
+export type Row = Record<string, Cell>;
+
+export interface ListResult {
+  kind: 'list';
+  rows: Row[];
+  /** Filled in by the registry from p_num, p_cnt, p_sort, p_order. */
+  page: { num: number; cnt: number; elems: number; sort: string; order: 'asc' | 'desc' };
+}
+
+export interface FormMessage {
+  id: number;
+  type: 'incoming' | 'outcoming';
+  author: string;
+  body: string;
+  datePost: Date;
+  internal: boolean;
+  hidden: boolean;
+  edited: boolean;
+  attachments: { id: number; filename: string; size: number }[];
+}
+
+export interface FormResult {
+  kind: 'form';
+  fields: Row;
+  /** Messages of a ticket form (`mlist`). */
+  messages?: FormMessage[];
+  /** Select options (`slist`): name → key/label pairs. */
+  options?: Record<string, { key: string; label: string }[]>;
+}
+
+export interface OkResult {
+  kind: 'ok';
+  /** New object's id on create. */
+  id?: number;
+  /** Tickets the write touched, for the audit log and for the front doors to refresh. */
+  tickets: number[];
+  /** ticket.su: the client user whose rights to take. */
+  su?: { userId: number; login: string };
+}
+
+export type Result = ListResult | FormResult | OkResult;
+export type RawList = Omit<ListResult, 'page'> & { defaultSort: string; defaultOrder: 'asc' | 'desc' };
+
+export interface TicketFunction<S extends z.ZodObject = z.ZodObject> {
+  name: string;
+  access: readonly Level[];
+  params: S;
+  run(ctx: RunContext, params: z.output<S>): Promise<RawList | FormResult | OkResult>;
+}
+
+export const STAFF = ['root', 'admin'] as const satisfies readonly Level[];
+export const CLIENT = ['user'] as const satisfies readonly Level[];
+
+export function defineFunction<S extends z.ZodObject>(fn: TicketFunction<S>): TicketFunction<S> {
+  return fn;
+}

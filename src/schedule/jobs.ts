@@ -1,0 +1,116 @@
+import { and, eq, inArray, lte, sql } from 'drizzle-orm';
+import type { Tx } from '../../db/client.ts';
+import { jobs } from '../../db/schema.ts';
+
+export type Job = typeof jobs.$inferSelect;
+
+/**
+ * Schedules a job, or moves the pending one with the same dedupe key to the new time and payload.
+ * Call it inside the transaction of the change that causes the job, so both commit or neither does.
+ */
+export async function enqueue(
+  tx: Tx,
+  job: { kind: string; dedupeKey: string; runAt: Date; payload?: Record<string, unknown> },
+  now: Date,
+): Promise<void> {
+  await tx
+    .insert(jobs)
+    .values({
+      kind: job.kind,
+      dedupeKey: job.dedupeKey,
+      runAt: job.runAt,
+      payload: job.payload ?? {},
+      updatedAt: now,
+    })
+    .onConflictDoUpdate({
+      target: jobs.dedupeKey,
+      targetWhere: sql`state in ('pending', 'running')`,
+      set: { runAt: job.runAt, payload: job.payload ?? {}, kind: job.kind, updatedAt: now },
+      // A running job is left alone: its worker is already acting on the older version.
+      setWhere: sql`${jobs.state} = 'pending'`,
+    });
+}
+
+/** Cancels pending jobs whose dedupe key starts with `prefix` (e.g. every SLA warning of a ticket). */
+export async function cancel(tx: Tx, prefix: string, now: Date): Promise<void> {
+  await tx
+    .update(jobs)
+    .set({ state: 'cancelled', updatedAt: now })
+    .where(
+      and(eq(jobs.state, 'pending'), sql`${jobs.dedupeKey} like ${`${prefix.replace(/[\\%_]/g, '\\$&')}%`}`),
+    );
+}
+
+/**
+ * Claims up to `limit` due jobs for `worker` with a lease. Jobs whose lease expired (their worker
+ * died) are claimed again. SKIP LOCKED lets replicas claim side by side without waiting on each other.
+ */
+export async function claim(tx: Tx, worker: string, now: Date, leaseMs: number, limit = 10): Promise<Job[]> {
+  const due = await tx
+    .select({ id: jobs.id })
+    .from(jobs)
+    .where(
+      sql`(${jobs.state} = 'pending' and ${jobs.runAt} <= ${now}) or (${jobs.state} = 'running' and ${jobs.lockedUntil} <= ${now})`,
+    )
+    .orderBy(jobs.runAt)
+    .limit(limit)
+    .for('update', { skipLocked: true });
+  if (due.length === 0) return [];
+  return tx
+    .update(jobs)
+    .set({
+      state: 'running',
+      lockedBy: worker,
+      lockedUntil: new Date(now.getTime() + leaseMs),
+      attempts: sql`${jobs.attempts} + 1`,
+      updatedAt: now,
+    })
+    .where(
+      inArray(
+        jobs.id,
+        due.map((j) => j.id),
+      ),
+    )
+    .returning();
+}
+
+/** Marks a claimed job done, if this worker still holds it. */
+export async function complete(tx: Tx, job: Job, worker: string, now: Date): Promise<void> {
+  await tx
+    .update(jobs)
+    .set({ state: 'done', lockedBy: null, lockedUntil: null, updatedAt: now })
+    .where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, worker), eq(jobs.state, 'running')));
+}
+
+/** Retries with exponential backoff (30 s, 1 min, 2 min …); after the last attempt the job stays `failed`, visible. */
+export async function fail(
+  tx: Tx,
+  job: Job,
+  worker: string,
+  error: string,
+  now: Date,
+  maxAttempts: number,
+  retryAfterMs?: number,
+): Promise<void> {
+  const last = job.attempts >= maxAttempts;
+  const backoff = retryAfterMs ?? 30_000 * 2 ** Math.max(0, job.attempts - 1);
+  await tx
+    .update(jobs)
+    .set({
+      state: last ? 'failed' : 'pending',
+      runAt: last ? job.runAt : new Date(now.getTime() + backoff),
+      lockedBy: null,
+      lockedUntil: null,
+      lastError: error.slice(0, 2000),
+      updatedAt: now,
+    })
+    .where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, worker)));
+}
+
+/** Jobs due now or earlier that nobody has taken (for /metrics and tests). */
+export async function pendingDue(tx: Tx, now: Date): Promise<Job[]> {
+  return tx
+    .select()
+    .from(jobs)
+    .where(and(eq(jobs.state, 'pending'), lte(jobs.runAt, now)));
+}
