@@ -14,6 +14,7 @@ import {
   statusAfterClientMessage,
   statusAfterStaffReply,
 } from '../domain/tickets.ts';
+import { messageAdded, ticketChanged } from './effects.ts';
 import { denied, invalid, missed } from './errors.ts';
 import type { RunContext } from './types.ts';
 
@@ -85,6 +86,7 @@ export async function updateTicket(ctx: RunContext, ticket: Ticket, patch: Parti
     .set({ ...patch, updatedAt: ctx.now })
     .where(eq(tickets.id, ticket.id))
     .returning();
+  await ticketChanged(ctx, ticket, row);
   return row;
 }
 
@@ -161,6 +163,7 @@ async function insertMessage(
     .insert(messages)
     .values({ ticketId, authorId: ctx.session.userId, fromStaff, body, internal, createdAt: ctx.now })
     .returning({ id: messages.id });
+  await messageAdded(ctx, ticketId, row.id);
   return row.id;
 }
 

@@ -1,0 +1,30 @@
+import type { Ticket } from '../../db/schema.ts';
+import { enqueue } from '../schedule/jobs.ts';
+import type { RunContext } from './types.ts';
+
+/**
+ * What a ticket change sets in motion, enqueued in the same transaction as the change itself, so a
+ * rolled-back change leaves no work behind and committed work is never lost. The job kinds are
+ * carried out by src/schedule (SLA warnings, escalation) and src/slack (cards and threads).
+ */
+export async function ticketChanged(ctx: RunContext, before: Ticket | null, after: Ticket): Promise<void> {
+  // One pending refresh per ticket, however many changes a transaction makes.
+  await enqueue(
+    ctx.tx,
+    { kind: 'slack.card', dedupeKey: `card:${after.id}`, runAt: ctx.now, payload: { ticketId: after.id } },
+    ctx.now,
+  );
+}
+
+export async function messageAdded(ctx: RunContext, ticketId: number, messageId: number): Promise<void> {
+  await enqueue(
+    ctx.tx,
+    {
+      kind: 'slack.message',
+      dedupeKey: `message:${messageId}`,
+      runAt: ctx.now,
+      payload: { ticketId, messageId },
+    },
+    ctx.now,
+  );
+}
