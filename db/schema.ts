@@ -416,6 +416,47 @@ export const jobs = pgTable(
   ],
 );
 
+/**
+ * One on-call paging episode of a high-priority ticket: open (`endedAt` null) while the ticket stays
+ * high priority; `ackedAt` set once someone took it, which stops the escalation chain. Kept in the
+ * database so an Ack survives restarts and every replica sees it.
+ */
+export const escalations = pgTable(
+  'escalations',
+  {
+    id: serial('id').primaryKey(),
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    startedAt: ts('started_at').notNull(),
+    /** Highest chain step posted so far (-1: none yet). */
+    lastStep: integer('last_step').notNull().default(-1),
+    /** Slack user who pressed Ack, or the staff member who answered. */
+    ackedBy: text('acked_by'),
+    ackedAt: ts('acked_at'),
+    endedAt: ts('ended_at'),
+    /** The page messages posted, so an Ack can replace their buttons. */
+    messages: jsonb('messages').$type<{ channel: string; ts: string }[]>().notNull().default([]),
+  },
+  (t) => [index('escalations_ticket_idx').on(t.ticketId)],
+);
+
+/** The daily digest posted for a department on a local date; refreshed in place by its ts. */
+export const digests = pgTable(
+  'digests',
+  {
+    departmentId: integer('department_id')
+      .notNull()
+      .references(() => departments.id),
+    /** 'YYYY-MM-DD' in the department calendar's time zone. */
+    localDate: text('local_date').notNull(),
+    channel: text('channel').notNull(),
+    ts: text('ts'),
+    postedAt: ts('posted_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.departmentId, t.localDate] })],
+);
+
 export const schema = {
   providers,
   departments,
@@ -441,6 +482,8 @@ export const schema = {
   ticketCards,
   linkCodes,
   jobs,
+  escalations,
+  digests,
 };
 
 export type Ticket = typeof tickets.$inferSelect;
@@ -448,3 +491,4 @@ export type Message = typeof messages.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Client = typeof clients.$inferSelect;
 export type Department = typeof departments.$inferSelect;
+export type Escalation = typeof escalations.$inferSelect;
