@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { TicketError } from './errors.ts';
 
+/** Ids are Postgres `integer`s: a larger number would fail in the database instead of being refused. */
+const MAX_ID = 2_147_483_647;
+const isId = (n: number) => n > 0 && n <= MAX_ID;
+
 /**
  * Parameter types of the spec, parsed from strings the way an HTTP form sends them.
  * Empty strings count as absent (forms send every field).
@@ -10,18 +14,15 @@ export const posInt = z
   .trim()
   .regex(/^\d+$/, 'must be a positive integer')
   .transform(Number)
-  .refine((n) => n > 0 && Number.isSafeInteger(n), 'must be a positive integer');
+  .refine(isId, `must be a positive integer up to ${MAX_ID}`);
 
 /** "123, 456" or "123,456": one or more positive integers. */
 export const idList = z
   .string()
   .transform((s) => s.split(',').map((part) => part.trim()))
-  .refine(
-    (parts) => parts.every((p) => /^\d+$/.test(p) && Number(p) > 0 && Number.isSafeInteger(Number(p))),
-    {
-      message: 'must be one or more positive integers separated by commas',
-    },
-  )
+  .refine((parts) => parts.every((p) => /^\d+$/.test(p) && isId(Number(p))), {
+    message: 'must be one or more positive integers separated by commas',
+  })
   .transform((parts) => [...new Set(parts.map(Number))])
   .refine((ids) => ids.length <= 500, 'at most 500 identifiers at once');
 
@@ -71,6 +72,9 @@ export const amount = z
   .refine((s) => Number(s) > 0, 'must be greater than zero');
 
 const MAX_PARAM_LENGTH = 100_000;
+/** NUL, or a surrogate without its pair (with the `u` flag a proper pair is one code point). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what is refused here.
+const NOT_TEXT = /[\u0000\uD800-\uDFFF]/u;
 
 /** Parses raw string parameters with a function's schema; zod issues become TicketErrors. */
 export function parseParams<S extends z.ZodType>(schema: S, raw: Record<string, unknown>): z.output<S> {
@@ -80,6 +84,10 @@ export function parseParams<S extends z.ZodType>(schema: S, raw: Record<string, 
     const str = Array.isArray(value) ? value.map(String).join(', ') : String(value);
     if (str.length > MAX_PARAM_LENGTH) {
       throw new TicketError('value', key, `Parameter ${key} is too long`);
+    }
+    // Every parameter lands in the audit log (jsonb), which cannot hold NUL or lone surrogates.
+    if (NOT_TEXT.test(key) || NOT_TEXT.test(str)) {
+      throw new TicketError('value', key, `Parameter ${key} contains characters that are not text`);
     }
     if (str.trim() !== '') cleaned[key] = str;
   }
