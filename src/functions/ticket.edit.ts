@@ -32,7 +32,8 @@ export const staffParams = {
   low_priority: flag.optional(),
   incident_count: nonNegative.optional(),
   show_abuse: flag.optional(),
-  score: posInt.optional(),
+  // Bounded so the client's summed abuse score (an integer column) cannot overflow.
+  score: posInt.refine((n) => n <= 10_000, 'must be at most 10000').optional(),
   score_note: text(2000).optional(),
   action: z.enum(ABUSE_ACTIONS, { message: `must be one of ${ABUSE_ACTIONS.join(', ')}` }).optional(),
   deadline_date: date.optional(),
