@@ -17,6 +17,10 @@ const schema = z.object({
     .max(24 * 60)
     .default(30),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** BILLmanager API: a session ends after this many idle minutes. */
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  /** BILLmanager API: the largest request body in bytes (parameters and attachments together). */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
 });
 
 export type Config = z.output<typeof schema>;

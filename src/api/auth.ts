@@ -1,0 +1,193 @@
+import { and, eq, gt, lt } from 'drizzle-orm';
+import { auditLog, authKeys, type User, users } from '../../db/schema.ts';
+import { denied, invalid, missed, TicketError } from '../functions/errors.ts';
+import type { Deps, Session } from '../functions/types.ts';
+import { hashPassword, verifyPassword } from '../passwords.ts';
+import { authNode, type Doc, okDoc } from './doc.ts';
+import { clearFailures, recordFailure, refuseIfThrottled } from './login-failures.ts';
+import type { ApiOptions } from './options.ts';
+import { createSession, LEVEL_CODES, resumeSession, secretHash, sessionOf } from './sessions.ts';
+
+/** What authentication needs besides the parameters: the database and clock, limits, the caller's address. */
+export interface AuthContext {
+  deps: Deps;
+  opts: ApiOptions;
+  address: string;
+}
+
+const authError = (object: string, message: string) => new TicketError('auth', object, message);
+
+// Unknown logins are checked against a real hash too, so timing does not tell which logins exist.
+let dummyHash: Promise<string> | undefined;
+
+/**
+ * Who makes this call: `authinfo=login:password`, else the session in `auth` or the `billmgrses5`
+ * cookie; then `su=LOGIN` lets staff make the call with that user's rights.
+ */
+export async function authenticate(
+  ctx: AuthContext,
+  params: Record<string, string>,
+  cookieSid: string | undefined,
+): Promise<Session> {
+  let session: Session;
+  if (params.authinfo) {
+    const colon = params.authinfo.indexOf(':');
+    if (colon < 0) throw authError('authinfo', 'authinfo must be login:password');
+    const user = await checkPassword(ctx, params.authinfo.slice(0, colon), params.authinfo.slice(colon + 1));
+    session = sessionOf(user);
+  } else if (params.auth || cookieSid) {
+    session = await resumeSession(
+      ctx.deps.db,
+      params.auth || (cookieSid as string),
+      ctx.deps.now(),
+      ctx.opts,
+    );
+  } else {
+    throw authError('auth', 'Authorization required: log in with func=auth or pass authinfo=login:password');
+  }
+  return params.su ? actAs(ctx, session, params.su, 'su') : session;
+}
+
+async function checkPassword(ctx: AuthContext, login: string, password: string): Promise<User> {
+  const { db } = ctx.deps;
+  await refuseIfThrottled(db, ctx.address, ctx.deps.now(), ctx.opts);
+  const [user] = await db.select().from(users).where(eq(users.login, login));
+  dummyHash ??= hashPassword('not a password');
+  const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
+  if (!user || !ok) {
+    await recordFailure(db, ctx.address, ctx.deps.now(), ctx.opts);
+    throw authError('authinfo', 'Wrong login or password');
+  }
+  await clearFailures(db, ctx.address);
+  if (user.disabled) throw authError('authinfo', 'The account is disabled');
+  return user;
+}
+
+/** `func=auth`: username with password or with a one-use key from session.newkey; a new session. */
+export async function login(
+  ctx: AuthContext,
+  params: Record<string, string>,
+): Promise<{ doc: Doc; sid: string }> {
+  if (!params.username) throw missed('username', 'Parameter username is required');
+  let user: User;
+  if (params.key) user = await useKey(ctx, params.username, params.key);
+  else if (params.password) user = await checkPassword(ctx, params.username, params.password);
+  else throw missed('password', 'Parameter password (or key) is required');
+  const sid = await createSession(ctx.deps.db, user.id, undefined, ctx.deps.now(), ctx.opts);
+  return { doc: { doc: { auth: authNode(sid, LEVEL_CODES[user.level]) } }, sid };
+}
+
+async function useKey(ctx: AuthContext, login: string, key: string): Promise<User> {
+  const { db } = ctx.deps;
+  const now = ctx.deps.now();
+  await refuseIfThrottled(db, ctx.address, now, ctx.opts);
+  const [user] = await db.select().from(users).where(eq(users.login, login));
+  const used = user
+    ? await db
+        .delete(authKeys)
+        .where(
+          and(
+            eq(authKeys.keyHash, secretHash(key)),
+            eq(authKeys.userId, user.id),
+            gt(authKeys.createdAt, new Date(now.getTime() - ctx.opts.keyTtlMinutes * 60_000)),
+          ),
+        )
+        .returning()
+    : [];
+  if (used.length === 0) {
+    await recordFailure(db, ctx.address, now, ctx.opts);
+    throw authError('key', 'The key is wrong, already used or expired');
+  }
+  await clearFailures(db, ctx.address);
+  if (user.disabled) throw authError('key', 'The account is disabled');
+  return user;
+}
+
+/** `func=session.newkey` (staff): registers a one-use key with which `username` can log in. */
+export async function newKey(
+  ctx: AuthContext,
+  caller: Session,
+  params: Record<string, string>,
+): Promise<Doc> {
+  requireStaff(caller, 'session.newkey');
+  if (!params.username) throw missed('username', 'Parameter username is required');
+  if (!params.key) throw missed('key', 'Parameter key is required');
+  if (params.key.length < 8 || params.key.length > 1000)
+    throw invalid('key', 'The key must be 8 to 1000 characters long');
+  const target = await userByLogin(ctx, params.username, 'username');
+  mayBecome(caller, target, 'username');
+  const now = ctx.deps.now();
+  const { db } = ctx.deps;
+  await db
+    .delete(authKeys)
+    .where(lt(authKeys.createdAt, new Date(now.getTime() - ctx.opts.keyTtlMinutes * 60_000)));
+  const made = await db
+    .insert(authKeys)
+    .values({ keyHash: secretHash(params.key), userId: target.id, createdAt: now })
+    .onConflictDoNothing()
+    .returning();
+  if (made.length === 0)
+    throw new TicketError('exists', 'key', 'This key is already registered; choose another');
+  await audit(ctx, caller, 'session.newkey', { username: target.login });
+  return okDoc();
+}
+
+/** `func=su&elid=LOGIN` (staff): a new session with that user's rights, remembered as made by the caller. */
+export async function suSession(
+  ctx: AuthContext,
+  caller: Session,
+  params: Record<string, string>,
+): Promise<{ doc: Doc; sid: string }> {
+  if (!params.elid) throw missed('elid', 'Parameter elid (the login to act as) is required');
+  const as = await actAs(ctx, caller, params.elid, 'elid');
+  await audit(ctx, caller, 'su', { elid: as.login });
+  return sessionDoc(ctx, as);
+}
+
+/** A session for `as` (from su or ticket.su), answered as BILLmanager answers su. */
+export async function sessionDoc(ctx: AuthContext, as: Session): Promise<{ doc: Doc; sid: string }> {
+  const sid = await createSession(ctx.deps.db, as.userId, as.suBy?.userId, ctx.deps.now(), ctx.opts);
+  return { doc: okDoc(undefined, { auth: authNode(sid) }), sid };
+}
+
+/** Staff acting as another user: never from a client session, never to root unless root. */
+export async function actAs(
+  ctx: AuthContext,
+  caller: Session,
+  login: string,
+  param: string,
+): Promise<Session> {
+  requireStaff(caller, param);
+  const target = await userByLogin(ctx, login, param);
+  mayBecome(caller, target, param);
+  if (target.disabled) throw denied(param, `User ${target.login} is disabled`);
+  return sessionOf(target, { id: caller.userId, login: caller.login });
+}
+
+function requireStaff(caller: Session, object: string): void {
+  if (caller.level === 'user') throw denied(object, 'Only staff may do this');
+}
+
+function mayBecome(caller: Session, target: User, param: string): void {
+  if (target.level === 'root' && caller.level !== 'root') {
+    throw denied(param, 'Only root may act as root');
+  }
+}
+
+async function userByLogin(ctx: AuthContext, login: string, param: string): Promise<User> {
+  const [user] = await ctx.deps.db.select().from(users).where(eq(users.login, login));
+  if (!user) throw missed(param, `User ${login} does not exist`, login);
+  return user;
+}
+
+async function audit(ctx: AuthContext, caller: Session, func: string, params: Record<string, string>) {
+  await ctx.deps.db.insert(auditLog).values({
+    at: ctx.deps.now(),
+    actorId: caller.userId,
+    actor: caller.login,
+    via: 'api',
+    func,
+    ticketId: null,
+    params,
+  });
+}

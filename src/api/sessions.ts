@@ -1,0 +1,70 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, lt } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { type Level, sessions, type User, users } from '../../db/schema.ts';
+import { TicketError } from '../functions/errors.ts';
+import type { Session } from '../functions/types.ts';
+import type { ApiOptions } from './options.ts';
+
+/** Access levels as BILLmanager numbers them on the wire. */
+export const LEVEL_CODES: Record<Level, string> = { user: '16', admin: '29', root: '30' };
+
+/** Session ids and keys are stored only as hashes: a copy of the database logs nobody in. */
+export const secretHash = (secret: string) => createHash('sha256').update(secret).digest('hex');
+
+const authError = (message: string) => new TicketError('auth', 'auth', message);
+
+export function sessionOf(user: User, suBy?: Pick<User, 'id' | 'login'>): Session {
+  return {
+    userId: user.id,
+    login: user.login,
+    level: user.level,
+    clientId: user.clientId ?? undefined,
+    ...(suBy ? { suBy: { userId: suBy.id, login: suBy.login } } : {}),
+    via: 'api',
+  };
+}
+
+/** A new session for `userId` (made by `suBy` when it comes from su); returns its id. */
+export async function createSession(
+  db: Db,
+  userId: number,
+  suBy: number | undefined,
+  now: Date,
+  opts: ApiOptions,
+): Promise<string> {
+  const sid = randomBytes(24).toString('hex');
+  await db.insert(sessions).values({ id: secretHash(sid), userId, suBy: suBy ?? null, lastUsed: now });
+  // Sessions nobody will use again are swept here rather than by a timer.
+  await db.delete(sessions).where(lt(sessions.lastUsed, idleLimit(now, opts)));
+  return sid;
+}
+
+/** The caller of a session id: unknown, expired, or a disabled user is an `auth` error. */
+export async function resumeSession(db: Db, sid: string, now: Date, opts: ApiOptions): Promise<Session> {
+  const id = secretHash(sid);
+  const [row] = await db.select().from(sessions).where(eq(sessions.id, id));
+  if (!row) throw authError('The session is unknown or has ended; log in again');
+  if (row.lastUsed < idleLimit(now, opts)) {
+    await db.delete(sessions).where(eq(sessions.id, id));
+    throw authError('The session has expired; log in again');
+  }
+  const [user] = await db.select().from(users).where(eq(users.id, row.userId));
+  let origin: User | undefined;
+  if (row.suBy !== null) {
+    [origin] = await db.select().from(users).where(eq(users.id, row.suBy));
+  }
+  if (user.disabled || (origin && (origin.disabled || origin.level === 'user'))) {
+    await db.delete(sessions).where(eq(sessions.id, id));
+    throw authError('The account is disabled');
+  }
+  await db
+    .update(sessions)
+    .set({ lastUsed: now })
+    .where(and(eq(sessions.id, id), lt(sessions.lastUsed, now)));
+  return sessionOf(user, origin);
+}
+
+function idleLimit(now: Date, opts: ApiOptions): Date {
+  return new Date(now.getTime() - opts.sessionIdleMinutes * 60_000);
+}
