@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import {
   type Department,
   departments,
@@ -97,6 +97,35 @@ export async function deadlineFor(ctx: RunContext, ticket: Ticket): Promise<Date
     return null;
   const dep = await getDepartment(ctx, ticket.departmentId);
   return regulationDeadline(dep, effectivePriority(ticket), ticket.waitingSince);
+}
+
+/**
+ * Recomputes whether and since when the client waits, from the ticket's own messages: after a split
+ * moved some away, or after a reply was hidden (a hidden reply never reached the client).
+ * Closed and archived tickets keep their status and nobody waits on them.
+ */
+export async function recomputeWaiting(ctx: RunContext, t: Ticket): Promise<void> {
+  const all = await ctx.tx
+    .select()
+    .from(messages)
+    .where(eq(messages.ticketId, t.id))
+    .orderBy(asc(messages.id));
+  const lastAnswer = all.findLastIndex((m) => m.fromStaff && !m.internal && !m.hidden);
+  const unanswered = all.slice(lastAnswer + 1).find((m) => !m.fromStaff);
+  const open = t.status !== STATUS.closed && t.status !== STATUS.archived;
+  const waitingSince = open ? (unanswered?.createdAt ?? null) : null;
+  const status = !open
+    ? t.status
+    : waitingSince
+      ? t.status === STATUS.awaiting
+        ? STATUS.new
+        : t.status
+      : STATUS.awaiting;
+  await updateTicket(ctx, t, {
+    waitingSince,
+    status,
+    deadline: await deadlineFor(ctx, { ...t, waitingSince, status }),
+  });
 }
 
 interface NewMessage {

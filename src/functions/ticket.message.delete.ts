@@ -3,9 +3,13 @@ import { z } from 'zod';
 import { messages } from '../../db/schema.ts';
 import { invalid, missed } from './errors.ts';
 import { idList, posInt, sok } from './params.ts';
+import { getTicket, recomputeWaiting } from './store.ts';
 import { defineFunction, STAFF } from './types.ts';
 
-/** Hide messages from the client. They stay in the database and staff still see them, marked hidden. */
+/**
+ * Hide messages from the client. They stay in the database and staff still see them, marked hidden.
+ * A hidden reply no longer answers the client, so the wait is recomputed.
+ */
 export const ticketMessageDelete = defineFunction({
   name: 'ticket.message.delete',
   access: STAFF,
@@ -25,6 +29,7 @@ export const ticketMessageDelete = defineFunction({
     const ticketIds = [...new Set(found.map((m) => m.ticketId))];
     if (ticketIds.length > 1) throw invalid('elid', 'Messages of several tickets cannot be hidden at once');
     await ctx.tx.update(messages).set({ hidden: true }).where(inArray(messages.id, elid));
+    for (const id of ticketIds) await recomputeWaiting(ctx, await getTicket(ctx, id));
     return { kind: 'ok', tickets: ticketIds };
   },
 });

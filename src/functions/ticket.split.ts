@@ -1,10 +1,10 @@
 import { and, asc, eq, gte } from 'drizzle-orm';
 import { z } from 'zod';
-import { messages, STATUS, type Ticket, tickets } from '../../db/schema.ts';
+import { messages, STATUS, tickets } from '../../db/schema.ts';
 import { invalid, missed } from './errors.ts';
 import { idList, posInt, sok } from './params.ts';
-import { deadlineFor, getTicket, updateTicket } from './store.ts';
-import { defineFunction, type RunContext, STAFF } from './types.ts';
+import { getTicket, recomputeWaiting } from './store.ts';
+import { defineFunction, STAFF } from './types.ts';
 
 /**
  * Split a ticket at message `elid`: that message and every later one move to a new ticket of the
@@ -48,33 +48,8 @@ export const ticketSplit = defineFunction({
       .update(messages)
       .set({ ticketId: created.id })
       .where(and(eq(messages.ticketId, source.id), gte(messages.id, at.id)));
-    await rewait(ctx, source);
-    await rewait(ctx, created);
+    await recomputeWaiting(ctx, source);
+    await recomputeWaiting(ctx, created);
     return { kind: 'ok', id: created.id, tickets: [source.id, created.id] };
   },
 });
-
-/** Recomputes whether and since when the client waits, from the ticket's own messages. */
-async function rewait(ctx: RunContext, t: Ticket): Promise<void> {
-  const all = await ctx.tx
-    .select()
-    .from(messages)
-    .where(eq(messages.ticketId, t.id))
-    .orderBy(asc(messages.id));
-  const lastAnswer = all.findLastIndex((m) => m.fromStaff && !m.internal && !m.hidden);
-  const unanswered = all.slice(lastAnswer + 1).find((m) => !m.fromStaff);
-  const waitingSince = unanswered?.createdAt ?? null;
-  const open = t.status !== STATUS.closed;
-  const status = !open
-    ? t.status
-    : waitingSince
-      ? t.status === STATUS.awaiting
-        ? STATUS.new
-        : t.status
-      : STATUS.awaiting;
-  await updateTicket(ctx, t, {
-    waitingSince,
-    status,
-    deadline: await deadlineFor(ctx, { ...t, waitingSince, status }),
-  });
-}
