@@ -1,5 +1,6 @@
 import type { Ticket } from '../../db/schema.ts';
 import { enqueue } from '../schedule/jobs.ts';
+import { scheduleTicketChanged } from '../schedule/sync.ts';
 import type { RunContext } from './types.ts';
 
 /**
@@ -14,6 +15,7 @@ export async function ticketChanged(ctx: RunContext, before: Ticket | null, afte
     { kind: 'slack.card', dedupeKey: `card:${after.id}`, runAt: ctx.now, payload: { ticketId: after.id } },
     ctx.now,
   );
+  await scheduleTicketChanged(ctx, before, after);
 }
 
 export async function messageAdded(ctx: RunContext, ticketId: number, messageId: number): Promise<void> {

@@ -31,6 +31,27 @@ export async function enqueue(
     });
 }
 
+/**
+ * Schedules a job unless one with the same key is already pending or running: a debounce that, unlike
+ * `enqueue`, never pushes the pending job further out (steady changes cannot starve it).
+ */
+export async function enqueueOnce(
+  tx: Tx,
+  job: { kind: string; dedupeKey: string; runAt: Date; payload?: Record<string, unknown> },
+  now: Date,
+): Promise<void> {
+  await tx
+    .insert(jobs)
+    .values({
+      kind: job.kind,
+      dedupeKey: job.dedupeKey,
+      runAt: job.runAt,
+      payload: job.payload ?? {},
+      updatedAt: now,
+    })
+    .onConflictDoNothing({ target: jobs.dedupeKey, where: sql`state in ('pending', 'running')` });
+}
+
 /** Cancels pending jobs whose dedupe key starts with `prefix` (e.g. every SLA warning of a ticket). */
 export async function cancel(tx: Tx, prefix: string, now: Date): Promise<void> {
   await tx
@@ -52,7 +73,7 @@ export async function claim(tx: Tx, worker: string, now: Date, leaseMs: number, 
     .where(
       sql`(${jobs.state} = 'pending' and ${jobs.runAt} <= ${now}) or (${jobs.state} = 'running' and ${jobs.lockedUntil} <= ${now})`,
     )
-    .orderBy(jobs.runAt)
+    .orderBy(jobs.runAt, jobs.id)
     .limit(limit)
     .for('update', { skipLocked: true });
   if (due.length === 0) return [];

@@ -1,0 +1,73 @@
+import { formatRemaining, humanMinutes } from '../../domain/sla.ts';
+import { SCHEDULE_IDS } from '../ids.ts';
+import { actor, escapeText, localTime } from './text.ts';
+
+interface TicketRef {
+  id: number;
+  name: string;
+}
+
+const title = (t: TicketRef) => `ticket #${t.id} “${escapeText(t.name)}”`;
+const lead = (mention: string | null) => (mention ? `${mention} ` : '');
+
+/** An SLA warning for the ticket's thread: `stage` minutes before the deadline, 0 = breached. */
+export function warningMessage(
+  t: TicketRef,
+  stage: number,
+  deadline: Date,
+  timezone: string,
+  mention: string | null,
+  now: Date,
+): { text: string } {
+  if (stage === 0 || deadline <= now) {
+    return {
+      text: `:rotating_light: ${lead(mention)}The response deadline of ${title(t)} has passed: it was due ${localTime(deadline, timezone)}, ${formatRemaining(deadline, now)}.`,
+    };
+  }
+  return {
+    text: `:hourglass_flowing_sand: ${lead(mention)}${capital(title(t))} must be answered by ${localTime(deadline, timezone)}: ${formatRemaining(deadline, now)}.`,
+  };
+}
+
+/** An on-call page with the Ack button. Step 0 is the on-call person, later steps escalate. */
+export function pageMessage(
+  t: TicketRef,
+  escalationId: number,
+  step: number,
+  mention: string,
+  waitedMinutes: number,
+): { text: string; blocks: unknown[] } {
+  const text =
+    step === 0
+      ? `:rotating_light: ${mention} High-priority ${title(t)} needs someone on call. Press Ack to take it.`
+      : `:rotating_light: ${mention} Escalation: nobody acknowledged high-priority ${title(t)} for ${humanMinutes(waitedMinutes)}. Press Ack to take it.`;
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text } },
+      {
+        type: 'actions',
+        block_id: `oncall_${escalationId}_${step}`,
+        elements: [
+          {
+            type: 'button',
+            action_id: SCHEDULE_IDS.oncallAck,
+            text: { type: 'plain_text', text: 'Ack' },
+            style: 'primary',
+            value: String(escalationId),
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** A page after someone took the ticket: the button gives way to who took it. */
+export function pageTakenMessage(t: TicketRef, by: string): { text: string; blocks: unknown[] } {
+  const text = `:white_check_mark: High-priority ${title(t)} was taken by ${actor(by)}.`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+}
+
+function capital(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

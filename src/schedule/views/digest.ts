@@ -1,0 +1,79 @@
+import type { Digest, DigestTicket } from '../../domain/digest.ts';
+import { formatRemaining, humanMinutes } from '../../domain/sla.ts';
+import { SCHEDULE_IDS } from '../ids.ts';
+import { escapeText, localTime } from './text.ts';
+
+/** The daily digest of a department's queue as a Slack message; pure, `now` passed in. */
+export function digestMessage(
+  department: string,
+  digest: Digest,
+  timezone: string,
+  now: Date,
+): { text: string; blocks: unknown[] } {
+  const s = digest.byStatus;
+  const text = `Queue digest for ${department}, ${digest.localDate}: ${digest.total} open, ${digest.overdue.length} overdue, ${digest.dueToday.length} due today`;
+  const blocks: unknown[] = [
+    {
+      type: 'header',
+      text: { type: 'plain_text', text: `Queue digest: ${department}, ${digest.localDate}` },
+    },
+    {
+      type: 'section',
+      fields: [
+        field('New', s.new),
+        field('Under review', s.review),
+        field('Awaiting client', s.awaiting),
+        field('Overdue', digest.overdue.length),
+        field('Due today', digest.dueToday.length),
+        field('Open in all', digest.total),
+      ],
+    },
+  ];
+  const list = (heading: string, rows: DigestTicket[], detail: (t: DigestTicket) => string) => {
+    if (rows.length === 0) return;
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*${heading}*` } });
+    for (const t of rows) blocks.push(ticketLine(t, detail(t)));
+  };
+  list('Overdue', digest.overdue, (t) => (t.deadline ? formatRemaining(t.deadline, now) : ''));
+  list('Due today', digest.dueToday, (t) => (t.deadline ? formatRemaining(t.deadline, now) : ''));
+  list('Waiting longest', digest.longestWaiting, (t) =>
+    t.waitingSince ? `waiting ${humanMinutes(minutesSince(t.waitingSince, now))}` : '',
+  );
+  list('Top of the queue', digest.top, (t) => (t.highPriority || t.priority === 2 ? 'high priority' : ''));
+  if (digest.load.length > 0) {
+    const load = digest.load
+      .map((l) => `${escapeText(l.responsible ?? 'Unassigned')}: ${l.count}`)
+      .join(' · ');
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `*Load* ${load}` }] });
+  }
+  blocks.push({
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: `Updated ${localTime(now, timezone)}` }],
+  });
+  return { text, blocks };
+}
+
+function field(label: string, n: number) {
+  return { type: 'mrkdwn', text: `*${label}*\n${n}` };
+}
+
+function ticketLine(t: DigestTicket, detail: string) {
+  const who = t.responsible ? ` · ${escapeText(t.responsible)}` : '';
+  return {
+    type: 'section',
+    text: {
+      type: 'mrkdwn',
+      text: `#${t.id} ${escapeText(t.name)} · ${escapeText(t.client)}${who}${detail ? ` · ${detail}` : ''}`,
+    },
+    accessory: {
+      type: 'button',
+      action_id: SCHEDULE_IDS.digestOpen,
+      text: { type: 'plain_text', text: 'Open' },
+      value: String(t.id),
+    },
+  };
+}
+
+function minutesSince(at: Date, now: Date): number {
+  return Math.max(0, Math.floor((now.getTime() - at.getTime()) / 60_000));
+}
