@@ -22,7 +22,11 @@ const xmlParser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   alwaysCreateTextNode: true,
-  isArray: (name) => ['elem', 'message', 'param', 'val', 'slist', 'file'].includes(name),
+  // `message` is both a ticket form's message item (repeated) and, inside it or a row, the text.
+  isArray: (name, path) =>
+    name === 'message'
+      ? path.endsWith('mlist.message')
+      : ['elem', 'param', 'val', 'slist', 'file'].includes(name),
 });
 
 export type Params = Record<string, string>;
