@@ -5,7 +5,7 @@ import { idList, sok } from './params.ts';
 import { getTickets, updateTicket } from './store.ts';
 import { defineFunction, STAFF } from './types.ts';
 
-/** Close tickets: they leave the queue, the wait and the lock end. All listed tickets or none. */
+/** Close tickets: they leave the queue, the wait, the regulation deadline and the lock end. All or none. */
 export const ticketDelete = defineFunction({
   name: 'ticket.delete',
   access: STAFF,
@@ -18,6 +18,8 @@ export const ticketDelete = defineFunction({
       await updateTicket(ctx, t, {
         status: STATUS.closed,
         waitingSince: null,
+        // Nobody owes an answer any more: only a deadline a staff member set by hand stays.
+        deadline: t.deadlineManual ? t.deadline : null,
         lockedBy: null,
         lockedUntil: null,
       });
