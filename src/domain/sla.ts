@@ -42,9 +42,11 @@ export function warningPlan(deadline: Date, stages: number[], now: Date): Warnin
 
 /** Remaining time to a deadline for people: "1 h 05 min left", "overdue by 12 min". */
 export function formatRemaining(deadline: Date, now: Date): string {
-  const minutes = Math.round((deadline.getTime() - now.getTime()) / MINUTE);
-  const span = humanMinutes(Math.abs(minutes));
-  return minutes >= 0 ? `${span} left` : `overdue by ${span}`;
+  const ms = deadline.getTime() - now.getTime();
+  // Rounded away from the deadline: a second past it already reads "overdue by 1 min".
+  return ms >= 0
+    ? `${humanMinutes(Math.floor(ms / MINUTE))} left`
+    : `overdue by ${humanMinutes(Math.ceil(-ms / MINUTE))}`;
 }
 
 export function humanMinutes(total: number): string {

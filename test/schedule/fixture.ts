@@ -1,0 +1,60 @@
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { departments, jobs, type OnCall, ticketCards, users } from '../../db/schema.ts';
+import type { Deps } from '../../src/functions/types.ts';
+import { scheduleJobHandlers } from '../../src/schedule/handlers.ts';
+import { createWorker } from '../../src/schedule/worker.ts';
+import { makeWorld } from '../helpers/world.ts';
+import type { FakeSlack } from './fake-slack.ts';
+
+export const ROTATION: OnCall = {
+  rotation: {
+    members: ['UANNA', 'UBEN'],
+    shiftHours: 24,
+    handover: '09:00',
+    timezone: 'Europe/Berlin',
+    start: '2026-03-02',
+  },
+  chain: ['UBACKUP', 'subteam:SLEADS'],
+  ackMinutes: 10,
+};
+
+/**
+ * The function-test world plus what scheduled work needs: Support posts to C_SUPPORT with a rotation
+ * on call, staff are linked to Slack, and workers run the real job handlers against a fake Slack.
+ */
+export async function makeScheduleWorld(db: Db, slack: FakeSlack, start: Date) {
+  const w = await makeWorld(db, start);
+  await db
+    .update(departments)
+    .set({ slackChannel: 'C_SUPPORT', oncall: ROTATION })
+    .where(eq(departments.id, w.ids.support.id));
+  await db.update(users).set({ slackUserId: 'UADMIN' }).where(eq(users.id, w.ids.admin.id));
+  await db.update(users).set({ slackUserId: 'UROOT' }).where(eq(users.id, w.ids.root.id));
+  const handlers = {
+    ...scheduleJobHandlers(slack.client()),
+    // Cards and thread messages belong to the Slack front door; here they only need to finish.
+    'slack.card': async () => {},
+    'slack.message': async () => {},
+  };
+  const worker = (id = 'w1', deps: Deps = w.deps, leaseMs?: number) =>
+    createWorker(deps, { handlers, id, leaseMs, maxAttempts: 4 });
+  const w1 = worker();
+  return {
+    ...w,
+    worker,
+    /** Runs rounds until nothing is due. */
+    drain: async (wk = w1) => {
+      while ((await wk.tick()) > 0);
+    },
+    /** Moves the clock to `at` and runs everything due. */
+    at: async (at: string | Date, wk = w1) => {
+      w.clock.set(new Date(at));
+      while ((await wk.tick()) > 0);
+    },
+    jobsOf: (kind: string) => db.select().from(jobs).where(eq(jobs.kind, kind)).orderBy(jobs.id),
+    /** What the Slack helper does when it posts a ticket's card. */
+    card: (ticketId: number) =>
+      db.insert(ticketCards).values({ ticketId, channel: 'C_SUPPORT', ts: `card.${ticketId}` }),
+  };
+}
