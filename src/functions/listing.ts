@@ -16,11 +16,16 @@ export function pageList(
     // Only parameters that are not the function's own are column filters.
     const columns = Object.entries(raw).filter(
       ([key, value]) =>
-        value !== '' && !fieldParams.includes(key) && rows.some((row) => key in row) && !isReserved(key),
+        value !== '' &&
+        !fieldParams.includes(key) &&
+        rows.some((row) => Object.hasOwn(row, key)) &&
+        !isReserved(key),
     );
     rows = rows.filter((row) => columns.every(([key, value]) => matches(row[key], value)));
   }
-  const sortable = raw.p_sort && rows.some((row) => row[raw.p_sort] !== undefined);
+  // Own properties only: `constructor` or `__proto__` from a request must not reach Object.prototype.
+  const sortable =
+    raw.p_sort && rows.some((row) => Object.hasOwn(row, raw.p_sort) && row[raw.p_sort] !== undefined);
   const sort = sortable ? raw.p_sort : list.defaultSort;
   const order = raw.p_order === 'asc' || raw.p_order === 'desc' ? raw.p_order : list.defaultOrder;
   const sign = order === 'asc' ? 1 : -1;
