@@ -56,7 +56,8 @@ export async function call(
   name: string,
   raw: Record<string, string>,
 ): Promise<Result> {
-  const fn = registry[name];
+  // Own entries only: `constructor` and friends are names a request may send too.
+  const fn = Object.hasOwn(registry, name) ? registry[name] : undefined;
   if (!fn) throw missed('func', `Unknown function ${name}`, name);
   if (!fn.access.includes(session.level)) {
     throw denied(name, `You do not have access to ${name}`);
