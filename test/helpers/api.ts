@@ -25,7 +25,7 @@ const xmlParser = new XMLParser({
   // `message` is both a ticket form's message item (repeated) and, inside it or a row, the text.
   isArray: (name, path) =>
     name === 'message'
-      ? path.endsWith('mlist.message')
+      ? String(path).endsWith('mlist.message')
       : ['elem', 'param', 'val', 'slist', 'file'].includes(name),
 });
 
