@@ -22,6 +22,7 @@ export const incident = defineFunction({
     if (elid !== undefined && elid !== clientId)
       throw denied('elid', 'You can buy support tickets only for your own account');
     const [client] = await ctx.tx.select().from(clients).where(eq(clients.id, clientId)).for('update');
+    if (!client) throw denied('client', 'Your login is not linked to a client account');
     const [paid] = await ctx.tx
       .select({ price: departments.incidentPrice })
       .from(departments)
