@@ -18,12 +18,27 @@ const schema = z.object({
     .default(30),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** BILLmanager API: a session ends after this many idle minutes. */
-  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(7 * 24 * 60).default(60),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(60),
   /** BILLmanager API: the largest request body in bytes (parameters and attachments together). */
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
+  SLACK_BOT_TOKEN: optional,
+  SLACK_SIGNING_SECRET: optional,
+  SLACK_APP_TOKEN: optional,
+  SLACK_API_URL: optional.pipe(z.url().optional()),
+  SLACK_ROOT_USERS: optional,
+  SLACK_DEPARTMENT_CHANNELS: optional,
 });
 
-export type Config = z.output<typeof schema>;
+export type Config = z.output<typeof schema> & { slack?: SlackConfig };
 
 /** Reads the environment once; the only place that looks at process.env. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -32,7 +47,50 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new ConfigError(`Invalid configuration: ${problems}`);
   }
-  return parsed.data;
+  return { ...parsed.data, slack: slackConfig(parsed.data) };
+}
+
+/** How the Slack front door runs; absent when no Slack variable is set. */
+export interface SlackConfig {
+  botToken: string;
+  /** Required over HTTP; Socket Mode does not sign requests. */
+  signingSecret?: string;
+  /** Set: Socket Mode instead of HTTP. */
+  appToken?: string;
+  apiUrl?: string;
+  /** Slack user ids made root accounts at start-up. */
+  rootUsers: string[];
+  /** Department id → channel id, applied to departments at start-up. */
+  departmentChannels: Record<number, string>;
+}
+
+/** Every variable Slack needs is named when some are set and others missing, so one restart fixes all. */
+function slackConfig(env: z.output<typeof schema>): SlackConfig | undefined {
+  const keys = Object.keys(env).filter((k) => k.startsWith('SLACK_')) as (keyof typeof env)[];
+  if (keys.every((k) => env[k] === undefined)) return undefined;
+  const needed = ['SLACK_BOT_TOKEN', env.SLACK_APP_TOKEN ? undefined : 'SLACK_SIGNING_SECRET'] as const;
+  const missing = needed.filter((k) => k !== undefined && env[k] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(`Slack is partly configured: missing ${missing.join(', ')}`);
+  }
+  const channels: Record<number, string> = {};
+  for (const pair of (env.SLACK_DEPARTMENT_CHANNELS ?? '').split(',').filter((p) => p.trim())) {
+    const match = /^\s*(\d+)\s*[=:]\s*([A-Z0-9]+)\s*$/.exec(pair);
+    if (!match) {
+      throw new ConfigError(
+        `SLACK_DEPARTMENT_CHANNELS: "${pair.trim()}" is not DEPARTMENT_ID=CHANNEL_ID (e.g. 1=C0123ABCD)`,
+      );
+    }
+    channels[Number(match[1])] = match[2];
+  }
+  return {
+    botToken: env.SLACK_BOT_TOKEN as string,
+    signingSecret: env.SLACK_SIGNING_SECRET,
+    appToken: env.SLACK_APP_TOKEN,
+    apiUrl: env.SLACK_API_URL,
+    rootUsers: (env.SLACK_ROOT_USERS ?? '').split(/[\s,]+/).filter(Boolean),
+    departmentChannels: channels,
+  };
 }
 
 export class ConfigError extends Error {}

@@ -3,6 +3,9 @@ import { DataDirLockedError, openDb } from '../db/client.ts';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { log, setLogLevel } from './log.ts';
+import { createWorker } from './schedule/worker.ts';
+import { noSlackJobHandlers } from './slack/jobs.ts';
+import { createSlack } from './slack/slack-app.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -16,12 +19,24 @@ async function main(): Promise<void> {
   });
   const deps = { db: handle.db, now: () => new Date(), settings: { lockMinutes: config.LOCK_MINUTES } };
   const app = createApp(deps);
+  const slack = config.slack ? createSlack(deps, config.slack, { expressApp: app }) : undefined;
+  if (slack) {
+    await slack.start();
+    log.info('slack ready', { mode: slack.mode, ...(slack.mode === 'http' ? { url: '/slack/events' } : {}) });
+  } else {
+    log.info('slack not configured: starting without Slack (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)');
+  }
+  // One worker per process runs every job kind; without Slack its card jobs complete as no-ops.
+  const worker = createWorker(deps, { handlers: { ...(slack ? slack.jobHandlers : noSlackJobHandlers()) } });
+  worker.start();
   const server: Server = app.listen(config.PORT, config.HOST, () => {
     log.info('listening', { port: config.PORT, host: config.HOST });
   });
   const stop = async (signal: string) => {
     log.info('stopping', { signal });
     server.close();
+    await worker.stop();
+    await slack?.stop();
     await handle.close();
     process.exit(0);
   };

@@ -1,0 +1,162 @@
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import {
+  auditLog,
+  departments,
+  favorites,
+  messages,
+  STATUS,
+  ticketCards,
+  tickets,
+  users,
+} from '../../db/schema.ts';
+import { queueRows, ticketIdIn } from '../functions/queue-rows.ts';
+import type { Deps, Row } from '../functions/types.ts';
+import { enqueue } from '../schedule/jobs.ts';
+
+/**
+ * A ticket as its shared card shows it: the staff queue's row as nobody in particular sees it
+ * (no personal favorite/unread), whatever the ticket's status, and its department's channel.
+ */
+export async function cardTicket(
+  deps: Deps,
+  ticketId: number,
+): Promise<{ row: Row; channel: string | null } | undefined> {
+  const now = deps.now();
+  const session = { userId: 0, login: 'slack-card', level: 'root' as const, via: 'slack' };
+  const [row] = await queueRows(
+    { tx: deps.db, session, now, settings: deps.settings },
+    ticketIdIn([ticketId]),
+  );
+  if (!row) return undefined;
+  const [dep] = await deps.db
+    .select({ channel: departments.slackChannel })
+    .from(departments)
+    .where(eq(departments.id, Number(row.department_id)));
+  return { row, channel: dep?.channel ?? null };
+}
+
+export type Card = typeof ticketCards.$inferSelect;
+
+export async function cardOf(db: Db, ticketId: number): Promise<Card | undefined> {
+  const [card] = await db.select().from(ticketCards).where(eq(ticketCards.ticketId, ticketId));
+  return card;
+}
+
+export async function saveCard(db: Db, card: Card): Promise<void> {
+  await db
+    .insert(ticketCards)
+    .values(card)
+    .onConflictDoUpdate({
+      target: ticketCards.ticketId,
+      set: { channel: card.channel, ts: card.ts, stale: card.stale },
+    });
+}
+
+export async function markCardStale(db: Db, ticketId: number, stale: boolean): Promise<void> {
+  await db.update(ticketCards).set({ stale }).where(eq(ticketCards.ticketId, ticketId));
+}
+
+/** The ticket whose card is the message `ts` in `channel` (a thread's parent). */
+export async function ticketByCard(db: Db, channel: string, ts: string): Promise<number | undefined> {
+  const [card] = await db
+    .select({ ticketId: ticketCards.ticketId })
+    .from(ticketCards)
+    .where(and(eq(ticketCards.channel, channel), eq(ticketCards.ts, ts)));
+  return card?.ticketId;
+}
+
+/** A message as its thread mirror shows it. */
+export async function messageForMirror(db: Db, messageId: number) {
+  const [row] = await db
+    .select({
+      id: messages.id,
+      ticketId: messages.ticketId,
+      body: messages.body,
+      fromStaff: messages.fromStaff,
+      internal: messages.internal,
+      author: users.name,
+      authorSlackId: users.slackUserId,
+    })
+    .from(messages)
+    .innerJoin(users, eq(users.id, messages.authorId))
+    .where(eq(messages.id, messageId));
+  return row;
+}
+
+/** The Slack user who last changed the ticket from Slack: told when its card cannot be updated. */
+export async function lastSlackActor(db: Db, ticketId: number): Promise<string | undefined> {
+  const [row] = await db
+    .select({ slackUserId: users.slackUserId })
+    .from(auditLog)
+    .innerJoin(users, eq(users.id, auditLog.actorId))
+    .where(and(eq(auditLog.ticketId, ticketId), eq(auditLog.via, 'slack')))
+    .orderBy(desc(auditLog.id))
+    .limit(1);
+  return row?.slackUserId ?? undefined;
+}
+
+/** Sets the channel a department's cards go to; its open tickets without a card get one. */
+export async function setDepartmentChannel(
+  deps: Deps,
+  departmentId: number,
+  channel: string,
+): Promise<boolean> {
+  const rows = await deps.db
+    .update(departments)
+    .set({ slackChannel: channel })
+    .where(eq(departments.id, departmentId))
+    .returning({ id: departments.id });
+  if (rows.length > 0) await refreshCardsIn(deps, channel);
+  return rows.length > 0;
+}
+
+/**
+ * Queues a refresh of every card that should be in `channel` and is stale or missing (the bot
+ * was just invited, or the channel was just chosen): Slack failures are repaired here, later.
+ */
+export async function refreshCardsIn(deps: Deps, channel: string): Promise<number> {
+  const now = deps.now();
+  const due = await deps.db
+    .select({ id: tickets.id })
+    .from(tickets)
+    .innerJoin(departments, eq(departments.id, tickets.departmentId))
+    .leftJoin(ticketCards, eq(ticketCards.ticketId, tickets.id))
+    .where(
+      and(
+        eq(departments.slackChannel, channel),
+        sql`(${ticketCards.stale} or (${isNull(ticketCards.ticketId)} and ${inArray(tickets.status, [STATUS.new, STATUS.review, STATUS.awaiting])}))`,
+      ),
+    )
+    .limit(500);
+  await deps.db.transaction(async (tx) => {
+    for (const { id } of due) {
+      await enqueue(
+        tx,
+        { kind: 'slack.card', dedupeKey: `card:${id}`, runAt: now, payload: { ticketId: id } },
+        now,
+      );
+    }
+  });
+  return due.length;
+}
+
+/** The client's most recent ticket: `/ticket su CLIENT` logs in through it. */
+export async function latestTicketOf(db: Db, clientId: number): Promise<number | undefined> {
+  const [row] = await db
+    .select({ id: tickets.id })
+    .from(tickets)
+    .where(eq(tickets.clientId, clientId))
+    .orderBy(desc(tickets.id))
+    .limit(1);
+  return row?.id;
+}
+
+/** Whether the ticket is one of the user's favorites (the Favorite button toggles). */
+export async function isFavorite(db: Db, userId: number, ticketId: number): Promise<boolean> {
+  const [row] = await db
+    .select()
+    .from(favorites)
+    .where(and(eq(favorites.userId, userId), eq(favorites.ticketId, ticketId)));
+  return row !== undefined;
+}

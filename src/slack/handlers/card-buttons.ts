@@ -1,0 +1,74 @@
+import { call } from '../../functions/registry.ts';
+import type { Session } from '../../functions/types.ts';
+import { isFavorite } from '../../slack-store/cards.ts';
+import { accountById } from '../../slack-store/identity.ts';
+import type { SlackEnv } from '../env.ts';
+import { staffActor } from '../identity.ts';
+import { parseTicketValue } from '../ids.ts';
+import { audienceOf, tell } from '../tell.ts';
+import { clientViewModal } from '../views/client.ts';
+import { type ActionArgs, actionValue, clickOnce, guarded, modalAfterLoading } from './flow.ts';
+
+/** A card button that runs one ticket function on the ticket and says what happened. */
+function ticketButton(env: SlackEnv, name: string, said: (id: number) => string) {
+  return (args: ActionArgs) =>
+    clickOnce(env, args, async () => {
+      const { session } = await staffActor(env, args.body.user.id);
+      const id = parseTicketValue(actionValue(args));
+      await call(env.deps, session, name, { elid: String(id), sok: 'ok' });
+      await tell(audienceOf(args), said(id));
+    });
+}
+
+/** Favorites are per staff member and toggle, so the answer says which way it went. */
+export function favorite(env: SlackEnv) {
+  return (args: ActionArgs) =>
+    clickOnce(env, args, async () => {
+      const { session } = await staffActor(env, args.body.user.id);
+      const id = parseTicketValue(actionValue(args));
+      await call(env.deps, session, 'ticket.favorite', { elid: String(id), sok: 'ok' });
+      const now = await isFavorite(env.deps.db, session.userId, id);
+      await tell(
+        audienceOf(args),
+        now ? `:star: #${id} is one of your favorites.` : `#${id} is no longer a favorite.`,
+      );
+    });
+}
+
+export const close = (env: SlackEnv) => ticketButton(env, 'ticket.delete', (id) => `#${id} closed.`);
+export const unblock = (env: SlackEnv) => ticketButton(env, 'ticket.unblock', (id) => `#${id} unblocked.`);
+
+/**
+ * Log in as client: ticket.su (audited) gives the client user; their own list is shown as they
+ * see it, in a modal only the staff member sees.
+ */
+export function logInAsClient(env: SlackEnv) {
+  return async (args: ActionArgs) => {
+    await args.ack();
+    const id = parseTicketValue(actionValue(args));
+    await guarded(args, () =>
+      modalAfterLoading(args, 'Client view', async () => {
+        const { session } = await staffActor(env, args.body.user.id);
+        return clientView(env, session, String(id));
+      }),
+    );
+  };
+}
+
+/** The client's view of their tickets, through a su session made from the ticket. */
+export async function clientView(env: SlackEnv, staff: Session, elid: string) {
+  const su = await call(env.deps, staff, 'ticket.su', { elid });
+  const user = su.kind === 'ok' && su.su ? await accountById(env.deps.db, su.su.userId) : undefined;
+  if (!user) throw new Error(`ticket.su gave no user for ticket ${elid}`);
+  const session: Session = {
+    userId: user.id,
+    login: user.login,
+    level: 'user',
+    clientId: user.clientId ?? undefined,
+    suBy: { userId: staff.userId, login: staff.login },
+    via: 'slack',
+  };
+  const list = await call(env.deps, session, 'clientticket', { p_cnt: '40' });
+  if (list.kind !== 'list') throw new Error('clientticket did not list');
+  return clientViewModal(user.name, list);
+}

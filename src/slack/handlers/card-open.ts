@@ -1,0 +1,79 @@
+import type { ModalView } from '@slack/types';
+import { missed } from '../../functions/errors.ts';
+import { call } from '../../functions/registry.ts';
+import type { Row } from '../../functions/types.ts';
+import { cardTicket } from '../../slack-store/cards.ts';
+import { staffList } from '../../slack-store/identity.ts';
+import type { SlackEnv } from '../env.ts';
+import { staffActor } from '../identity.ts';
+import { type ModalMeta, parseTicketValue } from '../ids.ts';
+import {
+  abuseModal,
+  assignModal,
+  chargeModal,
+  deadlineModal,
+  priorityModal,
+  replyModal,
+} from '../views/ticket-modals.ts';
+import { type ActionArgs, actionValue, guarded, modalAfterLoading } from './flow.ts';
+
+function metaOf(args: ActionArgs): ModalMeta {
+  return { channel: args.body.channel?.id };
+}
+
+/** Reply needs nothing from the database to open: the modal opens at once; staff rights are checked on submit. */
+export function openReply(_env: SlackEnv) {
+  return async (args: ActionArgs) => {
+    await args.ack();
+    const ticketId = parseTicketValue(actionValue(args));
+    await guarded(args, async () => {
+      await args.client.views.open({
+        trigger_id: args.body.trigger_id,
+        view: replyModal(ticketId, metaOf(args)),
+      });
+    });
+  };
+}
+
+/**
+ * The buttons whose modal shows the ticket as it is: open a loading modal, check the clicker is
+ * staff, read the ticket's card row (no lock taken), then show the modal.
+ */
+function openWithTicket(
+  env: SlackEnv,
+  title: string,
+  build: (
+    row: Row,
+    meta: ModalMeta,
+    actor: Awaited<ReturnType<typeof staffActor>>,
+  ) => Promise<ModalView> | ModalView,
+) {
+  return async (args: ActionArgs) => {
+    await args.ack();
+    const ticketId = parseTicketValue(actionValue(args));
+    await guarded(args, () =>
+      modalAfterLoading(args, title, async () => {
+        const actor = await staffActor(env, args.body.user.id);
+        const found = await cardTicket(env.deps, ticketId);
+        if (!found) throw missed('elid', `Ticket ${ticketId} does not exist`);
+        return build(found.row, metaOf(args), actor);
+      }),
+    );
+  };
+}
+
+export const openPriority = (env: SlackEnv) =>
+  openWithTicket(env, 'Priority', (row, meta) => priorityModal(row, meta));
+export const openAbuse = (env: SlackEnv) =>
+  openWithTicket(env, 'Abuse', (row, meta) => abuseModal(row, meta));
+export const openCharge = (env: SlackEnv) =>
+  openWithTicket(env, 'Charge', (row, meta) => chargeModal(row, meta));
+export const openDeadline = (env: SlackEnv) =>
+  openWithTicket(env, 'Deadline', (row, meta, actor) => deadlineModal(row, meta, actor.account.timezone));
+
+export const openAssign = (env: SlackEnv) =>
+  openWithTicket(env, 'Assign', async (row, meta, actor) => {
+    const form = await call(env.deps, actor.session, 'ticket.edit', {});
+    const departments = form.kind === 'form' ? (form.options?.client_department ?? []) : [];
+    return assignModal(row, departments, await staffList(env.deps.db), meta);
+  });

@@ -1,0 +1,101 @@
+import { call } from '../../functions/registry.ts';
+import type { SlackEnv } from '../env.ts';
+import { staffActor } from '../identity.ts';
+import { INPUT, parseMeta } from '../ids.ts';
+import { checkedValues, inputValue, submitView, type ViewArgs } from './flow.ts';
+
+/** The ticket a card modal works on, from its metadata. */
+const ticketOf = (args: ViewArgs) => String(parseMeta(args.body.view.private_metadata).ticketId ?? '');
+
+/**
+ * Reply: to the client or as an internal note, as the staff member chose; optionally close after.
+ * Both parameters are typed in the same field, so errors about either land on it.
+ */
+export function submitReply(env: SlackEnv) {
+  return (args: ViewArgs) =>
+    submitView(
+      env,
+      args,
+      async () => {
+        const { session } = await staffActor(env, args.body.user.id);
+        const elid = ticketOf(args);
+        const text = inputValue(args, 'message');
+        const note = inputValue(args, INPUT.replyTo) === 'note';
+        await call(env.deps, session, 'ticket.edit', {
+          elid,
+          [note ? 'note_message' : 'message']: text,
+          sok: 'ok',
+        });
+        if (checkedValues(args, INPUT.closeAfter).includes('close')) {
+          await call(env.deps, session, 'ticket.delete', { elid, sok: 'ok' });
+          return `${note ? 'Note saved' : 'Reply sent'} and #${elid} closed.`;
+        }
+        return note ? `Internal note saved on #${elid}.` : `Reply sent to the client of #${elid}.`;
+      },
+      { note_message: 'message', elid: 'message' },
+    );
+}
+
+/** A card modal whose inputs are ticket.edit parameters as they are. */
+function submitTicketEdit(env: SlackEnv, params: (args: ViewArgs) => Record<string, string>, done: string) {
+  return (args: ViewArgs) =>
+    submitView(env, args, async () => {
+      const { session } = await staffActor(env, args.body.user.id);
+      const elid = ticketOf(args);
+      await call(env.deps, session, 'ticket.edit', { elid, ...params(args), sok: 'ok' });
+      return `${done} #${elid}.`;
+    });
+}
+
+export const submitPriority = (env: SlackEnv) =>
+  submitTicketEdit(
+    env,
+    (args) => {
+      const high = inputValue(args, INPUT.highPriority);
+      return {
+        priority: inputValue(args, 'priority'),
+        client_priority: inputValue(args, 'client_priority'),
+        ...(high === 'raise' ? { high_priority: 'on' } : high === 'reset' ? { low_priority: 'on' } : {}),
+      };
+    },
+    'Priority saved for',
+  );
+
+export const submitAbuse = (env: SlackEnv) =>
+  submitTicketEdit(
+    env,
+    (args) => ({
+      show_abuse: 'on',
+      score: inputValue(args, 'score'),
+      score_note: inputValue(args, 'score_note'),
+      action: inputValue(args, 'action'),
+    }),
+    'Violation registered on',
+  );
+
+export const submitDeadline = (env: SlackEnv) =>
+  submitTicketEdit(
+    env,
+    (args) => ({
+      deadline_date: inputValue(args, 'deadline_date'),
+      deadline_time: inputValue(args, 'deadline_time'),
+    }),
+    'Deadline set for',
+  );
+
+export const submitAssign = (env: SlackEnv) =>
+  submitTicketEdit(
+    env,
+    (args) => ({
+      client_department: inputValue(args, 'client_department'),
+      responsible: inputValue(args, 'responsible'),
+    }),
+    'Assigned',
+  );
+
+export const submitCharge = (env: SlackEnv) =>
+  submitTicketEdit(
+    env,
+    (args) => ({ ticket_expense: inputValue(args, 'ticket_expense') }),
+    'Charged the client of',
+  );

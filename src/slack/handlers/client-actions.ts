@@ -1,0 +1,126 @@
+import { call } from '../../functions/registry.ts';
+import type { SlackEnv } from '../env.ts';
+import { clientActor } from '../identity.ts';
+import { parseMeta, parseTicketValue } from '../ids.ts';
+import { buyModal, clientReplyModal } from '../views/client.ts';
+import {
+  type ActionArgs,
+  actionValue,
+  clickOnce,
+  guarded,
+  inputValue,
+  modalAfterLoading,
+  submitView,
+  type ViewArgs,
+} from './flow.ts';
+import { clientList, clientNewForm, clientTicket } from './support-command.ts';
+
+const channelOf = (args: ActionArgs) => args.body.channel?.id;
+
+export function clientOpen(env: SlackEnv) {
+  return async (args: ActionArgs) => {
+    await args.ack();
+    await guarded(args, async () => {
+      const { session } = await clientActor(env, args.body.user.id, channelOf(args));
+      const shown = await clientTicket(env, session, parseTicketValue(actionValue(args)));
+      await args.respond({ response_type: 'ephemeral', replace_original: false, ...shown });
+    });
+  };
+}
+
+/** Reply opens at once; who may write in the ticket is checked on submit. */
+export function clientReply(_env: SlackEnv) {
+  return async (args: ActionArgs) => {
+    await args.ack();
+    await guarded(args, async () => {
+      const view = clientReplyModal(parseTicketValue(actionValue(args)));
+      view.private_metadata = JSON.stringify({
+        ...parseMeta(view.private_metadata),
+        channel: channelOf(args),
+      });
+      await args.client.views.open({ trigger_id: args.body.trigger_id, view });
+    });
+  };
+}
+
+export function submitClientReply(env: SlackEnv) {
+  return (args: ViewArgs) =>
+    submitView(env, args, async () => {
+      const meta = parseMeta(args.body.view.private_metadata);
+      const { session } = await clientActor(env, args.body.user.id, meta.channel);
+      await call(env.deps, session, 'clientticket.edit', {
+        elid: String(meta.ticketId ?? ''),
+        message: inputValue(args, 'message'),
+        sok: 'ok',
+      });
+      return `Your message was added to #${meta.ticketId}.`;
+    });
+}
+
+export function clientArchive(env: SlackEnv) {
+  return (args: ActionArgs) =>
+    clickOnce(env, args, async () => {
+      const { session } = await clientActor(env, args.body.user.id, channelOf(args));
+      await call(env.deps, session, 'clientticket.archive', { elid: actionValue(args), sok: 'ok' });
+      await args.respond({
+        response_type: 'ephemeral',
+        replace_original: true,
+        ...(await clientList(env, session)),
+      });
+    });
+}
+
+export function clientNew(env: SlackEnv) {
+  return async (args: ActionArgs) => {
+    await args.ack();
+    await guarded(args, () =>
+      modalAfterLoading(args, 'New ticket', () => clientNewForm(env, args.body.user.id, channelOf(args))),
+    );
+  };
+}
+
+export function submitClientNew(env: SlackEnv) {
+  return (args: ViewArgs) =>
+    submitView(env, args, async () => {
+      const { session } = await clientActor(
+        env,
+        args.body.user.id,
+        parseMeta(args.body.view.private_metadata).channel,
+      );
+      const params = Object.fromEntries(
+        ['client_department', 'ticket_item', 'name', 'message', 'client_priority'].map((k) => [
+          k,
+          inputValue(args, k),
+        ]),
+      );
+      const made = await call(env.deps, session, 'clientticket.edit', { ...params, sok: 'ok' });
+      return made.kind === 'ok' ? `Ticket #${made.id} opened. We will answer here.` : undefined;
+    });
+}
+
+export function clientBuy(env: SlackEnv) {
+  return async (args: ActionArgs) => {
+    await args.ack();
+    await guarded(args, () =>
+      modalAfterLoading(args, 'Buy support tickets', async () => {
+        const { session } = await clientActor(env, args.body.user.id, channelOf(args));
+        const form = await call(env.deps, session, 'incident', {});
+        if (form.kind !== 'form') throw new Error('incident gave no form');
+        return buyModal(form);
+      }),
+    );
+  };
+}
+
+export function submitBuy(env: SlackEnv) {
+  return (args: ViewArgs) =>
+    submitView(env, args, async () => {
+      const { session } = await clientActor(
+        env,
+        args.body.user.id,
+        parseMeta(args.body.view.private_metadata).channel,
+      );
+      await call(env.deps, session, 'incident', { count: inputValue(args, 'count'), sok: 'ok' });
+      return `Bought ${inputValue(args, 'count')} support ticket(s).`;
+    });
+}

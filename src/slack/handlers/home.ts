@@ -1,0 +1,39 @@
+import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
+import { TicketError } from '../../functions/errors.ts';
+import { call } from '../../functions/registry.ts';
+import type { SlackEnv } from '../env.ts';
+import { staffActor } from '../identity.ts';
+import { otherHome, staffHome } from '../views/home.ts';
+import { type ActionArgs, guarded } from './flow.ts';
+
+/** App Home: staff see their own queue; anyone else is told where to go. */
+async function publishHome(
+  env: SlackEnv,
+  client: AllMiddlewareArgs['client'],
+  slackUserId: string,
+): Promise<void> {
+  let view: ReturnType<typeof staffHome>;
+  try {
+    const { session, account } = await staffActor(env, slackUserId);
+    const list = await call(env.deps, session, 'ticket', { p_cnt: '1000' });
+    view = staffHome(account.name, account.id, list.kind === 'list' ? list.rows : [], env.deps.now());
+  } catch (error) {
+    if (!(error instanceof TicketError)) throw error;
+    view = otherHome(`${error.message}\nClients: \`/support\` lists your tickets.`);
+  }
+  await client.views.publish({ user_id: slackUserId, view });
+}
+
+export function homeOpened(env: SlackEnv) {
+  return async (args: SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs) => {
+    if (args.event.tab !== 'home') return;
+    await publishHome(env, args.client, args.event.user);
+  };
+}
+
+export function homeRefresh(env: SlackEnv) {
+  return async (args: ActionArgs) => {
+    await args.ack();
+    await guarded(args, () => publishHome(env, args.client, args.body.user.id));
+  };
+}

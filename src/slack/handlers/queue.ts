@@ -1,0 +1,61 @@
+import { missed } from '../../functions/errors.ts';
+import { call } from '../../functions/registry.ts';
+import type { Session } from '../../functions/types.ts';
+import { cardTicket } from '../../slack-store/cards.ts';
+import type { SlackEnv } from '../env.ts';
+import { staffActor } from '../identity.ts';
+import { parsePageValue, parseTicketValue } from '../ids.ts';
+import { openedTicketBlocks } from '../views/card.ts';
+import { queueBlocks } from '../views/queue.ts';
+import { type ActionArgs, actionValue, guarded } from './flow.ts';
+
+const PAGE_SIZE = 10;
+
+/** A page of the staff queue (the saved filter applies), or of the caller's favorites. */
+export async function queueMessage(env: SlackEnv, session: Session, page: number, favorites: boolean) {
+  const list = await call(env.deps, session, 'ticket', {
+    p_num: String(page),
+    p_cnt: String(PAGE_SIZE),
+    ...(favorites ? { filter: 'on', favorite: 'on' } : {}),
+  });
+  const filter = await call(env.deps, session, 'ticket.filter', {});
+  if (list.kind !== 'list' || filter.kind !== 'form') throw new Error('ticket did not list');
+  const saved = Object.fromEntries(Object.entries(filter.fields).map(([k, v]) => [k, String(v)]));
+  return { text: `Ticket queue: ${list.page.elems} tickets`, blocks: queueBlocks(list, saved, favorites) };
+}
+
+/** Opening a ticket is ticket.edit without sok: it marks it read and takes the lock, as in BILLmanager. */
+export async function openedTicket(env: SlackEnv, session: Session, ticketId: number) {
+  const form = await call(env.deps, session, 'ticket.edit', { elid: String(ticketId) });
+  const card = await cardTicket(env.deps, ticketId);
+  if (form.kind !== 'form' || !card) throw missed('elid', `Ticket ${ticketId} does not exist`);
+  return { text: `Ticket #${ticketId}`, blocks: openedTicketBlocks(card.row, form.messages ?? []) };
+}
+
+/** Open button of a queue line or App Home: the ticket, privately, to the clicker. */
+export function openFromQueue(env: SlackEnv) {
+  return async (args: ActionArgs) => {
+    await args.ack();
+    await guarded(args, async () => {
+      const { session } = await staffActor(env, args.body.user.id);
+      const opened = await openedTicket(env, session, parseTicketValue(actionValue(args)));
+      if (args.body.response_url) {
+        await args.respond({ response_type: 'ephemeral', replace_original: false, ...opened });
+      } else {
+        await args.client.chat.postMessage({ channel: args.body.user.id, ...opened });
+      }
+    });
+  };
+}
+
+/** Previous/Next: the same ephemeral message shows the other page. */
+export function pageQueue(env: SlackEnv) {
+  return async (args: ActionArgs) => {
+    await args.ack();
+    await guarded(args, async () => {
+      const { session } = await staffActor(env, args.body.user.id);
+      const { page, favorites } = parsePageValue(actionValue(args));
+      await args.respond({ replace_original: true, ...(await queueMessage(env, session, page, favorites)) });
+    });
+  };
+}

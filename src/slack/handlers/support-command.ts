@@ -1,0 +1,80 @@
+import { TicketError } from '../../functions/errors.ts';
+import { call } from '../../functions/registry.ts';
+import type { Session } from '../../functions/types.ts';
+import { redeemLinkCode } from '../../slack-store/identity.ts';
+import type { SlackEnv } from '../env.ts';
+import { clientActor } from '../identity.ts';
+import { audienceOf, tell } from '../tell.ts';
+import { clientListBlocks, clientNewModal, clientTicketBlocks } from '../views/client.ts';
+import { SUPPORT_USAGE } from '../views/help.ts';
+import { escapeText } from '../views/mrkdwn.ts';
+import { type CommandArgs, guarded, modalAfterLoading } from './flow.ts';
+
+/** Whether the client's provider sells support tickets (the incident form answers without sok). */
+async function sellsSupport(env: SlackEnv, session: Session): Promise<boolean> {
+  try {
+    return (await call(env.deps, session, 'incident', {})).kind === 'form';
+  } catch (error) {
+    if (error instanceof TicketError) return false;
+    throw error;
+  }
+}
+
+/** `/support`'s list: the client's tickets with status and wait time. */
+export async function clientList(env: SlackEnv, session: Session) {
+  const list = await call(env.deps, session, 'clientticket', { p_cnt: '40' });
+  if (list.kind !== 'list') throw new Error('clientticket did not list');
+  return {
+    text: `Your tickets: ${list.page.elems}`,
+    blocks: clientListBlocks(list, { paidSupport: await sellsSupport(env, session) }),
+  };
+}
+
+/** A ticket as the client reads it; reading marks it read (clientticket.edit without sok). */
+export async function clientTicket(env: SlackEnv, session: Session, ticketId: number) {
+  const form = await call(env.deps, session, 'clientticket.edit', { elid: String(ticketId) });
+  if (form.kind !== 'form') throw new Error('clientticket.edit gave no form');
+  return { text: `Ticket #${ticketId}`, blocks: clientTicketBlocks(form) };
+}
+
+export async function clientNewForm(env: SlackEnv, slackUserId: string, channel?: string) {
+  const { session } = await clientActor(env, slackUserId, channel);
+  const form = await call(env.deps, session, 'clientticket.edit', {});
+  if (form.kind !== 'form') throw new Error('clientticket.edit gave no form');
+  return clientNewModal(form);
+}
+
+/** `/support …`: the clients' door (linked users, or anyone in a channel bound to a client). */
+export function supportCommand(env: SlackEnv) {
+  return async (args: CommandArgs) => {
+    await args.ack();
+    const [word = '', ...rest] = args.command.text.trim().split(/\s+/);
+    const sub = word.toLowerCase();
+    const user = args.body.user_id;
+    const channel = args.body.channel_id;
+    if (sub === 'new' && rest.length === 0) {
+      return guarded(args, () =>
+        modalAfterLoading(args, 'New ticket', () => clientNewForm(env, user, channel)),
+      );
+    }
+    const show = (message: { text: string; blocks?: unknown[] }) =>
+      args.respond({ response_type: 'ephemeral', ...(message as { text: string }) });
+    await guarded(args, async () => {
+      if (sub === 'help') return void (await show({ text: SUPPORT_USAGE }));
+      if (sub === 'link' && rest.length === 1) {
+        const linked = await redeemLinkCode(env.deps.db, rest[0], user, env.deps.now());
+        return void (await show({
+          text: `Linked: you are ${escapeText(linked.name)} now. Try \`/support\`.`,
+        }));
+      }
+      const { session } = await clientActor(env, user, channel);
+      if (sub === '') return void (await show(await clientList(env, session)));
+      if (/^#?\d+$/.test(sub) && rest.length === 0)
+        return void (await show(await clientTicket(env, session, Number(sub.replace('#', '')))));
+      await tell(
+        audienceOf(args),
+        `I did not understand \`/support ${args.command.text.trim()}\`.\n${SUPPORT_USAGE}`,
+      );
+    });
+  };
+}

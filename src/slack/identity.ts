@@ -1,0 +1,64 @@
+import { denied } from '../functions/errors.ts';
+import type { Session } from '../functions/types.ts';
+import { type Account, accountBySlackId, clientByChannel, clientUserFor } from '../slack-store/identity.ts';
+import type { SlackEnv } from './env.ts';
+
+export type Actor = { account: Account; session: Session };
+
+const sessionOf = (account: Account): Session => ({
+  userId: account.id,
+  login: account.login,
+  level: account.level,
+  clientId: account.clientId ?? undefined,
+  via: 'slack',
+});
+
+/**
+ * The staff member behind a Slack user. Unknown users, client users and external (Slack Connect)
+ * users are refused with a sentence saying why and what to do.
+ */
+export async function staffActor(env: SlackEnv, slackUserId: string): Promise<Actor> {
+  const account = await accountBySlackId(env.deps.db, slackUserId);
+  if (!account) {
+    throw denied(
+      'user',
+      'You are not registered as staff. Ask a root to run `/ticket staff add @you admin`.',
+    );
+  }
+  if (account.level === 'user')
+    throw denied('user', '`/ticket` is for staff. Use `/support` for your tickets.');
+  const profile = await env.directory.profile(slackUserId);
+  if (profile.external) throw denied('user', 'External (Slack Connect) users cannot act as staff.');
+  return { account, session: sessionOf(account) };
+}
+
+/**
+ * The client user behind a Slack user: a linked account, or (in a channel bound to a client
+ * account) an account made on first contact. Staff are sent to /ticket.
+ */
+export async function clientActor(env: SlackEnv, slackUserId: string, channel?: string): Promise<Actor> {
+  const account = await accountBySlackId(env.deps.db, slackUserId);
+  if (account && account.level !== 'user') {
+    throw denied('user', '`/support` is for clients; staff use `/ticket` (or "Log in as client" on a card).');
+  }
+  if (account) return { account, session: sessionOf(account) };
+  const client = channel ? await clientByChannel(env.deps.db, channel) : undefined;
+  if (!client) {
+    throw denied(
+      'user',
+      'Your Slack account is not linked to a client account. Ask support for a link code, then run `/support link CODE`.',
+    );
+  }
+  const profile = await env.directory.profile(slackUserId);
+  // Our own colleagues are not the client, even in the client's channel.
+  if (!profile.external && !profile.guest) {
+    throw denied('user', 'This channel belongs to a client; only their people can use `/support` here.');
+  }
+  const made = await clientUserFor(env.deps.db, client.id, slackUserId, profile.name);
+  return { account: made, session: sessionOf(made) };
+}
+
+/** Roots may manage staff, channels and bindings. */
+export function requireRoot(actor: Actor): void {
+  if (actor.account.level !== 'root') throw denied('user', 'Only root accounts can do this.');
+}

@@ -1,0 +1,107 @@
+/**
+ * Every action_id, callback_id and block_id the bot's messages and modals carry, and the values
+ * its buttons hold. listeners.ts routes each of them; a test checks that nothing is left unrouted.
+ */
+
+/** Buttons and menus (action_id). */
+export const ACTION = {
+  // Ticket card (and App Home rows)
+  reply: 'card.reply',
+  priority: 'card.priority',
+  abuse: 'card.abuse',
+  deadline: 'card.deadline',
+  assign: 'card.assign',
+  favorite: 'card.favorite',
+  close: 'card.close',
+  unblock: 'card.unblock',
+  messages: 'card.messages',
+  su: 'card.su',
+  charge: 'card.charge',
+  // Staff queue
+  open: 'queue.open',
+  page: 'queue.page',
+  // Messages modal: per message
+  messageEdit: 'message.edit',
+  messageHide: 'message.hide',
+  messageSplit: 'message.split',
+  // Client list
+  clientOpen: 'client.open',
+  clientReply: 'client.reply',
+  clientArchive: 'client.archive',
+  clientNew: 'client.new',
+  clientBuy: 'client.buy',
+  // App Home
+  homeRefresh: 'home.refresh',
+} as const;
+
+/** Modals (callback_id). Views without a submit button still carry one, for routing clarity. */
+export const VIEW = {
+  loading: 'loading',
+  reply: 'reply',
+  priority: 'priority',
+  abuse: 'abuse',
+  deadline: 'deadline',
+  assign: 'assign',
+  charge: 'charge',
+  newTicket: 'new_ticket',
+  filter: 'filter',
+  messages: 'messages',
+  messageEdit: 'message_edit',
+  clientView: 'client_view',
+  clientNew: 'client_new',
+  clientReply: 'client_reply',
+  buy: 'buy',
+} as const;
+
+/**
+ * Input blocks are named after the ticket-function parameter they fill, so a TicketError naming a
+ * parameter lands on its field. Inputs that fill no parameter directly have their own names.
+ */
+export const INPUT = {
+  replyTo: 'reply_to',
+  closeAfter: 'close_after',
+  highPriority: 'high_priority',
+} as const;
+
+/** The single action inside each input block. */
+export const FIELD = 'value';
+
+/** Button values: the ticket, and for paging the page. */
+export const ticketValue = (ticketId: number) => String(ticketId);
+export function parseTicketValue(value: string | undefined): number {
+  const id = Number(value);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`not a ticket id: ${value}`);
+  return id;
+}
+
+/** Queue paging: `page:favorites` — page number and whether only favorites are listed. */
+export const pageValue = (page: number, favorites: boolean) => `${page}:${favorites ? 'fav' : 'all'}`;
+export function parsePageValue(value: string | undefined): { page: number; favorites: boolean } {
+  const [page, which] = (value ?? '').split(':');
+  const n = Number(page);
+  return { page: Number.isSafeInteger(n) && n > 0 ? n : 1, favorites: which === 'fav' };
+}
+
+/** Message buttons: `messageId:ticketId`. */
+export const messageValue = (messageId: number, ticketId: number) => `${messageId}:${ticketId}`;
+export function parseMessageValue(value: string | undefined): { messageId: number; ticketId: number } {
+  const [messageId, ticketId] = (value ?? '').split(':');
+  return { messageId: parseTicketValue(messageId), ticketId: parseTicketValue(ticketId) };
+}
+
+/** Modal metadata: the ticket (and message) a modal works on, plus where to report back. */
+export interface ModalMeta {
+  ticketId?: number;
+  messageId?: number;
+  /** Channel to post the outcome in when the modal was opened from a message. */
+  channel?: string;
+}
+export const encodeMeta = (meta: ModalMeta) => JSON.stringify(meta);
+export function parseMeta(raw: string | undefined): ModalMeta {
+  try {
+    const parsed = JSON.parse(raw || '{}') as ModalMeta;
+    return typeof parsed === 'object' && parsed !== null ? parsed : {};
+  } catch {
+    return {};
+  }
+}

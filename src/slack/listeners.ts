@@ -1,0 +1,108 @@
+import type { App } from '@slack/bolt';
+import type { SlackEnv } from './env.ts';
+import { close, favorite, logInAsClient, unblock } from './handlers/card-buttons.ts';
+import {
+  openAbuse,
+  openAssign,
+  openCharge,
+  openDeadline,
+  openPriority,
+  openReply,
+} from './handlers/card-open.ts';
+import {
+  submitAbuse,
+  submitAssign,
+  submitCharge,
+  submitDeadline,
+  submitPriority,
+  submitReply,
+} from './handlers/card-submit.ts';
+import {
+  clientArchive,
+  clientBuy,
+  clientNew,
+  clientOpen,
+  clientReply,
+  submitBuy,
+  submitClientNew,
+  submitClientReply,
+} from './handlers/client-actions.ts';
+import { submitFilter, submitNewTicket } from './handlers/forms.ts';
+import { homeOpened, homeRefresh } from './handlers/home.ts';
+import {
+  editMessage,
+  hideMessage,
+  openMessages,
+  splitMessage,
+  submitMessageEdit,
+} from './handlers/messages.ts';
+import { openFromQueue, pageQueue } from './handlers/queue.ts';
+import { supportCommand } from './handlers/support-command.ts';
+import { memberJoined, threadReply } from './handlers/thread-reply.ts';
+import { ticketCommand } from './handlers/ticket-command.ts';
+import { ACTION, VIEW } from './ids.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: Bolt's listener argument types differ per route kind.
+type Listener = (args: any) => Promise<void>;
+
+/** The routing table: every command, button, modal and event the app answers, one line each. */
+export function routes(env: SlackEnv) {
+  const commands: Record<string, Listener> = {
+    '/ticket': ticketCommand(env),
+    '/support': supportCommand(env),
+  };
+  const actions: Record<(typeof ACTION)[keyof typeof ACTION], Listener> = {
+    [ACTION.reply]: openReply(env),
+    [ACTION.priority]: openPriority(env),
+    [ACTION.abuse]: openAbuse(env),
+    [ACTION.deadline]: openDeadline(env),
+    [ACTION.assign]: openAssign(env),
+    [ACTION.charge]: openCharge(env),
+    [ACTION.favorite]: favorite(env),
+    [ACTION.close]: close(env),
+    [ACTION.unblock]: unblock(env),
+    [ACTION.messages]: openMessages(env),
+    [ACTION.su]: logInAsClient(env),
+    [ACTION.open]: openFromQueue(env),
+    [ACTION.page]: pageQueue(env),
+    [ACTION.messageEdit]: editMessage(env),
+    [ACTION.messageHide]: hideMessage(env),
+    [ACTION.messageSplit]: splitMessage(env),
+    [ACTION.clientOpen]: clientOpen(env),
+    [ACTION.clientReply]: clientReply(env),
+    [ACTION.clientArchive]: clientArchive(env),
+    [ACTION.clientNew]: clientNew(env),
+    [ACTION.clientBuy]: clientBuy(env),
+    [ACTION.homeRefresh]: homeRefresh(env),
+  };
+  // Views without a submit button (loading, messages, client view) are never submitted.
+  const views: Partial<Record<(typeof VIEW)[keyof typeof VIEW], Listener>> = {
+    [VIEW.reply]: submitReply(env),
+    [VIEW.priority]: submitPriority(env),
+    [VIEW.abuse]: submitAbuse(env),
+    [VIEW.deadline]: submitDeadline(env),
+    [VIEW.assign]: submitAssign(env),
+    [VIEW.charge]: submitCharge(env),
+    [VIEW.newTicket]: submitNewTicket(env),
+    [VIEW.filter]: submitFilter(env),
+    [VIEW.messageEdit]: submitMessageEdit(env),
+    [VIEW.clientNew]: submitClientNew(env),
+    [VIEW.clientReply]: submitClientReply(env),
+    [VIEW.buy]: submitBuy(env),
+  };
+  const events: Record<string, Listener> = {
+    app_home_opened: homeOpened(env),
+    message: threadReply(env),
+    member_joined_channel: memberJoined(env),
+  };
+  return { commands, actions, views, events };
+}
+
+export function registerListeners(app: App, env: SlackEnv): void {
+  const r = routes(env);
+  for (const [name, listener] of Object.entries(r.commands)) app.command(name, listener);
+  for (const [id, listener] of Object.entries(r.actions)) app.action({ action_id: id }, listener);
+  for (const [id, listener] of Object.entries(r.views))
+    if (listener) app.view({ callback_id: id, type: 'view_submission' }, listener);
+  for (const [name, listener] of Object.entries(r.events)) app.event(name, listener);
+}

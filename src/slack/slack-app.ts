@@ -1,0 +1,130 @@
+import { App, ExpressReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import type { Logger } from '@slack/logger';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type express from 'express';
+import type { SlackConfig } from '../config.ts';
+import type { Deps } from '../functions/types.ts';
+import { log } from '../log.ts';
+import { setDepartmentChannel } from '../slack-store/cards.ts';
+import { claimOnce, purgeClaims, releaseClaim } from '../slack-store/dedupe.ts';
+import { upsertStaff } from '../slack-store/identity.ts';
+import { Directory, type SlackEnv } from './env.ts';
+import { slackJobHandlers } from './jobs.ts';
+import { registerListeners } from './listeners.ts';
+
+/** Slack retries an event for about 6 minutes; its id is refused for a day. */
+const EVENT_MEMORY_MS = 24 * 60 * 60_000;
+const PURGE_EVERY_MS = 60 * 60_000;
+
+/** Bolt's log lines go to our structured log. */
+function boltLogger(): Logger {
+  const line =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...msg: unknown[]) =>
+      log[level](msg.map(String).join(' '), { source: 'bolt' });
+  return {
+    debug: line('debug'),
+    info: line('info'),
+    warn: line('warn'),
+    error: line('error'),
+    setLevel: () => {},
+    getLevel: () => LogLevel.INFO,
+    setName: () => {},
+  };
+}
+
+export interface SlackOptions {
+  /** HTTP mode mounts POST /slack/events on this (the shared server). */
+  expressApp: express.Express;
+  /** Tests: no Web API retries. */
+  retries?: number;
+}
+
+/**
+ * The Slack front door. Over HTTP, Bolt's ExpressReceiver adds POST /slack/events to the shared
+ * express app (commands, interactivity and events on one URL); with an app token, Socket Mode
+ * instead, and no public URL is needed.
+ */
+export function createSlack(deps: Deps, config: SlackConfig, options: SlackOptions) {
+  const slackApiUrl = config.apiUrl ? config.apiUrl.replace(/\/?$/, '/') : undefined;
+  const clientOptions: WebClientOptions = {
+    ...(slackApiUrl ? { slackApiUrl } : {}),
+    ...(options.retries !== undefined ? { retryConfig: { retries: options.retries } } : {}),
+  };
+  const logger = boltLogger();
+  const receiver = config.appToken
+    ? new SocketModeReceiver({ appToken: config.appToken, logger, installerOptions: { clientOptions } })
+    : new ExpressReceiver({
+        signingSecret: config.signingSecret as string,
+        endpoints: '/slack/events',
+        app: options.expressApp,
+        logger,
+      });
+  const app = new App({ token: config.botToken, receiver, logger, clientOptions });
+  const env: SlackEnv = { deps, directory: new Directory(app.client) };
+
+  let lastPurge = 0;
+  // Slack redelivers events it thinks were lost; their ids are claimed in the database, so a
+  // retry (to this or another replica) is not applied twice, and a failed first try can be retried.
+  app.use(async ({ body, next }) => {
+    const eventId = (body as { event_id?: string }).event_id;
+    if (!eventId) return next();
+    const now = deps.now();
+    const key = `event:${eventId}`;
+    if (!(await claimOnce(deps.db, key, now, EVENT_MEMORY_MS))) {
+      log.info('slack event already handled', { eventId });
+      return;
+    }
+    if (now.getTime() - lastPurge > PURGE_EVERY_MS) {
+      lastPurge = now.getTime();
+      await purgeClaims(deps.db, new Date(now.getTime() - 2 * EVENT_MEMORY_MS));
+    }
+    try {
+      await next();
+    } catch (error) {
+      await releaseClaim(deps.db, key);
+      throw error;
+    }
+  });
+  registerListeners(app, env);
+  app.error(async (error) => {
+    log.error('slack listener failed', { error: error.stack ?? String(error) });
+  });
+
+  // Jobs call Slack outside any request: rate limits come back as errors, retried by the job table.
+  const jobWeb = new WebClient(config.botToken, {
+    ...clientOptions,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+  });
+
+  return {
+    app,
+    env,
+    mode: config.appToken ? ('socket' as const) : ('http' as const),
+    jobHandlers: slackJobHandlers(jobWeb, deps),
+    /** Roots and department channels from the configuration; then Socket Mode connects. */
+    async start(): Promise<void> {
+      for (const slackUserId of config.rootUsers) {
+        const profile = await env.directory.profile(slackUserId);
+        await upsertStaff(deps.db, {
+          slackUserId,
+          name: profile.name,
+          level: 'root',
+          timezone: profile.timezone,
+        });
+      }
+      for (const [departmentId, channel] of Object.entries(config.departmentChannels)) {
+        if (!(await setDepartmentChannel(deps, Number(departmentId), channel))) {
+          log.warn('SLACK_DEPARTMENT_CHANNELS names a department that does not exist', { departmentId });
+        }
+      }
+      if (config.appToken) await app.start();
+    },
+    async stop(): Promise<void> {
+      if (config.appToken) await app.stop();
+    },
+  };
+}
+
+export type Slack = ReturnType<typeof createSlack>;

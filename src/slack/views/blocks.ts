@@ -1,0 +1,159 @@
+import type {
+  ActionsBlock,
+  Button,
+  ConfirmationDialog,
+  InputBlock,
+  KnownBlock,
+  ModalView,
+  PlainTextOption,
+  SectionBlock,
+} from '@slack/types';
+import { FIELD } from '../ids.ts';
+
+/** Small Block Kit builders the views share, so every view reads as its content. */
+
+export const plain = (text: string) => ({
+  type: 'plain_text' as const,
+  text: text.slice(0, 150),
+  emoji: true,
+});
+export const md = (text: string) => ({ type: 'mrkdwn' as const, text: text.slice(0, 3000) });
+
+export function section(text: string, accessory?: SectionBlock['accessory']): SectionBlock {
+  return accessory ? { type: 'section', text: md(text), accessory } : { type: 'section', text: md(text) };
+}
+
+export function fields(pairs: [string, string][]): SectionBlock {
+  return { type: 'section', fields: pairs.slice(0, 10).map(([k, v]) => md(`*${k}*\n${v || '—'}`)) };
+}
+
+export function context(text: string): KnownBlock {
+  return { type: 'context', elements: [md(text)] };
+}
+
+export function confirm(title: string, text: string, yes: string, danger = false): ConfirmationDialog {
+  return {
+    title: plain(title),
+    text: plain(text),
+    confirm: plain(yes),
+    deny: plain('Cancel'),
+    ...(danger ? { style: 'danger' } : {}),
+  };
+}
+
+export function button(
+  text: string,
+  actionId: string,
+  value: string,
+  extra: { style?: 'primary' | 'danger'; confirm?: ConfirmationDialog } = {},
+): Button {
+  return { type: 'button', text: plain(text), action_id: actionId, value, ...extra };
+}
+
+export function actions(blockId: string, elements: Button[]): ActionsBlock {
+  return { type: 'actions', block_id: blockId, elements };
+}
+
+export const option = (value: string, text: string): PlainTextOption => ({ text: plain(text), value });
+
+export function textInput(
+  blockId: string,
+  label: string,
+  opts: {
+    initial?: string;
+    multiline?: boolean;
+    optional?: boolean;
+    placeholder?: string;
+    max?: number;
+  } = {},
+): InputBlock {
+  return {
+    type: 'input',
+    block_id: blockId,
+    label: plain(label),
+    optional: opts.optional ?? false,
+    element: {
+      type: 'plain_text_input',
+      action_id: FIELD,
+      multiline: opts.multiline ?? false,
+      ...(opts.initial ? { initial_value: opts.initial } : {}),
+      ...(opts.placeholder ? { placeholder: plain(opts.placeholder) } : {}),
+      ...(opts.max ? { max_length: opts.max } : {}),
+    },
+  };
+}
+
+export function selectInput(
+  blockId: string,
+  label: string,
+  options: PlainTextOption[],
+  opts: { initial?: string; optional?: boolean } = {},
+): InputBlock {
+  const initial = options.find((o) => o.value === opts.initial);
+  return {
+    type: 'input',
+    block_id: blockId,
+    label: plain(label),
+    optional: opts.optional ?? false,
+    element: {
+      type: 'static_select',
+      action_id: FIELD,
+      options: options.slice(0, 100),
+      ...(initial ? { initial_option: initial } : {}),
+    },
+  };
+}
+
+export function radioInput(
+  blockId: string,
+  label: string,
+  options: PlainTextOption[],
+  initial: string,
+): InputBlock {
+  return {
+    type: 'input',
+    block_id: blockId,
+    label: plain(label),
+    element: {
+      type: 'radio_buttons',
+      action_id: FIELD,
+      options,
+      initial_option: options.find((o) => o.value === initial) ?? options[0],
+    },
+  };
+}
+
+export function checkboxInput(blockId: string, label: string, options: PlainTextOption[]): InputBlock {
+  return {
+    type: 'input',
+    block_id: blockId,
+    label: plain(label),
+    optional: true,
+    element: { type: 'checkboxes', action_id: FIELD, options },
+  };
+}
+
+export function modal(
+  callbackId: string,
+  title: string,
+  blocks: KnownBlock[],
+  opts: { submit?: string; meta?: string; close?: string } = {},
+): ModalView {
+  return {
+    type: 'modal',
+    callback_id: callbackId,
+    title: plain(title.slice(0, 24)),
+    close: plain(opts.close ?? (opts.submit ? 'Cancel' : 'Close')),
+    ...(opts.submit ? { submit: plain(opts.submit) } : {}),
+    ...(opts.meta ? { private_metadata: opts.meta } : {}),
+    blocks: blocks.slice(0, 100),
+  };
+}
+
+/** Slack renders this date in each reader's own time zone; the fallback is UTC. */
+export function slackDate(date: Date | null | undefined): string {
+  if (!date) return '';
+  const unix = Math.floor(date.getTime() / 1000);
+  const fallback = `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  return `<!date^${unix}^{date_short_pretty} {time}|${fallback}>`;
+}

@@ -1,0 +1,118 @@
+import type { KnownBlock } from '@slack/types';
+import type { FormMessage, Row } from '../../functions/types.ts';
+import { ACTION, ticketValue } from '../ids.ts';
+import { actions, button, confirm, context, fields, section, slackDate } from './blocks.ts';
+import { PRIORITY_LABEL, STATUS_LABEL } from './labels.ts';
+import { escapeText, markdownToMrkdwn } from './mrkdwn.ts';
+
+const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+
+/** The one-line summary of a ticket, also the notification text of its card. */
+export function cardText(row: Row): string {
+  return `#${row.id} ${str(row.name)} (${str(row.client)}, ${STATUS_LABEL[str(row.tstatus)] ?? row.tstatus})`;
+}
+
+/** A ticket's card: its state at a glance and a button for every staff function on it. */
+export function cardBlocks(row: Row, opts: { stale?: boolean } = {}): KnownBlock[] {
+  const id = Number(row.id);
+  const value = ticketValue(id);
+  const status = str(row.tstatus);
+  const open = status !== '3' && status !== '10';
+  const priority = `${PRIORITY_LABEL[str(row.priority)]} (client: ${PRIORITY_LABEL[str(row.client_priority)]})${row.highpriority ? ' ⚡ raised' : ''}`;
+  const props = [
+    row.premium ? 'premium client' : '',
+    row.abuse ? 'abuse registered' : '',
+    row.note ? 'has internal notes' : '',
+    opts.stale ? 'card may be out of date' : '',
+  ].filter(Boolean);
+  const blocks: KnownBlock[] = [
+    section(`*#${id} · ${escapeText(str(row.name))}*`),
+    fields([
+      ['Client', escapeText(str(row.client))],
+      ['Department', escapeText(str(row.department))],
+      ['Status', STATUS_LABEL[status] ?? status],
+      ['Priority', priority],
+      ['Responsible', escapeText(str(row.responsible))],
+      ['Deadline', row.deadline instanceof Date ? slackDate(row.deadline) : ''],
+      ['Waiting', str(row.delay)],
+      ['Locked by', escapeText(str(row.blocked_by))],
+    ]),
+  ];
+  if (props.length > 0) blocks.push(context(props.join(' · ')));
+  blocks.push(
+    actions(`card:${id}:1`, [
+      button('Reply', ACTION.reply, value, { style: 'primary' }),
+      button('Priority', ACTION.priority, value),
+      button('Assign', ACTION.assign, value),
+      button('Deadline', ACTION.deadline, value),
+      button('Favorite', ACTION.favorite, value),
+      button('Messages', ACTION.messages, value),
+    ]),
+    actions(`card:${id}:2`, [
+      button('Charge', ACTION.charge, value),
+      button('Abuse', ACTION.abuse, value),
+      button('Log in as client', ACTION.su, value),
+      ...(row.blocked_by
+        ? [
+            button('Unblock', ACTION.unblock, value, {
+              confirm: confirm('Unblock', `Release the lock on #${id}?`, 'Unblock'),
+            }),
+          ]
+        : []),
+      ...(open
+        ? [
+            button('Close', ACTION.close, value, {
+              style: 'danger',
+              confirm: confirm(
+                'Close ticket',
+                `Close #${id}? The client can still write to reopen it.`,
+                'Close',
+                true,
+              ),
+            }),
+          ]
+        : []),
+    ]),
+  );
+  return blocks;
+}
+
+/** A message as the thread mirror and the opened ticket show it; internal notes are unmistakable. */
+export function messageText(m: {
+  author: string;
+  body: string;
+  fromStaff: boolean;
+  internal: boolean;
+  hidden?: boolean;
+}): string {
+  const who = m.internal
+    ? `:lock: *Internal note* by ${escapeText(m.author)} (staff only)`
+    : m.fromStaff
+      ? `*${escapeText(m.author)}* (staff) replied to the client`
+      : `*${escapeText(m.author)}* (client) wrote`;
+  return `${who}${m.hidden ? ' · _hidden from the client_' : ''}\n${markdownToMrkdwn(m.body)}`;
+}
+
+/** `/ticket 123`: the card followed by the newest messages. */
+export function openedTicketBlocks(row: Row, messages: FormMessage[], limit = 10): KnownBlock[] {
+  const shown = messages.slice(-limit);
+  const blocks = cardBlocks(row);
+  if (messages.length > shown.length)
+    blocks.push(context(`${messages.length - shown.length} earlier messages: use Messages`));
+  for (const m of shown) {
+    blocks.push(
+      { type: 'divider' },
+      section(
+        messageText({
+          author: m.author,
+          body: m.body,
+          fromStaff: m.type === 'outcoming',
+          internal: m.internal,
+          hidden: m.hidden,
+        }),
+      ),
+      context(slackDate(m.datePost)),
+    );
+  }
+  return blocks;
+}

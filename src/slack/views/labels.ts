@@ -1,0 +1,16 @@
+/** Words for the spec's codes, as staff and clients read them in Slack. */
+export const STATUS_LABEL: Record<string, string> = {
+  '0': 'New',
+  '1': 'Under review',
+  '2': 'Awaiting client',
+  '3': 'Closed',
+  '10': 'Archived',
+};
+export const PRIORITY_LABEL: Record<string, string> = { '0': 'Low', '1': 'Medium', '2': 'High' };
+export const PRIORITY_OPTIONS = Object.entries(PRIORITY_LABEL);
+export const ABUSE_ACTION_LABEL: Record<string, string> = {
+  none: 'No action',
+  warn: 'Warn',
+  suspend: 'Suspend services',
+  block: 'Block account',
+};

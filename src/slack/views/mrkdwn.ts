@@ -1,0 +1,32 @@
+import slackifyMarkdown from 'slackify-markdown';
+
+/** Escapes text for mrkdwn: no markup, no links, no mentions. For names, subjects and the like. */
+export function escapeText(text: string): string {
+  return neutralizeBroadcasts(text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+}
+
+// Links slackify-markdown itself produces from [text](url) with a real URL: the only `<…>` we keep.
+const SAFE_LINK = /<(?:https?:\/\/|mailto:)[^\s<>|]+(?:\|[^<>]*)?>/g;
+
+/**
+ * Markdown written by clients or staff → Slack mrkdwn, with a maintained converter; then every
+ * `<`, `>` and `&` it did not produce as a web link is escaped, so nobody can inject `<!channel>`,
+ * `<@U…>`, `<!subteam^…>` or `<#C…>` through a message.
+ */
+export function markdownToMrkdwn(markdown: string): string {
+  const converted = slackifyMarkdown(markdown).replace(/\n+$/, '');
+  let out = '';
+  let last = 0;
+  for (const match of converted.matchAll(SAFE_LINK)) {
+    out += escapeText(converted.slice(last, match.index));
+    const [url, label] = match[0].slice(1, -1).split(/\|(.*)/s);
+    out += label === undefined ? `<${url}>` : `<${url}|${escapeText(label)}>`;
+    last = (match.index ?? 0) + match[0].length;
+  }
+  return out + escapeText(converted.slice(last));
+}
+
+/** `@channel`, `@here` and `@everyone` typed as text: a word joiner keeps Slack from reading them. */
+function neutralizeBroadcasts(text: string): string {
+  return text.replace(/@(channel|here|everyone)\b/gi, '@\u2060$1');
+}
