@@ -138,7 +138,9 @@ function readMultipart(
       if (detached) return;
       detached = true;
       req.unpipe(parser);
-      req.resume();
+      // The parser may fail only once the body has ended (a missing closing boundary).
+      if (req.readableEnded) settle();
+      else req.resume();
     };
     let size = 0;
     req.on('data', (chunk: Buffer) => {
