@@ -1,0 +1,146 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { attachments, messages } from '../../db/schema.ts';
+import type { DocNode } from '../../src/api/doc.ts';
+import { type Api, errorOf, parseXml, startApi, t } from '../helpers/api.ts';
+import { openTestDb, type TestDb } from '../helpers/db.ts';
+
+let db: TestDb;
+let api: Api;
+beforeAll(async () => {
+  db = await openTestDb();
+});
+afterAll(() => db.close());
+beforeEach(async () => {
+  await db.reset();
+  api = await startApi(db.db);
+});
+afterEach(() => api.close());
+
+/** A multipart POST as browser tools and billing modules send attachments: file_1, file_2, … */
+async function upload(
+  sid: string,
+  fields: Record<string, string>,
+  files: { name: string; data: string | Buffer; type?: string }[],
+  out = 'json',
+): Promise<DocNode> {
+  const form = new FormData();
+  for (const [key, value] of Object.entries({ ...fields, auth: sid, out })) form.set(key, value);
+  files.forEach((f, i) => {
+    form.set(`file_${i + 1}`, new Blob([f.data], { type: f.type ?? 'text/plain' }), f.name);
+  });
+  const res = await fetch(`${api.base}/billmgr`, { method: 'POST', body: form });
+  expect(res.status).toBe(200);
+  const text = await res.text();
+  return out === 'json' ? (JSON.parse(text) as { doc: DocNode }).doc : parseXml(text);
+}
+
+const messagesOf = (form: DocNode) => (form.mlist as DocNode).message as DocNode[];
+
+describe('multipart attachments', () => {
+  it('a client opens a ticket with files; they are stored and listed with the message', async () => {
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff]);
+    const doc = await upload(
+      api.sids.alice,
+      {
+        func: 'clientticket.edit',
+        name: 'See logs',
+        message: 'Attached',
+        client_department: String(api.w.ids.support.id),
+        sok: 'ok',
+      },
+      [
+        { name: 'boot.log', data: 'kernel panic\n' },
+        { name: 'C:\\Users\\alice\\screen.png', data: png, type: 'image/png' },
+      ],
+    );
+    const id = t(doc.id) as string;
+    const form = await api.as('alice').json('clientticket.edit', { elid: id });
+    const [first] = messagesOf(form);
+    expect(first.file).toEqual([
+      { $id: expect.stringMatching(/^\d+$/), $size: '13', $: 'boot.log' },
+      { $id: expect.stringMatching(/^\d+$/), $size: '10', $: 'screen.png' },
+    ]);
+    const stored = await db.db.select().from(attachments).orderBy(attachments.id);
+    expect(stored.map((a) => [a.filename, a.contentType, a.size])).toEqual([
+      ['boot.log', 'text/plain', 13],
+      ['screen.png', 'image/png', 10],
+    ]);
+    expect(Buffer.from(stored[1].data).equals(png)).toBe(true);
+    // The staff form in XML lists the same files.
+    const xml = await api.as('admin').xml('ticket.edit', { elid: id });
+    expect(messagesOf(xml)[0].file).toEqual([
+      { $id: String(stored[0].id), $size: '13', $: 'boot.log' },
+      { $id: String(stored[1].id), $size: '10', $: 'screen.png' },
+    ]);
+  });
+
+  it('a staff reply with a note goes with the reply; a client reply in XML', async () => {
+    const id = String(await api.w.openTicket());
+    const ok = await upload(
+      api.sids.admin,
+      { func: 'ticket.edit', elid: id, note_message: 'see', message: 'Patch attached', sok: 'ok' },
+      [{ name: 'fix.patch', data: 'diff' }],
+    );
+    expect(ok).toEqual({ ok: {} });
+    expect(
+      await upload(
+        api.sids.alice,
+        { func: 'clientticket.edit', elid: id, message: 'Thanks', sok: 'ok' },
+        [{ name: 'ы.txt', data: 'ok' }],
+        'xml',
+      ),
+    ).toEqual({
+      ok: { $: '' },
+    });
+    const list = await api.as('admin').json('ticket.edit', { elid: id });
+    expect(
+      messagesOf(list).map((m) => [t(m.message), (m.file as DocNode[] | undefined)?.map((f) => f.$)]),
+    ).toEqual([
+      ['My VPS does not boot', undefined],
+      ['see', undefined],
+      ['Patch attached', ['fix.patch']],
+      ['Thanks', ['ы.txt']],
+    ]);
+  });
+
+  it('ticket.message.edit attaches to the message it adds or edits', async () => {
+    const id = String(await api.w.openTicket());
+    const added = await upload(
+      api.sids.admin,
+      { func: 'ticket.message.edit', plid: id, message: 'Logs', sok: 'ok' },
+      [{ name: 'a.txt', data: 'a' }],
+    );
+    const messageId = Number(t(added.id));
+    const [first] = await db.db
+      .select()
+      .from(messages)
+      .where(eq(messages.ticketId, Number(id)))
+      .orderBy(messages.id);
+    await upload(
+      api.sids.admin,
+      { func: 'ticket.message.edit', plid: id, elid: String(first.id), message: 'Edited', sok: 'ok' },
+      [{ name: 'b.txt', data: 'b' }],
+    );
+    const stored = await db.db.select().from(attachments).orderBy(attachments.id);
+    expect(stored.map((a) => [a.messageId, a.filename])).toEqual([
+      [messageId, 'a.txt'],
+      [first.id, 'b.txt'],
+    ]);
+  });
+
+  it('files without a message to go with are refused before anything is written', async () => {
+    const id = String(await api.w.openTicket());
+    for (const fields of [
+      { func: 'ticket.edit', elid: id },
+      { func: 'ticket.edit', elid: id, high_priority: 'on', sok: 'ok' },
+      { func: 'ticket.favorite', elid: id, sok: 'ok' },
+    ]) {
+      const doc = await upload(api.sids.admin, fields, [{ name: 'x.txt', data: 'x' }]);
+      expect(errorOf(doc)).toMatchObject({ type: 'value', object: 'file_1' });
+    }
+    expect(await db.db.select().from(attachments)).toEqual([]);
+    const queue = await api.as('root').json('ticket');
+    expect((queue.elem as DocNode[])[0].highpriority).toBeUndefined();
+  });
+});
