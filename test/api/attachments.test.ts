@@ -131,11 +131,12 @@ describe('multipart attachments', () => {
 
   it('files without a message to go with are refused before anything is written', async () => {
     const id = String(await api.w.openTicket());
-    for (const fields of [
+    const cases: Record<string, string>[] = [
       { func: 'ticket.edit', elid: id },
       { func: 'ticket.edit', elid: id, high_priority: 'on', sok: 'ok' },
       { func: 'ticket.favorite', elid: id, sok: 'ok' },
-    ]) {
+    ];
+    for (const fields of cases) {
       const doc = await upload(api.sids.admin, fields, [{ name: 'x.txt', data: 'x' }]);
       expect(errorOf(doc)).toMatchObject({ type: 'value', object: 'file_1' });
     }
