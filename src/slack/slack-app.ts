@@ -38,6 +38,8 @@ export interface SlackOptions {
   expressApp: express.Express;
   /** Tests: no Web API retries. */
   retries?: number;
+  /** Tests: answer HTTP only when the listener has finished, so a test sees its effects. */
+  processBeforeResponse?: boolean;
 }
 
 /**
@@ -59,8 +61,15 @@ export function createSlack(deps: Deps, config: SlackConfig, options: SlackOptio
         endpoints: '/slack/events',
         app: options.expressApp,
         logger,
+        processBeforeResponse: options.processBeforeResponse ?? false,
       });
-  const app = new App({ token: config.botToken, receiver, logger, clientOptions });
+  const app = new App({
+    token: config.botToken,
+    receiver,
+    logger,
+    clientOptions,
+    processBeforeResponse: options.processBeforeResponse ?? false,
+  });
   const env: SlackEnv = { deps, directory: new Directory(app.client) };
 
   let lastPurge = 0;

@@ -1,0 +1,133 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+
+/** One call the bot made to the fake Slack: a Web API method or a POST to a response_url. */
+export interface SlackCall {
+  method: string;
+  params: Record<string, unknown>;
+}
+
+type Answer = { status?: number; headers?: Record<string, string>; body: Record<string, unknown> };
+
+export interface FakeUser {
+  id: string;
+  name: string;
+  tz?: string;
+  team_id?: string;
+  is_stranger?: boolean;
+  is_restricted?: boolean;
+}
+
+/**
+ * A Slack Web API over real HTTP that records every call: the bot's WebClient points at it with
+ * slackApiUrl. Methods answer like Slack; `failNext` makes a method fail (an error code, or a 429
+ * with Retry-After). response_url posts land on /response/… and are recorded as `response_url`.
+ */
+export async function startFakeSlack(opts: { team?: string } = {}) {
+  const team = opts.team ?? 'T0OURS';
+  const calls: SlackCall[] = [];
+  const users = new Map<string, FakeUser>();
+  const failures = new Map<string, Answer[]>();
+  let seq = 0;
+  const nextTs = () => `1700000000.${String(++seq).padStart(6, '0')}`;
+  let socketUrl = '';
+
+  const answers: Record<string, (p: Record<string, unknown>) => Record<string, unknown>> = {
+    'auth.test': () => ({ ok: true, team_id: team, user_id: 'UBOT', bot_id: 'BBOT', team: 'Ours' }),
+    'users.info': (p) => {
+      const u = users.get(String(p.user));
+      return u
+        ? { ok: true, user: { team_id: team, real_name: u.name, ...u } }
+        : { ok: false, error: 'user_not_found' };
+    },
+    'views.open': () => ({ ok: true, view: { id: `V${++seq}`, hash: `h${seq}` } }),
+    'views.push': () => ({ ok: true, view: { id: `V${++seq}`, hash: `h${seq}` } }),
+    'views.update': (p) => ({ ok: true, view: { id: p.view_id, hash: `h${++seq}` } }),
+    'views.publish': () => ({ ok: true }),
+    'chat.postMessage': (p) => ({ ok: true, channel: p.channel, ts: nextTs() }),
+    'chat.update': (p) => ({ ok: true, channel: p.channel, ts: p.ts }),
+    'chat.postEphemeral': () => ({ ok: true, message_ts: nextTs() }),
+    'apps.connections.open': () => ({ ok: true, url: socketUrl }),
+  };
+
+  const app = express();
+  app.use(express.urlencoded({ extended: false }), express.json());
+  app.post('/api/:method', (req, res) => {
+    const method = String(req.params.method);
+    const params = decode(req.body ?? {});
+    calls.push({ method, params });
+    const failure = failures.get(method)?.shift();
+    if (failure) {
+      res
+        .status(failure.status ?? 200)
+        .set(failure.headers ?? {})
+        .json(failure.body);
+      return;
+    }
+    const answer = answers[method];
+    res.json(answer ? answer(params) : { ok: false, error: 'unknown_method' });
+  });
+  app.post('/response/:id', (req, res) => {
+    calls.push({ method: 'response_url', params: { ...decode(req.body ?? {}), url_id: req.params.id } });
+    res.json({ ok: true });
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    apiUrl: `${url}/api/`,
+    team,
+    calls,
+    addUser: (u: FakeUser) => users.set(u.id, u),
+    setSocketUrl: (u: string) => {
+      socketUrl = u;
+    },
+    /** The next call of `method` fails with a Slack error code, or with 429 and Retry-After. */
+    failNext(method: string, failure: { error: string } | { rateLimited: number }) {
+      const list = failures.get(method) ?? [];
+      list.push(
+        'error' in failure
+          ? { body: { ok: false, error: failure.error } }
+          : {
+              status: 429,
+              headers: { 'retry-after': String(failure.rateLimited) },
+              body: { ok: false, error: 'ratelimited' },
+            },
+      );
+      failures.set(method, list);
+    },
+    of: (method: string) => calls.filter((c) => c.method === method),
+    last(method: string): SlackCall {
+      const found = calls.filter((c) => c.method === method).at(-1);
+      if (!found) throw new Error(`no ${method} call; calls: ${calls.map((c) => c.method).join(', ')}`);
+      return found;
+    },
+    clear: () => {
+      calls.length = 0;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export type FakeSlack = Awaited<ReturnType<typeof startFakeSlack>>;
+
+/** The WebClient form-encodes arguments and JSON-encodes objects (blocks, view) inside them. */
+function decode(body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(body)) {
+    if (typeof v === 'string' && /^[[{]/.test(v)) {
+      try {
+        out[k] = JSON.parse(v);
+        continue;
+      } catch {
+        // not JSON after all
+      }
+    }
+    out[k] = v;
+  }
+  return out;
+}
