@@ -1,7 +1,7 @@
 import { asc, count, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog, clients, jobs, messages, STATUS, tickets } from '../../db/schema.ts';
+import { auditLog, clients, jobs, messages, tickets } from '../../db/schema.ts';
 import { TicketError } from '../../src/functions/errors.ts';
 import { LIST_PARAMS } from '../../src/functions/listing.ts';
 import { registry } from '../../src/functions/registry.ts';
