@@ -62,8 +62,14 @@ export function buildDigest(open: DigestTicket[], now: Date, timezone: string): 
     top: [...open].sort((a, b) => weight(b) - weight(a) || a.id - b.id).slice(0, LIST_LIMIT),
     load: [...loads]
       .map(([responsible, count]) => ({ responsible, count }))
-      .sort((a, b) => b.count - a.count || (a.responsible ?? '~').localeCompare(b.responsible ?? '~')),
+      .sort((a, b) => b.count - a.count || byName(a.responsible, b.responsible)),
   };
+}
+
+/** Names alphabetically, the unassigned last. */
+function byName(a: string | null, b: string | null): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? 1 : -1;
+  return a.localeCompare(b);
 }
 
 /** The local date 'YYYY-MM-DD' of an instant in a time zone. */

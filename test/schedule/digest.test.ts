@@ -1,0 +1,136 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { departments, digests } from '../../db/schema.ts';
+import { digestFor, ensureDigests, scheduleDigest } from '../../src/schedule/digest.ts';
+import { openTestDb, type TestDb } from '../helpers/db.ts';
+import { WEEKDAYS_9_TO_18 } from '../helpers/world.ts';
+import { type FakeSlack, startFakeSlack } from './fake-slack.ts';
+import { makeScheduleWorld } from './fixture.ts';
+
+let db: TestDb;
+let slack: FakeSlack;
+let w: Awaited<ReturnType<typeof makeScheduleWorld>>;
+beforeAll(async () => {
+  db = await openTestDb();
+  slack = await startFakeSlack();
+});
+afterAll(async () => {
+  await slack.close();
+  await db.close();
+});
+beforeEach(async () => {
+  await db.reset();
+  slack.clear();
+  // Sunday 8 March 2026, 13:00 in Berlin, 08:00 in New York (clocks went forward there at 02:00).
+  w = await makeScheduleWorld(db.db, slack, new Date('2026-03-08T12:00:00Z'));
+  await db.db.update(departments).set({ digestTime: '09:00' }).where(eq(departments.id, w.ids.support.id));
+  await db.db
+    .update(departments)
+    .set({
+      digestTime: '21:30',
+      slackChannel: 'C_PREMIUM',
+      calendar: { ...WEEKDAYS_9_TO_18, timezone: 'America/New_York' },
+    })
+    .where(eq(departments.id, w.ids.paid.id));
+  await ensureDigests(w.deps);
+});
+
+// Digests only: the warnings and pages of the tickets created here go to the same channel.
+const postsIn = (channel: string) =>
+  slack.posts().filter((p) => p.channel === channel && String(p.text).startsWith('Queue digest'));
+
+describe('daily digest', () => {
+  it('goes out at the local time on the right local day in two time zones, once a day', async () => {
+    const pending = (await w.jobsOf('digest.post')).map((j) => [j.dedupeKey, j.runAt.toISOString()]);
+    expect(pending).toEqual([
+      [`digest:${w.ids.support.id}:2026-03-09`, '2026-03-09T08:00:00.000Z'],
+      // 21:30 EDT on the 8th is already the 9th in UTC.
+      [`digest:${w.ids.paid.id}:2026-03-08`, '2026-03-09T01:30:00.000Z'],
+    ]);
+    await ensureDigests(w.deps);
+    expect(await w.jobsOf('digest.post')).toHaveLength(2);
+    await w.at('2026-03-09T01:29:59Z');
+    expect(slack.posts()).toEqual([]);
+    await w.at('2026-03-09T01:30:00Z');
+    expect(postsIn('C_PREMIUM')).toEqual([
+      expect.objectContaining({
+        text: 'Queue digest for Premium, 2026-03-08: 0 open, 0 overdue, 0 due today',
+      }),
+    ]);
+    await w.at('2026-03-09T08:00:00Z');
+    expect(postsIn('C_SUPPORT')).toEqual([
+      expect.objectContaining({
+        text: 'Queue digest for Support, 2026-03-09: 0 open, 0 overdue, 0 due today',
+      }),
+    ]);
+    // A week later: one digest per department and local day, none twice.
+    for (let day = 9; day <= 15; day++) {
+      await w.at(`2026-03-${String(day).padStart(2, '0')}T12:00:00Z`);
+      await w.at(`2026-03-${String(day + 1).padStart(2, '0')}T03:00:00Z`);
+    }
+    const dates = (channel: string) =>
+      postsIn(channel).map((p) => String(p.text).match(/\d{4}-\d\d-\d\d/)?.[0]);
+    expect(dates('C_SUPPORT')).toEqual(['09', '10', '11', '12', '13', '14', '15'].map((d) => `2026-03-${d}`));
+    expect(dates('C_PREMIUM')).toEqual(
+      ['08', '09', '10', '11', '12', '13', '14', '15'].map((d) => `2026-03-${d}`),
+    );
+  });
+
+  it('is refreshed in place during the day; a second run the same day updates instead of posting', async () => {
+    await w.at('2026-03-09T08:00:00Z');
+    expect(postsIn('C_SUPPORT')).toHaveLength(1);
+    const [posted] = await db.db.select().from(digests).where(eq(digests.departmentId, w.ids.support.id));
+    expect(posted).toMatchObject({ localDate: '2026-03-09', channel: 'C_SUPPORT', ts: expect.any(String) });
+    slack.clear();
+    w.clock.set(new Date('2026-03-09T09:00:00Z'));
+    const id = await w.openTicket({ priority: '2' });
+    await w.drain();
+    expect(slack.updates().filter((u) => u.channel === 'C_SUPPORT' && u.ts === posted.ts)).toEqual([]);
+    await w.at('2026-03-09T09:01:00Z');
+    const refreshed = slack.updates().filter((u) => u.ts === posted.ts);
+    expect(refreshed).toEqual([
+      expect.objectContaining({
+        text: 'Queue digest for Support, 2026-03-09: 1 open, 0 overdue, 1 due today',
+      }),
+    ]);
+    expect(JSON.stringify(refreshed[0].blocks)).toContain(
+      `"action_id":"digest_open_ticket","text":{"type":"plain_text","text":"Open"},"value":"${id}"`,
+    );
+    // The job of the day runs again (a re-scheduled time, a retry): the posted digest is updated.
+    await db.db.update(departments).set({ digestTime: '15:00' }).where(eq(departments.id, w.ids.support.id));
+    const dep = (await db.db.select().from(departments).where(eq(departments.id, w.ids.support.id)))[0];
+    await db.db.transaction((tx) => scheduleDigest(tx, dep, w.clock.now(), true));
+    await w.at('2026-03-09T14:00:00Z');
+    expect(postsIn('C_SUPPORT')).toEqual([]);
+    expect(slack.updates().filter((u) => u.ts === posted.ts)).toHaveLength(2);
+  });
+
+  it('on demand: the digest as it stands, with overdue, due today, waiting longest, top and load', async () => {
+    w.clock.set(new Date('2026-03-09T08:00:00Z'));
+    const a = await w.openTicket({ priority: '2' });
+    w.clock.set(new Date('2026-03-09T10:00:00Z'));
+    await w.openTicket({ name: 'Mail bounces' });
+    await w.run(w.as.admin, 'ticket.edit', {
+      elid: String(a),
+      responsible: String(w.ids.admin.id),
+      sok: 'ok',
+    });
+    const { message } = await digestFor(w.deps, w.ids.support.id);
+    expect(message.text).toBe('Queue digest for Support, 2026-03-09: 2 open, 1 overdue, 1 due today');
+    const lines = (message.blocks as { text?: { text: string } }[]).map((b) => b.text?.text).filter(Boolean);
+    expect(lines).toEqual([
+      'Queue digest: Support, 2026-03-09',
+      '*Overdue*',
+      `#${a} Server down · ACME Ltd · Adam Admin · overdue by 1 h 00 min`,
+      '*Due today*',
+      `#${a + 1} Mail bounces · ACME Ltd · 4 h 00 min left`,
+      '*Waiting longest*',
+      `#${a} Server down · ACME Ltd · Adam Admin · waiting 2 h 00 min`,
+      `#${a + 1} Mail bounces · ACME Ltd · waiting 0 min`,
+      '*Top of the queue*',
+      `#${a} Server down · ACME Ltd · Adam Admin · high priority`,
+      `#${a + 1} Mail bounces · ACME Ltd`,
+    ]);
+    expect(JSON.stringify(message.blocks)).toContain('*Load* Adam Admin: 1 · Unassigned: 1');
+  });
+});
