@@ -6,7 +6,7 @@ import { departments, users } from '../../db/schema.ts';
 import { createWorker } from '../../src/schedule/worker.ts';
 import { createSlack } from '../../src/slack/slack-app.ts';
 import type { TestDb } from './db.ts';
-import { type FakeSlack, startFakeSlack } from './slack-fake.ts';
+import { startFakeSlack } from './slack-fake.ts';
 import { slackClient } from './slack-signed.ts';
 import { makeWorld } from './world.ts';
 

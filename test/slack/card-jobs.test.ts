@@ -1,0 +1,164 @@
+import { and, eq, like } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { jobs, messages, ticketCards } from '../../db/schema.ts';
+import { openTestDb, type TestDb } from '../helpers/db.ts';
+import { type Json, type SlackHarness, startSlackHarness } from '../helpers/slack-harness.ts';
+
+let db: TestDb;
+let h: SlackHarness;
+beforeAll(async () => {
+  db = await openTestDb();
+});
+afterAll(async () => {
+  await h?.close();
+  await db.close();
+});
+beforeEach(async () => {
+  await h?.close();
+  await db.reset();
+  h = await startSlackHarness(db);
+});
+
+const cards = () =>
+  h.fake.of('chat.postMessage').filter((c) => !c.params.thread_ts && c.params.channel === 'CSUPPORT');
+const thread = () => h.fake.of('chat.postMessage').filter((c) => c.params.thread_ts);
+const fieldText = (blocks: Json[]) => JSON.stringify(blocks);
+
+describe('ticket cards and threads', () => {
+  it('a new ticket posts one card to its department channel and its message into the thread', async () => {
+    const id = await h.w.openTicket({ message: 'Help <!channel> **now**' });
+    await h.runJobs();
+    expect(cards()).toHaveLength(1);
+    const card = cards()[0].params;
+    expect(card.text).toBe(`#${id} Server down (ACME Ltd, New)`);
+    expect(fieldText(card.blocks as Json[])).toContain('card.reply');
+    const [row] = await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id));
+    expect(row).toMatchObject({ channel: 'CSUPPORT', stale: false });
+    expect(thread()).toHaveLength(1);
+    expect(thread()[0].params.thread_ts).toBe(row.ts);
+    // Client text is Markdown rendered to mrkdwn and cannot mention anybody.
+    expect(thread()[0].params.text).toContain('&lt;!channel&gt;');
+    expect(thread()[0].params.text).toContain('*now*');
+    expect(thread()[0].params.text).not.toContain('<!channel>');
+  });
+
+  it('a change updates the card in place; replies and internal notes are mirrored, notes marked', async () => {
+    const id = await h.w.openTicket();
+    await h.runJobs();
+    await h.w.run(h.w.as.admin, 'ticket.edit', {
+      elid: String(id),
+      priority: '2',
+      note_message: 'check RAM',
+      message: 'Rebooted',
+      sok: 'ok',
+    });
+    await h.runJobs();
+    expect(cards()).toHaveLength(1);
+    const update = h.fake.last('chat.update').params;
+    const [card] = await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id));
+    expect(update).toMatchObject({ channel: 'CSUPPORT', ts: card.ts });
+    expect(fieldText(update.blocks as Json[])).toContain('High (client: Medium)');
+    expect(fieldText(update.blocks as Json[])).toContain('Awaiting client');
+    const texts = thread().map((c) => String(c.params.text));
+    expect(texts[1]).toMatch(/^:lock: \*Internal note\* by Adam Admin \(staff only\)\ncheck RAM$/);
+    expect(texts[2]).toMatch(/^\*Adam Admin\* \(staff\) replied to the client\nRebooted$/);
+  });
+
+  it('a department without a channel gets no card, and the jobs do not pile up', async () => {
+    await h.w
+      .run(h.w.as.alice, 'clientticket.edit', {
+        name: 'Billing question',
+        message: 'hi',
+        client_department: String(h.w.ids.paid.id),
+        sok: 'ok',
+      })
+      .catch(() => undefined);
+    await h.runJobs();
+    expect(cards()).toHaveLength(0);
+    const left = await db.db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.state, 'pending'), like(jobs.kind, 'slack.%')));
+    expect(left).toHaveLength(0);
+  });
+
+  it('a 429 with Retry-After is retried at that time; the change is kept', async () => {
+    const id = await h.w.openTicket();
+    await h.runJobs();
+    h.fake.failNext('chat.update', { rateLimited: 42 });
+    await h.w.run(h.w.as.admin, 'ticket.edit', { elid: String(id), priority: '0', sok: 'ok' });
+    await h.runJobs();
+    const [pending] = await db.db
+      .select()
+      .from(jobs)
+      .where(and(eq(jobs.state, 'pending'), like(jobs.kind, 'slack.%')));
+    expect(pending.kind).toBe('slack.card');
+    expect(pending.lastError).toContain('rate limit');
+    expect(pending.runAt.getTime() - h.w.clock.now().getTime()).toBe(42_000);
+    h.w.clock.advance(42_000);
+    await h.runJobs();
+    expect(fieldText(h.fake.last('chat.update').params.blocks as Json[])).toContain('Low (client: Medium)');
+  });
+
+  it('not_in_channel: card marked stale, the last Slack actor told, the card catches up when the bot joins', async () => {
+    const id = await h.w.openTicket();
+    await h.runJobs();
+    // The admin changes the ticket from Slack (the audit log says so), then the bot is removed.
+    await h.w.run({ ...h.w.as.admin, via: 'slack' }, 'ticket.edit', {
+      elid: String(id),
+      priority: '2',
+      sok: 'ok',
+    });
+    h.fake.failNext('chat.update', { error: 'not_in_channel' });
+    await h.runJobs();
+    const [card] = await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id));
+    expect(card.stale).toBe(true);
+    const dm = h.fake.of('chat.postMessage').find((c) => c.params.channel === 'UADMIN');
+    expect(dm?.params.text).toContain('not_in_channel');
+    expect(
+      await db.db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.state, 'pending'), like(jobs.kind, 'slack.%'))),
+    ).toHaveLength(0);
+    await h.event({
+      type: 'member_joined_channel',
+      user: 'UBOT',
+      channel: 'CSUPPORT',
+      channel_type: 'C',
+      team: h.fake.team,
+    });
+    await h.runJobs();
+    const [after] = await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id));
+    expect(after.stale).toBe(false);
+    expect(fieldText(h.fake.last('chat.update').params.blocks as Json[])).toContain('High (client: Medium)');
+  });
+
+  it('a deleted card is posted again', async () => {
+    const id = await h.w.openTicket();
+    await h.runJobs();
+    const [before] = await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id));
+    h.fake.failNext('chat.update', { error: 'message_not_found' });
+    await h.w.run(h.w.as.admin, 'ticket.edit', { elid: String(id), priority: '2', sok: 'ok' });
+    await h.runJobs();
+    expect(cards()).toHaveLength(2);
+    const [card] = await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id));
+    expect(card.ts).not.toBe(before.ts);
+    expect(h.fake.last('chat.update').params.ts).toBe(before.ts);
+  });
+
+  it('a message job run twice posts once', async () => {
+    const id = await h.w.openTicket();
+    await h.runJobs();
+    const [m] = await db.db.select().from(messages).where(eq(messages.ticketId, id));
+    await db.db.insert(jobs).values({
+      kind: 'slack.message',
+      dedupeKey: `again:${m.id}`,
+      payload: { ticketId: id, messageId: m.id },
+      runAt: h.w.clock.now(),
+      updatedAt: h.w.clock.now(),
+    });
+    await h.runJobs();
+    expect(thread()).toHaveLength(1);
+  });
+});
