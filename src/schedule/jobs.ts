@@ -1,4 +1,4 @@
-import { and, eq, inArray, lte, sql } from 'drizzle-orm';
+import { and, eq, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { jobs } from '../../db/schema.ts';
 
@@ -70,8 +70,12 @@ export async function claim(tx: Tx, worker: string, now: Date, leaseMs: number, 
   const due = await tx
     .select({ id: jobs.id })
     .from(jobs)
+    // Column operators, not raw SQL: they encode the Date for postgres.js as well as PGlite.
     .where(
-      sql`(${jobs.state} = 'pending' and ${jobs.runAt} <= ${now}) or (${jobs.state} = 'running' and ${jobs.lockedUntil} <= ${now})`,
+      or(
+        and(eq(jobs.state, 'pending'), lte(jobs.runAt, now)),
+        and(eq(jobs.state, 'running'), lte(jobs.lockedUntil, now)),
+      ),
     )
     .orderBy(jobs.runAt, jobs.id)
     .limit(limit)
