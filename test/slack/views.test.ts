@@ -1,0 +1,216 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Row } from '../../src/functions/types.ts';
+import { ACTION } from '../../src/slack/ids.ts';
+import { routes } from '../../src/slack/listeners.ts';
+import { cardBlocks, messageText } from '../../src/slack/views/card.ts';
+import { escapeText, markdownToMrkdwn } from '../../src/slack/views/mrkdwn.ts';
+import {
+  abuseModal,
+  chargeModal,
+  deadlineModal,
+  priorityModal,
+  replyModal,
+} from '../../src/slack/views/ticket-modals.ts';
+
+const row: Row = {
+  id: 12,
+  name: 'Server <down>',
+  client: 'ACME & Co',
+  department: 'Support',
+  department_id: 1,
+  tstatus: '1',
+  priority: '2',
+  client_priority: '1',
+  highpriority: true,
+  responsible: 'Adam Admin',
+  responsible_id: 2,
+  deadline: new Date('2026-03-02T14:00:00Z'),
+  delay: '0d+01:30',
+  blocked_by: 'Adam Admin, 2026-03-02 10:30:00',
+  premium: true,
+  abuse: false,
+  note: true,
+};
+
+const ids = (blocks: unknown) =>
+  [...JSON.stringify(blocks).matchAll(/"action_id":"([^"]+)"/g)].map((m) => m[1]);
+
+describe('views', () => {
+  it('the card: state at a glance, a button for every staff function, text escaped', () => {
+    const blocks = cardBlocks(row);
+    expect(blocks.slice(0, 3)).toMatchInlineSnapshot(`
+      [
+        {
+          "text": {
+            "text": "*#12 · Server &lt;down&gt;*",
+            "type": "mrkdwn",
+          },
+          "type": "section",
+        },
+        {
+          "fields": [
+            {
+              "text": "*Client*
+      ACME &amp; Co",
+              "type": "mrkdwn",
+            },
+            {
+              "text": "*Department*
+      Support",
+              "type": "mrkdwn",
+            },
+            {
+              "text": "*Status*
+      Under review",
+              "type": "mrkdwn",
+            },
+            {
+              "text": "*Priority*
+      High (client: Medium) ⚡ raised",
+              "type": "mrkdwn",
+            },
+            {
+              "text": "*Responsible*
+      Adam Admin",
+              "type": "mrkdwn",
+            },
+            {
+              "text": "*Deadline*
+      <!date^1772460000^{date_short_pretty} {time}|2026-03-02 14:00 UTC>",
+              "type": "mrkdwn",
+            },
+            {
+              "text": "*Waiting*
+      0d+01:30",
+              "type": "mrkdwn",
+            },
+            {
+              "text": "*Locked by*
+      Adam Admin, 2026-03-02 10:30:00",
+              "type": "mrkdwn",
+            },
+          ],
+          "type": "section",
+        },
+        {
+          "elements": [
+            {
+              "text": "premium client · has internal notes",
+              "type": "mrkdwn",
+            },
+          ],
+          "type": "context",
+        },
+      ]
+    `);
+    expect(ids(blocks)).toEqual([
+      ACTION.reply,
+      ACTION.priority,
+      ACTION.assign,
+      ACTION.deadline,
+      ACTION.favorite,
+      ACTION.messages,
+      ACTION.charge,
+      ACTION.abuse,
+      ACTION.su,
+      ACTION.unblock,
+      ACTION.close,
+    ]);
+    expect(ids(cardBlocks({ ...row, tstatus: '3', blocked_by: undefined }))).not.toContain(ACTION.close);
+    expect(ids(cardBlocks({ ...row, blocked_by: undefined }))).not.toContain(ACTION.unblock);
+  });
+
+  it('internal notes are unmistakable', () => {
+    expect(
+      messageText({ author: 'Adam', body: 'ok', fromStaff: true, internal: true }),
+    ).toMatchInlineSnapshot(`
+      ":lock: *Internal note* by Adam (staff only)
+      ok"
+    `);
+  });
+
+  it('modals: inputs named after the parameters they fill; every submit routed', () => {
+    const submitted = Object.keys(routes({} as never).views);
+    const modals = [
+      replyModal(12, { channel: 'C1' }),
+      priorityModal(row, {}),
+      abuseModal(row, {}),
+      deadlineModal(row, {}, 'Europe/Berlin'),
+      chargeModal(row, {}),
+    ];
+    for (const m of modals) expect(submitted).toContain(m.callback_id);
+    const blockIds = modals.map((m) => m.blocks.filter((b) => b.type === 'input').map((b) => b.block_id));
+    expect(blockIds).toEqual([
+      ['message', 'reply_to', 'close_after'],
+      ['priority', 'client_priority', 'high_priority'],
+      ['score', 'score_note', 'action'],
+      ['deadline_date', 'deadline_time'],
+      ['ticket_expense'],
+    ]);
+    // The deadline pickers show 14:00 UTC in Berlin.
+    expect(JSON.stringify(modals[3])).toContain('"initial_date":"2026-03-02"');
+    expect(JSON.stringify(modals[3])).toContain('"initial_time":"15:00"');
+  });
+});
+
+describe('client text in Slack', () => {
+  it('renders Markdown with slackify-markdown', () => {
+    expect(markdownToMrkdwn('**bold** and [site](https://example.com)')).toContain(
+      '<https://example.com|site>',
+    );
+    expect(markdownToMrkdwn('# Title')).toBe('*Title*');
+  });
+
+  it('never lets anybody mention @channel, @here, users, groups or channels', () => {
+    const attacks = [
+      '<!channel>',
+      '<!here>',
+      '<@U123>',
+      '<!subteam^S1>',
+      '<#C1>',
+      '[x](!here)',
+      '[<!here>](https://e.com)',
+      '@channel',
+      '@here',
+    ];
+    for (const a of attacks) {
+      const out = markdownToMrkdwn(`hi ${a} there`);
+      expect(out).not.toMatch(/<[!@#]/);
+      expect(out).not.toMatch(/@(channel|here)\b/);
+    }
+    fc.assert(
+      fc.property(
+        fc.string({
+          unit: fc.constantFrom(
+            '<',
+            '>',
+            '!',
+            '@',
+            '#',
+            '|',
+            '[',
+            ']',
+            '(',
+            ')',
+            'h',
+            'e',
+            'r',
+            ' ',
+            '&',
+            '*',
+            'channel',
+            'here',
+            'https://x.io',
+          ),
+        }),
+        (s) => {
+          const out = markdownToMrkdwn(s);
+          expect(out).not.toMatch(/<[!@#]/);
+          expect(escapeText(s)).not.toMatch(/[<>]/);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
