@@ -1,0 +1,128 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { auditLog, departments, tickets } from '../../db/schema.ts';
+import { scheduleSettingsForm, updateScheduleSettings } from '../../src/schedule/settings.ts';
+import { settingsFromView, settingsModal } from '../../src/schedule/views/settings.ts';
+import { openTestDb, type TestDb } from '../helpers/db.ts';
+import { type FakeSlack, startFakeSlack } from './fake-slack.ts';
+import { makeScheduleWorld, ROTATION } from './fixture.ts';
+
+let db: TestDb;
+let slack: FakeSlack;
+let w: Awaited<ReturnType<typeof makeScheduleWorld>>;
+beforeAll(async () => {
+  db = await openTestDb();
+  slack = await startFakeSlack();
+});
+afterAll(async () => {
+  await slack.close();
+  await db.close();
+});
+beforeEach(async () => {
+  await db.reset();
+  w = await makeScheduleWorld(db.db, slack, new Date('2026-03-02T10:00:00Z'));
+});
+
+const support = async () =>
+  (await db.db.select().from(departments).where(eq(departments.id, w.ids.support.id)))[0];
+
+describe('department settings without SQL', () => {
+  it('root changes the regulation and stages: waiting tickets get new deadlines and warnings at once', async () => {
+    const id = await w.openTicket();
+    await updateScheduleSettings(w.deps, w.as.root, w.ids.support.id, {
+      regulation_1: '30',
+      warning_stages: '10, 0',
+      digest_time: '08:30',
+    });
+    const [t] = await db.db.select().from(tickets).where(eq(tickets.id, id));
+    expect(t.deadline?.toISOString()).toBe('2026-03-02T10:30:00.000Z');
+    const pending = (await w.jobsOf('sla.warning')).filter((j) => j.state === 'pending');
+    expect(pending.map((j) => [j.payload.stage, j.runAt.toISOString()])).toEqual([
+      [10, '2026-03-02T10:20:00.000Z'],
+      [0, '2026-03-02T10:30:00.000Z'],
+    ]);
+    expect((await w.jobsOf('digest.post')).map((j) => j.runAt.toISOString())).toEqual([
+      '2026-03-03T07:30:00.000Z',
+    ]);
+    const [audit] = await db.db.select().from(auditLog).where(eq(auditLog.func, 'department.schedule'));
+    expect(audit).toMatchObject({
+      actor: 'root',
+      params: { regulation_1: '30', elid: String(w.ids.support.id) },
+    });
+  });
+
+  it('on-call as a user group or a rotation; bad values are refused by name and nothing changes', async () => {
+    await updateScheduleSettings(w.deps, w.as.root, w.ids.support.id, {
+      oncall_members: '',
+      oncall_usergroup: 'S0ONCALL',
+      oncall_chain: 'ULEAD',
+      oncall_ack_minutes: '5',
+    });
+    expect((await support()).oncall).toEqual({ usergroup: 'S0ONCALL', chain: ['ULEAD'], ackMinutes: 5 });
+    const refusals: [Record<string, string>, string, string][] = [
+      [{ timezone: 'Mars/Olympus' }, 'timezone', 'time zone'],
+      [{ work_start: '18:00', work_end: '09:00' }, 'work_end', 'after work_start'],
+      [{ oncall_members: 'UANNA' }, 'oncall_members', 'not both'],
+      [{ oncall_chain: '@lead' }, 'oncall_chain', 'Slack user ids'],
+      [{ digest_time: '25:00' }, 'digest_time', 'HH:MM'],
+      [{ regulation_2: '0' }, 'regulation_2', 'at least 1'],
+      [{ color: 'red' }, 'color', 'Unknown setting'],
+    ];
+    for (const [params, object, message] of refusals) {
+      const error = await updateScheduleSettings(w.deps, w.as.root, w.ids.support.id, params).catch((e) => e);
+      expect(error, JSON.stringify(params)).toMatchObject({ type: 'value', object });
+      expect(error.message).toContain(message);
+    }
+    expect((await support()).oncall).toEqual({ usergroup: 'S0ONCALL', chain: ['ULEAD'], ackMinutes: 5 });
+    await updateScheduleSettings(w.deps, w.as.root, w.ids.support.id, {
+      oncall_ack_minutes: '',
+      oncall_usergroup: '',
+      oncall_chain: '',
+    });
+    expect((await support()).oncall).toBeNull();
+  });
+
+  it('only root may read or change them', async () => {
+    await expect(
+      updateScheduleSettings(w.deps, w.as.admin, w.ids.support.id, { digest_time: '09:00' }),
+    ).rejects.toMatchObject({
+      type: 'access',
+    });
+    await expect(scheduleSettingsForm(w.deps, w.as.alice, w.ids.support.id)).rejects.toMatchObject({
+      type: 'access',
+    });
+    await expect(scheduleSettingsForm(w.deps, w.as.root, 999)).rejects.toMatchObject({ type: 'missed' });
+  });
+
+  it('the Slack modal shows the current values and its submission round-trips', async () => {
+    const form = await scheduleSettingsForm(w.deps, w.as.root, w.ids.support.id);
+    expect(form.values).toMatchObject({
+      regulation_1: '240',
+      workdays: '1,2,3,4,5',
+      warning_stages: '60,15,0',
+      oncall_members: 'UANNA,UBEN',
+      oncall_chain: 'UBACKUP,subteam:SLEADS',
+      digest_time: '',
+    });
+    const modal = settingsModal(w.ids.support.id, form.department, form.values);
+    expect(modal.callback_id).toBe('schedule_settings');
+    const inputs = modal.blocks.filter((b) => b.type === 'input') as {
+      block_id: string;
+      element: { action_id: string; initial_value?: string };
+    }[];
+    const state = Object.fromEntries(
+      inputs.map((b) => [b.block_id, { [b.element.action_id]: { value: b.element.initial_value ?? null } }]),
+    );
+    state.digest_time.value.value = '07:45';
+    const submitted = settingsFromView({
+      private_metadata: modal.private_metadata,
+      state: { values: state },
+    });
+    expect(submitted.departmentId).toBe(w.ids.support.id);
+    await updateScheduleSettings(w.deps, w.as.root, submitted.departmentId, submitted.values);
+    const dep = await support();
+    expect(dep.digestTime).toBe('07:45');
+    expect(dep.oncall).toEqual(ROTATION);
+    expect(dep.calendar).toEqual(w.ids.support.calendar);
+  });
+});
