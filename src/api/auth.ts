@@ -4,7 +4,7 @@ import { denied, invalid, missed, TicketError } from '../functions/errors.ts';
 import type { Deps, Session } from '../functions/types.ts';
 import { hashPassword, verifyPassword } from '../passwords.ts';
 import { authNode, type Doc, okDoc } from './doc.ts';
-import { clearFailures, recordFailure, refuseIfThrottled } from './login-failures.ts';
+import { clearFailures, reserveAttempt } from './login-failures.ts';
 import type { ApiOptions } from './options.ts';
 import { createSession, LEVEL_CODES, resumeSession, secretHash, sessionOf } from './sessions.ts';
 
@@ -50,14 +50,11 @@ export async function authenticate(
 
 async function checkPassword(ctx: AuthContext, login: string, password: string): Promise<User> {
   const { db } = ctx.deps;
-  await refuseIfThrottled(db, ctx.address, ctx.deps.now(), ctx.opts);
+  await reserveAttempt(db, ctx.address, ctx.deps.now(), ctx.opts);
   const [user] = await db.select().from(users).where(eq(users.login, login));
   dummyHash ??= hashPassword('not a password');
   const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
-  if (!user || !ok) {
-    await recordFailure(db, ctx.address, ctx.deps.now(), ctx.opts);
-    throw authError('authinfo', 'Wrong login or password');
-  }
+  if (!user || !ok) throw authError('authinfo', 'Wrong login or password');
   await clearFailures(db, ctx.address);
   if (user.disabled) throw authError('authinfo', 'The account is disabled');
   return user;
@@ -80,7 +77,7 @@ export async function login(
 async function useKey(ctx: AuthContext, login: string, key: string): Promise<User> {
   const { db } = ctx.deps;
   const now = ctx.deps.now();
-  await refuseIfThrottled(db, ctx.address, now, ctx.opts);
+  await reserveAttempt(db, ctx.address, now, ctx.opts);
   const [user] = await db.select().from(users).where(eq(users.login, login));
   const used = user
     ? await db
@@ -94,10 +91,7 @@ async function useKey(ctx: AuthContext, login: string, key: string): Promise<Use
         )
         .returning()
     : [];
-  if (used.length === 0) {
-    await recordFailure(db, ctx.address, now, ctx.opts);
-    throw authError('key', 'The key is wrong, already used or expired');
-  }
+  if (used.length === 0) throw authError('key', 'The key is wrong, already used or expired');
   await clearFailures(db, ctx.address);
   if (user.disabled) throw authError('key', 'The account is disabled');
   return user;

@@ -16,38 +16,39 @@ export function waitSeconds(count: number, opts: ApiOptions): number {
   return Math.min(opts.maxLoginDelaySeconds, opts.loginDelaySeconds * 2 ** doublings);
 }
 
-export async function refuseIfThrottled(db: Db, address: string, now: Date, opts: ApiOptions): Promise<void> {
-  const [row] = await db.select().from(loginFailures).where(eq(loginFailures.address, address));
-  if (!row || forgotten(row.lastAt, now, opts)) return;
-  const until = row.lastAt.getTime() + waitSeconds(row.count, opts) * 1000;
-  if (until > now.getTime()) {
-    const left = Math.ceil((until - now.getTime()) / 1000);
-    throw new TicketError(
-      'auth',
-      'authinfo',
-      `Too many failed logins from your address; try again in ${left} seconds`,
-    );
-  }
-}
-
-export async function recordFailure(db: Db, address: string, now: Date, opts: ApiOptions): Promise<void> {
-  const forgetBefore = new Date(now.getTime() - opts.forgetFailuresMinutes * 60_000);
-  await db
+/**
+ * Counts a login attempt as failed before the credentials are checked, or refuses it while the
+ * address must wait. Counting first, in one conditional upsert, keeps parallel guesses from all
+ * passing the check before any of them is recorded; a success then clears the address.
+ */
+export async function reserveAttempt(db: Db, address: string, now: Date, opts: ApiOptions): Promise<void> {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const forgetBefore = sql`${new Date(now.getTime() - opts.forgetFailuresMinutes * 60_000).toISOString()}::timestamptz`;
+  const waitOver = sql`${loginFailures.lastAt} + make_interval(secs => least(${opts.maxLoginDelaySeconds}::float8,
+    ${opts.loginDelaySeconds}::float8 * power(2, least(30, ${loginFailures.count} - ${opts.freeLoginFailures})))) <= ${at}`;
+  const counted = await db
     .insert(loginFailures)
     .values({ address, count: 1, lastAt: now })
     .onConflictDoUpdate({
       target: loginFailures.address,
       set: {
-        count: sql`case when ${loginFailures.lastAt} < ${forgetBefore.toISOString()}::timestamptz then 1 else ${loginFailures.count} + 1 end`,
+        count: sql`case when ${loginFailures.lastAt} < ${forgetBefore} then 1 else ${loginFailures.count} + 1 end`,
         lastAt: now,
       },
-    });
+      setWhere: sql`${loginFailures.lastAt} < ${forgetBefore} or ${loginFailures.count} < ${opts.freeLoginFailures} or ${waitOver}`,
+    })
+    .returning({ count: loginFailures.count });
+  if (counted.length > 0) return;
+  const [row] = await db.select().from(loginFailures).where(eq(loginFailures.address, address));
+  const until = row.lastAt.getTime() + waitSeconds(row.count, opts) * 1000;
+  const left = Math.max(1, Math.ceil((until - now.getTime()) / 1000));
+  throw new TicketError(
+    'auth',
+    'authinfo',
+    `Too many failed logins from your address; try again in ${left} seconds`,
+  );
 }
 
 export async function clearFailures(db: Db, address: string): Promise<void> {
   await db.delete(loginFailures).where(eq(loginFailures.address, address));
-}
-
-function forgotten(lastAt: Date, now: Date, opts: ApiOptions): boolean {
-  return now.getTime() - lastAt.getTime() > opts.forgetFailuresMinutes * 60_000;
 }

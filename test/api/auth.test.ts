@@ -158,6 +158,16 @@ describe('slowing down failed logins', () => {
       'Wrong login or password',
     );
   });
+  it('parallel guesses cannot slip past the count: only five of ten are tried', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        api.json({ func: 'auth', username: 'admin', password: `guess${i}` }),
+      ),
+    );
+    const messages = answers.map((doc) => errorOf(doc).msg);
+    expect(messages.filter((m) => m === 'Wrong login or password')).toHaveLength(5);
+    expect(messages.filter((m) => m.startsWith('Too many failed logins'))).toHaveLength(5);
+  });
 });
 
 describe('key login (session.newkey)', () => {

@@ -205,6 +205,13 @@ describe('forms', () => {
     });
     const filtered = await api.as('admin').json('ticket');
     expect(rows(filtered).map((r) => t(r.id))).toEqual([String(a)]);
+    // Root filters to both clients in XML, as "1, 2".
+    const clientIds = `${api.w.ids.acme.id}, ${api.w.ids.globex.id}`;
+    expect(await api.as('root').xml('ticket.setfilter', { elid: clientIds })).toEqual({ ok: { $: '' } });
+    expect(rows(await api.as('root').json('ticket'))).toHaveLength(2);
+    expect(await api.as('root').json('ticket.filter')).toEqual({
+      client: { $: `${api.w.ids.acme.id},${api.w.ids.globex.id}` },
+    });
     const form = await both('admin', 'ticket.filter');
     expect(form).toEqual({ client: { $: String(api.w.ids.acme.id) } });
     expect(await api.as('admin').xml('ticket.filter', { name: 'brav', sok: 'ok' })).toEqual({

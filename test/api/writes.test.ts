@@ -135,12 +135,24 @@ describe('staff writes (each in json and in xml)', () => {
       message: 'And mail',
       sok: 'ok',
     });
+    await api.w.run(api.w.as.alice, 'clientticket.edit', {
+      elid: String(id),
+      message: 'And billing',
+      sok: 'ok',
+    });
     const list = rows(await api.as('admin').json('ticket.message', { elid: String(id) }));
     const split = await api
       .as('admin')
       .json('ticket.split', { elid: t(list[1].id) as string, plid: String(id), sok: 'ok' });
     const created = Number(t(split.id));
     expect(created).toBeGreaterThan(id);
+    const billing = rows(await api.as('admin').json('ticket.message', { elid: String(created) }))[2];
+    const splitXml = await api
+      .as('admin')
+      .xml('ticket.split', { elid: t(billing.id) as string, plid: String(created), sok: 'ok' });
+    expect(splitXml.ok).toEqual({ $: '' });
+    const third = rows(await api.as('admin').json('ticket.message', { elid: t(splitXml.id) as string }));
+    expect(third.map((r) => t(r.message))).toEqual(['And billing']);
     const moved = rows(await api.as('admin').xml('ticket.message', { elid: String(created) }));
     expect(moved.map((r) => t(r.message))).toEqual(['Also: DNS', 'And mail']);
 
