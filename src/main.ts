@@ -3,6 +3,8 @@ import { DataDirLockedError, openDb } from '../db/client.ts';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { log, setLogLevel } from './log.ts';
+import { ensureDigests } from './schedule/digest.ts';
+import { scheduleJobHandlers, scheduleJobsWithoutSlack, scheduleSlackClient } from './schedule/handlers.ts';
 import { createWorker } from './schedule/worker.ts';
 import { noSlackJobHandlers } from './slack/jobs.ts';
 import { createSlack } from './slack/slack-app.ts';
@@ -27,7 +29,14 @@ async function main(): Promise<void> {
     log.info('slack not configured: starting without Slack (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)');
   }
   // One worker per process runs every job kind; without Slack its card jobs complete as no-ops.
-  const worker = createWorker(deps, { handlers: { ...(slack ? slack.jobHandlers : noSlackJobHandlers()) } });
+  const scheduled = config.slack
+    ? scheduleJobHandlers(scheduleSlackClient(config.slack.botToken, config.slack.apiUrl))
+    : scheduleJobsWithoutSlack();
+  const worker = createWorker(deps, {
+    handlers: { ...(slack ? slack.jobHandlers : noSlackJobHandlers()), ...scheduled },
+  });
+  // Digests re-schedule themselves; this covers a fresh database and departments set up by SQL or seed.
+  await ensureDigests(deps);
   worker.start();
   const server: Server = app.listen(config.PORT, config.HOST, () => {
     log.info('listening', { port: config.PORT, host: config.HOST });

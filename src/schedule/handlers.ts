@@ -1,3 +1,4 @@
+import { WebClient } from '@slack/web-api';
 import { DIGEST_POST, DIGEST_REFRESH, digestPostHandler, digestRefreshHandler } from './digest.ts';
 import { ONCALL_PAGE, ONCALL_TAKEN, oncallPageHandler, oncallTakenHandler } from './oncall.ts';
 import { SLA_WARNING, slaWarningHandler } from './sla.ts';
@@ -13,4 +14,24 @@ export function scheduleJobHandlers(slack: Slack): Record<string, JobHandler> {
     [DIGEST_POST]: digestPostHandler(slack),
     [DIGEST_REFRESH]: digestRefreshHandler(slack),
   };
+}
+
+/** Without Slack there is nobody to warn: the jobs complete without effect instead of piling up as failed. */
+export function scheduleJobsWithoutSlack(): Record<string, JobHandler> {
+  const done: JobHandler = async () => {};
+  return Object.fromEntries(
+    [SLA_WARNING, ONCALL_PAGE, ONCALL_TAKEN, DIGEST_POST, DIGEST_REFRESH].map((k) => [k, done]),
+  );
+}
+
+/**
+ * The Web API client for scheduled jobs: a rate limit fails the call at once (the job is retried at
+ * Slack's Retry-After by the job table) instead of the client sleeping while the job's lease runs out.
+ */
+export function scheduleSlackClient(token: string, apiUrl?: string): WebClient {
+  return new WebClient(token, {
+    ...(apiUrl ? { slackApiUrl: apiUrl.replace(/\/?$/, '/') } : {}),
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+  });
 }
