@@ -20,7 +20,9 @@ async function main(): Promise<void> {
     ...(handle.engine === 'pglite' ? { dataDir: config.DATA_DIR } : {}),
   });
   const deps = { db: handle.db, now: () => new Date(), settings: { lockMinutes: config.LOCK_MINUTES } };
-  const app = createApp(deps);
+  const app = createApp(deps, {
+    api: { sessionIdleMinutes: config.SESSION_IDLE_MINUTES, maxBodyBytes: config.MAX_BODY_BYTES },
+  });
   const slack = config.slack ? createSlack(deps, config.slack, { expressApp: app }) : undefined;
   if (slack) {
     await slack.start();
