@@ -15,7 +15,7 @@ export async function claimOnce(db: Db, key: string, now: Date, windowMs: number
     .onConflictDoUpdate({
       target: slackEvents.eventId,
       set: { receivedAt: now },
-      setWhere: sql`${slackEvents.receivedAt} < ${cutoff}`,
+      setWhere: sql`${slackEvents.receivedAt} < ${cutoff.toISOString()}`,
     })
     .returning({ key: slackEvents.eventId });
   return rows.length > 0;
