@@ -178,3 +178,10 @@ function isTimeZone(tz: string): boolean {
     return false;
   }
 }
+
+/** Only the settings among a front door's parameters (an API request also carries func, out, elid, sok…). */
+export function pickSettings(params: Record<string, string | undefined>): Partial<FlatSettings> {
+  return Object.fromEntries(
+    SETTINGS_FIELDS.filter((f) => params[f] !== undefined).map((f) => [f, params[f] as string]),
+  );
+}

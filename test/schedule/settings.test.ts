@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, departments, tickets } from '../../db/schema.ts';
 import { scheduleSettingsForm, updateScheduleSettings } from '../../src/schedule/settings.ts';
+import { pickSettings } from '../../src/schedule/settings-params.ts';
 import { settingsFromView, settingsModal } from '../../src/schedule/views/settings.ts';
 import { openTestDb, type TestDb } from '../helpers/db.ts';
 import { type FakeSlack, startFakeSlack } from './fake-slack.ts';
@@ -80,6 +81,13 @@ describe('department settings without SQL', () => {
       oncall_chain: '',
     });
     expect((await support()).oncall).toBeNull();
+  });
+
+  it('an API request passes only its settings on', async () => {
+    const params = { func: 'department.schedule', out: 'json', elid: '1', sok: 'ok', digest_time: '09:15' };
+    expect(pickSettings(params)).toEqual({ digest_time: '09:15' });
+    await updateScheduleSettings(w.deps, w.as.root, w.ids.support.id, pickSettings(params));
+    expect((await support()).digestTime).toBe('09:15');
   });
 
   it('only root may read or change them', async () => {
