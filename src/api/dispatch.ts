@@ -4,12 +4,13 @@ import { missed } from '../functions/errors.ts';
 import { call, registry } from '../functions/registry.ts';
 import { newestMessageId, refuseStrayFiles, storeAttachments } from './attachments.ts';
 import { type AuthContext, authenticate, login, newKey, sessionDoc, suSession } from './auth.ts';
+import { DEPARTMENT_SCHEDULE, departmentSchedule } from './department-schedule.ts';
 import { type Doc, formDoc, listDoc, okDoc } from './doc.ts';
 import type { UploadedFile } from './request.ts';
 import { sessionOf } from './sessions.ts';
 
 /** Functions of the API itself, beside the ticket functions of the registry. */
-const SESSION_FUNCS = ['auth', 'session.newkey', 'su'];
+const SESSION_FUNCS = ['auth', 'session.newkey', 'su', DEPARTMENT_SCHEDULE];
 
 /** The function name as metrics label it: known names only, so clients cannot flood the labels. */
 export function knownFunc(func: string | undefined): string {
@@ -36,6 +37,7 @@ export async function dispatch(
   if (func === 'su') return suSession(ctx, session, params);
 
   refuseStrayFiles(func, params, files);
+  if (func === DEPARTMENT_SCHEDULE) return { doc: await departmentSchedule(ctx.deps, session, params) };
   const { db } = ctx.deps;
   const before = files.length > 0 ? await newestMessageId(db) : 0;
   const args = Object.fromEntries(Object.entries(params).filter(([key]) => !API_PARAMS.includes(key)));
