@@ -408,6 +408,11 @@ export const jobs = pgTable(
     lockedBy: text('locked_by'),
     lockedUntil: ts('locked_until'),
     lastError: text('last_error'),
+    /**
+     * Set when the job is enqueued again while it runs: its worker acted on an older state, so on
+     * completion the job goes back to pending at this time instead of done.
+     */
+    rerunAt: ts('rerun_at'),
     updatedAt: ts('updated_at').notNull(),
   },
   (t) => [

@@ -4,15 +4,29 @@ import { jobs } from '../../db/schema.ts';
 
 export type Job = typeof jobs.$inferSelect;
 
+type NewJob = { kind: string; dedupeKey: string; runAt: Date; payload?: Record<string, unknown> };
+
 /**
  * Schedules a job, or moves the pending one with the same dedupe key to the new time and payload.
- * Call it inside the transaction of the change that causes the job, so both commit or neither does.
+ * If that job is running right now, its worker acts on an older state: the job is asked to run again
+ * (`rerun_at`) once it completes. Call it inside the transaction of the change that causes the job,
+ * so both commit or neither does.
  */
-export async function enqueue(
-  tx: Tx,
-  job: { kind: string; dedupeKey: string; runAt: Date; payload?: Record<string, unknown> },
-  now: Date,
-): Promise<void> {
+export async function enqueue(tx: Tx, job: NewJob, now: Date): Promise<void> {
+  await upsert(tx, job, now, true);
+}
+
+/**
+ * Schedules a job unless one with the same key is already pending: a debounce that, unlike `enqueue`,
+ * never pushes the pending job further out (steady changes cannot starve it). A running one is asked
+ * to run again, as with `enqueue`.
+ */
+export async function enqueueOnce(tx: Tx, job: NewJob, now: Date): Promise<void> {
+  await upsert(tx, job, now, false);
+}
+
+async function upsert(tx: Tx, job: NewJob, now: Date, move: boolean): Promise<void> {
+  const runAt = sql`excluded.run_at`;
   await tx
     .insert(jobs)
     .values({
@@ -25,31 +39,16 @@ export async function enqueue(
     .onConflictDoUpdate({
       target: jobs.dedupeKey,
       targetWhere: sql`state in ('pending', 'running')`,
-      set: { runAt: job.runAt, payload: job.payload ?? {}, kind: job.kind, updatedAt: now },
-      // A running job is left alone: its worker is already acting on the older version.
-      setWhere: sql`${jobs.state} = 'pending'`,
+      set: {
+        runAt: move
+          ? sql`case when ${jobs.state} = 'pending' then ${runAt} else ${jobs.runAt} end`
+          : jobs.runAt,
+        rerunAt: sql`case when ${jobs.state} = 'running' then coalesce(${jobs.rerunAt}, ${runAt}) end`,
+        payload: move ? sql`excluded.payload` : jobs.payload,
+        kind: sql`excluded.kind`,
+        updatedAt: now,
+      },
     });
-}
-
-/**
- * Schedules a job unless one with the same key is already pending or running: a debounce that, unlike
- * `enqueue`, never pushes the pending job further out (steady changes cannot starve it).
- */
-export async function enqueueOnce(
-  tx: Tx,
-  job: { kind: string; dedupeKey: string; runAt: Date; payload?: Record<string, unknown> },
-  now: Date,
-): Promise<void> {
-  await tx
-    .insert(jobs)
-    .values({
-      kind: job.kind,
-      dedupeKey: job.dedupeKey,
-      runAt: job.runAt,
-      payload: job.payload ?? {},
-      updatedAt: now,
-    })
-    .onConflictDoNothing({ target: jobs.dedupeKey, where: sql`state in ('pending', 'running')` });
 }
 
 /** Cancels pending jobs whose dedupe key starts with `prefix` (e.g. every SLA warning of a ticket). */
@@ -99,11 +98,18 @@ export async function claim(tx: Tx, worker: string, now: Date, leaseMs: number, 
     .returning();
 }
 
-/** Marks a claimed job done, if this worker still holds it. */
+/** Marks a claimed job done (or pending again, if it was re-enqueued while running), if this worker still holds it. */
 export async function complete(tx: Tx, job: Job, worker: string, now: Date): Promise<void> {
   await tx
     .update(jobs)
-    .set({ state: 'done', lockedBy: null, lockedUntil: null, updatedAt: now })
+    .set({
+      state: sql`case when ${jobs.rerunAt} is null then 'done' else 'pending' end`,
+      runAt: sql`coalesce(${jobs.rerunAt}, ${jobs.runAt})`,
+      rerunAt: null,
+      lockedBy: null,
+      lockedUntil: null,
+      updatedAt: now,
+    })
     .where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, worker), eq(jobs.state, 'running')));
 }
 
@@ -127,6 +133,8 @@ export async function fail(
       lockedBy: null,
       lockedUntil: null,
       lastError: error.slice(0, 2000),
+      // The retry reads the current state anyway.
+      rerunAt: null,
       updatedAt: now,
     })
     .where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, worker)));

@@ -1,0 +1,1 @@
+ALTER TABLE "jobs" ADD COLUMN "rerun_at" timestamp with time zone;
