@@ -1,6 +1,9 @@
+import { SCHEDULE_IDS } from '../schedule/ids.ts';
+
 /**
  * Every action_id, callback_id and block_id the bot's messages and modals carry, and the values
  * its buttons hold. listeners.ts routes each of them; a test checks that nothing is left unrouted.
+ * Scheduled work (src/schedule) posts its own messages and modal; their ids are named there.
  */
 
 /** Buttons and menus (action_id). */
@@ -32,6 +35,9 @@ export const ACTION = {
   clientBuy: 'client.buy',
   // App Home
   homeRefresh: 'home.refresh',
+  // On-call pages and daily digests (posted by the job worker)
+  oncallAck: SCHEDULE_IDS.oncallAck,
+  digestOpen: SCHEDULE_IDS.digestOpen,
 } as const;
 
 /** Modals (callback_id). Views without a submit button still carry one, for routing clarity. */
@@ -51,6 +57,7 @@ export const VIEW = {
   clientNew: 'client_new',
   clientReply: 'client_reply',
   buy: 'buy',
+  scheduleSettings: SCHEDULE_IDS.settingsView,
 } as const;
 
 /**

@@ -37,6 +37,7 @@ import {
   submitMessageEdit,
 } from './handlers/messages.ts';
 import { openFromQueue, pageQueue } from './handlers/queue.ts';
+import { oncallAck, submitSettings } from './handlers/schedule.ts';
 import { supportCommand } from './handlers/support-command.ts';
 import { memberJoined, threadReply } from './handlers/thread-reply.ts';
 import { ticketCommand } from './handlers/ticket-command.ts';
@@ -74,6 +75,9 @@ export function routes(env: SlackEnv) {
     [ACTION.clientNew]: clientNew(env),
     [ACTION.clientBuy]: clientBuy(env),
     [ACTION.homeRefresh]: homeRefresh(env),
+    [ACTION.oncallAck]: oncallAck(env),
+    // A digest line opens the ticket exactly as a queue line does.
+    [ACTION.digestOpen]: openFromQueue(env),
   };
   // Views without a submit button (loading, messages, client view) are never submitted.
   const views: Partial<Record<(typeof VIEW)[keyof typeof VIEW], Listener>> = {
@@ -89,6 +93,7 @@ export function routes(env: SlackEnv) {
     [VIEW.clientNew]: submitClientNew(env),
     [VIEW.clientReply]: submitClientReply(env),
     [VIEW.buy]: submitBuy(env),
+    [VIEW.scheduleSettings]: submitSettings(env),
   };
   const events: Record<string, Listener> = {
     app_home_opened: homeOpened(env),

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import express from 'express';
 import { departments, users } from '../../db/schema.ts';
+import { scheduleJobHandlers, scheduleSlackClient } from '../../src/schedule/handlers.ts';
 import { createWorker } from '../../src/schedule/worker.ts';
 import { createSlack } from '../../src/slack/slack-app.ts';
 import type { TestDb } from './db.ts';
@@ -18,9 +19,13 @@ export type Json = any;
 /**
  * The world of test/helpers/world.ts wired to Slack: root, admin and alice have Slack ids, the
  * Support department posts to #support, the real Bolt receiver is on a real HTTP server, and the
- * bot's Web API calls go to a fake Slack that records them.
+ * bot's Web API calls go to a fake Slack that records them. `schedule` adds the scheduled-work jobs
+ * to the worker.
  */
-export async function startSlackHarness(db: TestDb, opts: { processBeforeResponse?: boolean } = {}) {
+export async function startSlackHarness(
+  db: TestDb,
+  opts: { processBeforeResponse?: boolean; schedule?: boolean } = {},
+) {
   const w = await makeWorld(db.db);
   const fake = await startFakeSlack();
   const people = {
@@ -58,7 +63,9 @@ export async function startSlackHarness(db: TestDb, opts: { processBeforeRespons
   while (fake.of('auth.test').length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
   const signed = slackClient(endpoint, SECRET);
-  const worker = createWorker(w.deps, { handlers: slack.jobHandlers, maxAttempts: 3 });
+  // As main.ts does: with `schedule`, the one worker also runs SLA, on-call and digest jobs.
+  const scheduled = opts.schedule ? scheduleJobHandlers(scheduleSlackClient('xoxb-test', fake.apiUrl)) : {};
+  const worker = createWorker(w.deps, { handlers: { ...slack.jobHandlers, ...scheduled }, maxAttempts: 3 });
   let n = 0;
 
   const user = (id: string) => ({

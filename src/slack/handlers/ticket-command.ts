@@ -10,6 +10,7 @@ import { clientView } from './card-buttons.ts';
 import { type CommandArgs, guarded, modalAfterLoading } from './flow.ts';
 import { filterForm, newTicketForm } from './forms.ts';
 import { openedTicket, queueMessage } from './queue.ts';
+import { scheduleCommand, settingsForm } from './schedule.ts';
 import { staffCommand } from './staff-admin.ts';
 
 /** `/ticket …`: staff's door. Modals open before anything else; everything else checks staff first. */
@@ -26,6 +27,10 @@ export function ticketCommand(env: SlackEnv) {
     if (sub === 'filter' && !arg)
       return guarded(args, () =>
         modalAfterLoading(args, 'Queue filter', () => filterForm(env, args.body.user_id)),
+      );
+    if (sub === 'settings')
+      return guarded(args, () =>
+        modalAfterLoading(args, 'Department settings', () => settingsForm(env, args, arg)),
       );
     const show = async (message: { text: string; blocks?: unknown[] }) =>
       args.respond({ response_type: 'ephemeral', ...(message as { text: string }) });
@@ -60,6 +65,7 @@ export function ticketCommand(env: SlackEnv) {
         return void (await show({ text: `What ${client.name} sees`, blocks: view.blocks }));
       }
       if (await staffCommand(env, args, { account, session }, sub, arg)) return;
+      if (await scheduleCommand(env, args, sub, arg)) return;
       await tell(
         audienceOf(args),
         `I did not understand \`/ticket ${args.command.text.trim()}\`.\n${TICKET_USAGE}`,

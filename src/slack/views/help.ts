@@ -9,7 +9,9 @@ export const TICKET_USAGE = [
   '`/ticket su CLIENT` — see what a client sees',
   "`/ticket link LOGIN` — a one-time code linking a client user's Slack account",
   '`/ticket bind CLIENT` — bind this (Slack Connect) channel to a client account',
-  'Roots: `/ticket staff add @user admin|root` · `/ticket staff remove @user` · `/ticket channel DEPARTMENT_ID` (cards of the department go to this channel)',
+  "`/ticket oncall [DEPARTMENT_ID]` — who is on call now and next (this channel's department by default)",
+  "`/ticket digest [DEPARTMENT_ID]` — post the department's queue digest to this channel now",
+  'Roots: `/ticket staff add @user admin|root` · `/ticket staff remove @user` · `/ticket channel DEPARTMENT_ID` (cards of the department go to this channel) · `/ticket settings [DEPARTMENT_ID]` (SLA, calendar, on-call, digest)',
 ].join('\n');
 
 export const SUPPORT_USAGE = [

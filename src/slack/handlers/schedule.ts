@@ -1,0 +1,91 @@
+import { invalid, missed } from '../../functions/errors.ts';
+import { digestFor } from '../../schedule/digest.ts';
+import { parseId } from '../../schedule/ids.ts';
+import { ackEscalation } from '../../schedule/oncall.ts';
+import { departmentOfChannel, onCallStatus } from '../../schedule/oncall-status.ts';
+import { scheduleSettingsForm, updateScheduleSettings } from '../../schedule/settings.ts';
+import { settingsFromView, settingsModal } from '../../schedule/views/settings.ts';
+import { actor } from '../../schedule/views/text.ts';
+import type { SlackEnv } from '../env.ts';
+import { staffActor } from '../identity.ts';
+import { audienceOf, tell } from '../tell.ts';
+import {
+  type ActionArgs,
+  actionValue,
+  type CommandArgs,
+  clickOnce,
+  submitView,
+  type ViewArgs,
+} from './flow.ts';
+
+/** The department a command means: the one it names, or the one whose cards go to this channel. */
+async function departmentOf(env: SlackEnv, arg: string, channel: string): Promise<number> {
+  if (arg) {
+    const id = parseId(arg.replace(/^#/, ''));
+    if (id === null) throw invalid('department', `Give a department id, not "${arg}"`);
+    return id;
+  }
+  const here = await departmentOfChannel(env.deps, channel);
+  if (here === null)
+    throw missed('department', 'No department posts to this channel: give its id, e.g. `/ticket oncall 1`');
+  return here;
+}
+
+/**
+ * `/ticket oncall|digest [DEPARTMENT_ID]`: who is on call (only to the asker), and the department's
+ * digest posted to the channel for everyone. Returns false for other subcommands.
+ */
+export async function scheduleCommand(
+  env: SlackEnv,
+  args: CommandArgs,
+  sub: string,
+  arg: string,
+): Promise<boolean> {
+  if (sub !== 'oncall' && sub !== 'digest') return false;
+  const channel = args.command.channel_id;
+  const id = await departmentOf(env, arg, channel);
+  if (sub === 'oncall') {
+    const { message } = await onCallStatus(env.deps, id);
+    await tell(audienceOf(args), message.text, message.blocks as never);
+    return true;
+  }
+  const { message } = await digestFor(env.deps, id);
+  // Block Kit built as plain data by the schedule views.
+  await args.client.chat.postMessage({ channel, ...message, unfurl_links: false } as never);
+  return true;
+}
+
+/** `/ticket settings [DEPARTMENT_ID]` (roots): the settings modal, filled in after the loading modal. */
+export async function settingsForm(env: SlackEnv, args: CommandArgs, arg: string) {
+  const { session } = await staffActor(env, args.body.user_id);
+  const id = await departmentOf(env, arg, args.command.channel_id);
+  const form = await scheduleSettingsForm(env.deps, session, id);
+  return settingsModal(id, form.department, form.values) as never;
+}
+
+export function submitSettings(env: SlackEnv) {
+  return (args: ViewArgs) =>
+    submitView(env, args, async () => {
+      const { session } = await staffActor(env, args.body.user.id);
+      const { departmentId, values } = settingsFromView(args.body.view);
+      await updateScheduleSettings(env.deps, session, departmentId, values);
+      return `Settings of department ${departmentId} saved.`;
+    });
+}
+
+/** Ack on an on-call page: the first staff member takes the ticket; the pages are updated by the worker. */
+export function oncallAck(env: SlackEnv) {
+  return (args: ActionArgs) =>
+    clickOnce(env, args, async () => {
+      await staffActor(env, args.body.user.id);
+      const escalationId = parseId(actionValue(args));
+      if (escalationId === null) throw invalid('escalation', 'This Ack button carries no page');
+      const result = await ackEscalation(env.deps, escalationId, args.body.user.id);
+      await tell(
+        audienceOf(args),
+        result.taken
+          ? `:white_check_mark: You took #${result.ticketId}.`
+          : `#${result.ticketId} was already taken by ${result.by ? actor(result.by) : 'someone else'}.`,
+      );
+    });
+}
