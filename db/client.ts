@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -74,30 +74,65 @@ async function openPglite(dataDir: string | undefined): Promise<DbHandle> {
 
 /**
  * PGlite has no lock of its own and two processes on one directory lose data, so the first
- * process creates `<dir>.lock` exclusively; a lock left by a dead process is taken over.
+ * process creates `<dir>.lock` holding its pid; a lock left by a dead process is taken over.
+ * The lock appears complete or not at all (a pid file linked into place), and a stale lock is moved
+ * aside before it is replaced, so two processes taking over the same stale lock cannot both win.
  */
 function lockDataDir(dataDir: string): () => void {
   mkdirSync(dataDir, { recursive: true });
   const lockPath = `${dataDir}.lock`;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lockPath, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(lockPath, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(lockPath, 'utf8'));
-      if (holder && holder !== process.pid && isAlive(holder)) {
+  const mine = `${lockPath}.${process.pid}`;
+  writeFileSync(mine, String(process.pid));
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        linkSync(mine, lockPath);
+        return () => rmSync(lockPath, { force: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const holder = readPid(lockPath);
+      if (holder === undefined) continue; // released meanwhile
+      if (holder !== 0 && (holder === process.pid || isAlive(holder))) {
         throw new DataDirLockedError(
-          `The data directory ${dataDir} is in use by process ${holder}. ` +
+          `The data directory ${dataDir} is in use by ${holder === process.pid ? 'this process' : `process ${holder}`}. ` +
             'Only one process can use the embedded database; stop it, or set DATABASE_URL to use Postgres.',
         );
       }
-      rmSync(lockPath, { force: true });
+      takeOverStale(lockPath, holder);
+    }
+    throw new DataDirLockedError(`Could not lock ${lockPath}: other processes keep taking it`);
+  } finally {
+    rmSync(mine, { force: true });
+  }
+}
+
+/** Moves a dead process's lock aside; puts it back if it turned out to be a live one taken meanwhile. */
+function takeOverStale(lockPath: string, stalePid: number): void {
+  const aside = `${lockPath}.stale.${process.pid}`;
+  try {
+    renameSync(lockPath, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  if (readPid(aside) !== stalePid) {
+    try {
+      linkSync(aside, lockPath);
+    } catch {
+      // Someone locked again meanwhile; the next attempt reads their pid.
     }
   }
-  throw new DataDirLockedError(`Could not lock ${lockPath}`);
+  rmSync(aside, { force: true });
+}
+
+function readPid(path: string): number | undefined {
+  try {
+    return Number(readFileSync(path, 'utf8')) || 0;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
 }
 
 function isAlive(pid: number): boolean {

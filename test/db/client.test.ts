@@ -79,4 +79,19 @@ describe('the embedded data directory lock', () => {
     }
     expect(existsSync(`${dataDir}.lock`)).toBe(false);
   }, 120_000);
+
+  it('refuses a second open in the same process, and an empty lock file counts as stale', async () => {
+    const dataDir = join(dir, 'same');
+    const first = await openDb({ dataDir });
+    try {
+      await expect(openDb({ dataDir })).rejects.toThrow(/in use by this process/);
+      await first.db.execute(sql`select 1`);
+    } finally {
+      await first.close();
+    }
+    writeFileSync(`${dataDir}.lock`, '');
+    const again = await openDb({ dataDir });
+    await again.close();
+    expect(existsSync(`${dataDir}.lock`)).toBe(false);
+  }, 120_000);
 });
