@@ -12,7 +12,7 @@ import {
 } from '../../db/schema.ts';
 import { queueRows, ticketIdIn } from '../functions/queue-rows.ts';
 import type { Deps, Row } from '../functions/types.ts';
-import { enqueue } from '../schedule/jobs.ts';
+import { enqueue, enqueueOnce } from '../schedule/jobs.ts';
 
 /**
  * A ticket as its shared card shows it: the staff queue's row as nobody in particular sees it
@@ -66,22 +66,79 @@ export async function ticketByCard(db: Db, channel: string, ts: string): Promise
   return card?.ticketId;
 }
 
+const mirrorColumns = {
+  id: messages.id,
+  ticketId: messages.ticketId,
+  body: messages.body,
+  fromStaff: messages.fromStaff,
+  internal: messages.internal,
+  hidden: messages.hidden,
+  author: users.name,
+  authorSlackId: users.slackUserId,
+};
+
 /** A message as its thread mirror shows it. */
 export async function messageForMirror(db: Db, messageId: number) {
   const [row] = await db
-    .select({
-      id: messages.id,
-      ticketId: messages.ticketId,
-      body: messages.body,
-      fromStaff: messages.fromStaff,
-      internal: messages.internal,
-      author: users.name,
-      authorSlackId: users.slackUserId,
-    })
+    .select(mirrorColumns)
     .from(messages)
     .innerJoin(users, eq(users.id, messages.authorId))
     .where(eq(messages.id, messageId));
   return row;
+}
+export type MirroredMessage = NonNullable<Awaited<ReturnType<typeof messageForMirror>>>;
+
+/** Every message of a ticket in order, as the thread mirrors show them: what a card's thread should hold. */
+export async function messagesForMirror(db: Db, ticketId: number): Promise<MirroredMessage[]> {
+  return db
+    .select(mirrorColumns)
+    .from(messages)
+    .innerJoin(users, eq(users.id, messages.authorId))
+    .where(eq(messages.ticketId, ticketId))
+    .orderBy(messages.id);
+}
+
+/**
+ * Queues thread-mirror jobs: a post for a message the thread lacks, an in-place update (`edited`,
+ * with the mirror's `ts` when known) for one whose text changed. Keyed like the post of a new
+ * message, so a pending job for the same message is replaced rather than doubled.
+ */
+export async function enqueueMirrors(
+  deps: Deps,
+  ticketId: number,
+  items: { messageId: number; edited?: boolean; ts?: string }[],
+): Promise<void> {
+  if (items.length === 0) return;
+  const now = deps.now();
+  await deps.db.transaction(async (tx) => {
+    for (const { messageId, edited, ts } of items) {
+      await enqueue(
+        tx,
+        {
+          kind: 'slack.message',
+          dedupeKey: `message:${messageId}`,
+          runAt: now,
+          payload: { ticketId, messageId, ...(edited ? { edited: true } : {}), ...(ts ? { ts } : {}) },
+        },
+        now,
+      );
+    }
+  });
+}
+
+/**
+ * The card's countdown to the deadline: its next refresh. A refresh already pending stays as it is
+ * (a ticket change queued it sooner, and must not be postponed); a ticket change moves this one up.
+ */
+export async function scheduleCardRefresh(deps: Deps, ticketId: number, at: Date): Promise<void> {
+  const now = deps.now();
+  await deps.db.transaction((tx) =>
+    enqueueOnce(
+      tx,
+      { kind: 'slack.card', dedupeKey: `card:${ticketId}`, runAt: at, payload: { ticketId } },
+      now,
+    ),
+  );
 }
 
 /** The Slack user who last changed the ticket from Slack: told when its card cannot be updated. */

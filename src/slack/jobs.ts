@@ -10,16 +10,34 @@ import {
   markCardStale,
   messageForMirror,
   saveCard,
+  scheduleCardRefresh,
 } from '../slack-store/cards.ts';
 import { claimOnce, isClaimed, releaseClaim } from '../slack-store/dedupe.ts';
 import { threadNoteKey } from './handlers/thread-reply.ts';
+import { catchUpThread, mirrorMetadata, readThread } from './mirror.ts';
 import { isSlackError } from './reply-error.ts';
-import { cardBlocks, cardText, messageText } from './views/card.ts';
+import { cardBlocks, cardText, countsDown, messageText } from './views/card.ts';
 
 /** Slack answers that mean "we cannot post there until a human fixes the channel". */
 const CHANNEL_ERRORS = ['channel_not_found', 'not_in_channel', 'is_archived', 'channel_is_archived'];
 /** Mirrored messages are remembered long enough to outlive every retry of their job. */
 const MIRRORED_MS = 2 * 24 * 60 * 60_000;
+const MINUTE = 60_000;
+
+/**
+ * When a card counting down to its deadline is refreshed next: often enough that the remaining
+ * time it shows stays roughly true, rarely enough for Slack's rate limits, and at the deadline itself.
+ */
+export function nextCountdownAt(deadline: Date, now: Date): Date {
+  const left = deadline.getTime() - now.getTime();
+  const step =
+    Math.abs(left) > 24 * 60 * MINUTE
+      ? 60 * MINUTE
+      : Math.abs(left) > 120 * MINUTE
+        ? 15 * MINUTE
+        : 5 * MINUTE;
+  return new Date(left > 0 ? Math.min(deadline.getTime(), now.getTime() + step) : now.getTime() + step);
+}
 
 /**
  * The card and thread jobs that ticket changes enqueue (src/functions/effects.ts). They run in the
@@ -51,32 +69,69 @@ export function slackJobHandlers(web: WebClient, deps: Deps): Record<string, Job
     }
   }
 
-  /** Posts the ticket's card, or updates it in place; returns where it is. */
+  /**
+   * Posts the ticket's card, or updates it in place; returns where it is. A card that was stale, or
+   * is posted for the first time, catches its thread up with the ticket's messages.
+   */
   async function card(ticketId: number): Promise<{ channel: string; ts: string } | undefined> {
     const found = await cardTicket(deps, ticketId);
     if (!found) return undefined;
     const existing = await cardOf(deps.db, ticketId);
     const channel = existing?.channel ?? found.channel;
     if (!channel) return undefined; // the department has no channel: nothing to show
-    const message = { channel, text: cardText(found.row), blocks: cardBlocks(found.row) };
+    const now = deps.now();
+    const message = { channel, text: cardText(found.row), blocks: cardBlocks(found.row, now) };
+    const shown = async <T>(where: T): Promise<T> => {
+      if (countsDown(found.row))
+        await scheduleCardRefresh(deps, ticketId, nextCountdownAt(found.row.deadline, now));
+      return where;
+    };
     try {
       if (existing) {
         try {
           await web.chat.update({ ...message, ts: existing.ts });
-          if (existing.stale) await markCardStale(deps.db, ticketId, false);
-          return existing;
+          if (existing.stale) {
+            await catchUpThread(web, deps, ticketId, existing, false);
+            await markCardStale(deps.db, ticketId, false);
+          }
+          return shown(existing);
         } catch (error) {
           if (!isSlackError(error, 'message_not_found')) throw error;
           // Someone deleted the card: post a fresh one below.
         }
       }
       const posted = await web.chat.postMessage({ ...message, unfurl_links: false, unfurl_media: false });
-      await saveCard(deps.db, { ticketId, channel, ts: String(posted.ts), stale: false });
-      return { channel, ts: String(posted.ts) };
+      const where = { channel, ts: String(posted.ts) };
+      await saveCard(deps.db, { ticketId, ...where, stale: false });
+      if (!existing) await catchUpThread(web, deps, ticketId, where, true);
+      return shown(where);
     } catch (error) {
       await failed(error, ticketId, channel);
       return undefined;
     }
+  }
+
+  /** An edited or hidden message: its copy in the thread is updated in place; false when there is none. */
+  async function updateMirror(job: Job, m: NonNullable<Awaited<ReturnType<typeof messageForMirror>>>) {
+    const where = await cardOf(deps.db, m.ticketId);
+    // Without a card there is no copy yet: the card, once posted, shows the message as it is then.
+    if (!where) return true;
+    try {
+      const ts =
+        typeof job.payload.ts === 'string'
+          ? job.payload.ts
+          : (await readThread(web, where)).mirrors.get(m.id)?.ts;
+      if (!ts) return false;
+      await web.chat.update({
+        channel: where.channel,
+        ts,
+        text: messageText(m),
+        metadata: mirrorMetadata(m),
+      });
+    } catch (error) {
+      await failed(error, m.ticketId, where.channel);
+    }
+    return true;
   }
 
   return {
@@ -85,10 +140,12 @@ export function slackJobHandlers(web: WebClient, deps: Deps): Record<string, Job
     },
     'slack.message': async (job: Job) => {
       const messageId = Number(job.payload.messageId);
-      const mirrorKey = `mirror:${messageId}`;
-      if (await isClaimed(deps.db, mirrorKey)) return;
       const m = await messageForMirror(deps.db, messageId);
       if (!m) return;
+      // An edit whose message has no copy in the thread (yet) is posted like a new one.
+      if (job.payload.edited && (await updateMirror(job, m))) return;
+      const mirrorKey = `mirror:${messageId}`;
+      if (await isClaimed(deps.db, mirrorKey)) return;
       const noteKey = threadNoteKey(m.ticketId, m.body);
       if (m.internal && (await isClaimed(deps.db, noteKey))) {
         // Typed in the thread itself: Slack already shows it.
@@ -98,19 +155,21 @@ export function slackJobHandlers(web: WebClient, deps: Deps): Record<string, Job
       }
       const where = (await cardOf(deps.db, m.ticketId)) ?? (await card(m.ticketId));
       if (!where) return;
+      // Claimed before posting: a card catching up may queue the same message meanwhile.
+      if (!(await claimOnce(deps.db, mirrorKey, deps.now(), MIRRORED_MS))) return;
       try {
         await web.chat.postMessage({
           channel: where.channel,
           thread_ts: where.ts,
           text: messageText(m),
+          metadata: mirrorMetadata(m),
           unfurl_links: false,
           unfurl_media: false,
         });
       } catch (error) {
+        await releaseClaim(deps.db, mirrorKey);
         await failed(error, m.ticketId, where.channel);
-        return;
       }
-      await claimOnce(deps.db, mirrorKey, deps.now(), MIRRORED_MS);
     },
   };
 }

@@ -8,6 +8,16 @@ export interface SlackCall {
   params: Record<string, unknown>;
 }
 
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text: string;
+  user?: string;
+  bot_id?: string;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+}
+
 type Answer = { status?: number; headers?: Record<string, string>; body: Record<string, unknown> };
 
 export interface FakeUser {
@@ -29,8 +39,12 @@ export async function startFakeSlack(opts: { team?: string } = {}) {
   const calls: SlackCall[] = [];
   const users = new Map<string, FakeUser>();
   const failures = new Map<string, Answer[]>();
+  const channelErrors = new Map<string, string>();
   let seq = 0;
   const nextTs = () => `1700000000.${String(++seq).padStart(6, '0')}`;
+  /** Messages as Slack keeps them, so threads can be read back (conversations.replies). */
+  const messages: StoredMessage[] = [];
+  const find = (channel: unknown, ts: unknown) => messages.find((m) => m.channel === channel && m.ts === ts);
   let socketUrl = '';
 
   const answers: Record<string, (p: Record<string, unknown>) => Record<string, unknown>> = {
@@ -45,8 +59,43 @@ export async function startFakeSlack(opts: { team?: string } = {}) {
     'views.push': () => ({ ok: true, view: { id: `V${++seq}`, hash: `h${seq}` } }),
     'views.update': (p) => ({ ok: true, view: { id: p.view_id, hash: `h${++seq}` } }),
     'views.publish': () => ({ ok: true }),
-    'chat.postMessage': (p) => ({ ok: true, channel: p.channel, ts: nextTs() }),
-    'chat.update': (p) => ({ ok: true, channel: p.channel, ts: p.ts }),
+    'chat.postMessage': (p) => {
+      const ts = nextTs();
+      messages.push({
+        channel: String(p.channel),
+        ts,
+        thread_ts: p.thread_ts ? String(p.thread_ts) : undefined,
+        text: String(p.text ?? ''),
+        bot_id: 'BBOT',
+        metadata: p.metadata as StoredMessage['metadata'],
+      });
+      return { ok: true, channel: p.channel, ts };
+    },
+    'chat.update': (p) => {
+      const m = find(p.channel, p.ts);
+      if (m) {
+        m.text = String(p.text ?? m.text);
+        if (p.metadata) m.metadata = p.metadata as StoredMessage['metadata'];
+      }
+      return { ok: true, channel: p.channel, ts: p.ts };
+    },
+    'conversations.replies': (p) => {
+      const parent = find(p.channel, p.ts);
+      if (!parent) return { ok: false, error: 'thread_not_found' };
+      const thread = messages.filter(
+        (m) => m === parent || (m.channel === p.channel && m.thread_ts === p.ts),
+      );
+      const withMetadata = p.include_all_metadata === 'true' || p.include_all_metadata === true;
+      return {
+        ok: true,
+        has_more: false,
+        messages: thread.map(({ metadata, ...m }) => ({
+          ...m,
+          ...(withMetadata && metadata ? { metadata } : {}),
+        })),
+        response_metadata: { next_cursor: '' },
+      };
+    },
     'chat.postEphemeral': () => ({ ok: true, message_ts: nextTs() }),
     'apps.connections.open': () => ({ ok: true, url: socketUrl }),
   };
@@ -57,7 +106,8 @@ export async function startFakeSlack(opts: { team?: string } = {}) {
     const method = String(req.params.method);
     const params = decode(req.body ?? {});
     calls.push({ method, params });
-    const failure = failures.get(method)?.shift();
+    const broken = method.startsWith('chat.') && channelErrors.get(String(params.channel));
+    const failure = broken ? { body: { ok: false, error: broken } } : failures.get(method)?.shift();
     if (failure) {
       res
         .status(failure.status ?? 200)
@@ -83,6 +133,17 @@ export async function startFakeSlack(opts: { team?: string } = {}) {
     team,
     calls,
     addUser: (u: FakeUser) => users.set(u.id, u),
+    /** The messages Slack holds (bot posts as updated, plus what people typed). */
+    messages,
+    /** A person types a message in a channel or thread (the event, if any, is sent by the test). */
+    userMessage(channel: string, user: string, text: string, thread_ts?: string): string {
+      const ts = nextTs();
+      messages.push({ channel, ts, thread_ts, text, user });
+      return ts;
+    },
+    /** The replies in a thread, oldest first, as Slack shows them now. */
+    thread: (channel: string, ts: string) =>
+      messages.filter((m) => m.channel === channel && m.thread_ts === ts),
     setSocketUrl: (u: string) => {
       socketUrl = u;
     },
@@ -100,6 +161,9 @@ export async function startFakeSlack(opts: { team?: string } = {}) {
       );
       failures.set(method, list);
     },
+    /** Every chat.* call into `channel` fails with `error` (e.g. not_in_channel) until it is fixed. */
+    breakChannel: (channel: string, error: string) => channelErrors.set(channel, error),
+    fixChannel: (channel: string) => channelErrors.delete(channel),
     of: (method: string) => calls.filter((c) => c.method === method),
     last(method: string): SlackCall {
       const found = calls.filter((c) => c.method === method).at(-1);

@@ -13,6 +13,9 @@ import {
   replyModal,
 } from '../../src/slack/views/ticket-modals.ts';
 
+/** 12:45 UTC: the row's deadline (14:00) is 1 h 15 min away. */
+const NOW = new Date('2026-03-02T12:45:00Z');
+
 const row: Row = {
   id: 12,
   name: 'Server <down>',
@@ -38,7 +41,7 @@ const ids = (blocks: unknown) =>
 
 describe('views', () => {
   it('the card: state at a glance, a button for every staff function, text escaped', () => {
-    const blocks = cardBlocks(row);
+    const blocks = cardBlocks(row, NOW);
     expect(blocks.slice(0, 3)).toMatchInlineSnapshot(`
       [
         {
@@ -77,7 +80,7 @@ describe('views', () => {
             },
             {
               "text": "*Deadline*
-      <!date^1772460000^{date_short_pretty} {time}|2026-03-02 14:00 UTC>",
+      <!date^1772460000^{date_short_pretty} {time}|2026-03-02 14:00 UTC> · 1 h 15 min left",
               "type": "mrkdwn",
             },
             {
@@ -117,8 +120,18 @@ describe('views', () => {
       ACTION.unblock,
       ACTION.close,
     ]);
-    expect(ids(cardBlocks({ ...row, tstatus: '3', blocked_by: undefined }))).not.toContain(ACTION.close);
-    expect(ids(cardBlocks({ ...row, blocked_by: undefined }))).not.toContain(ACTION.unblock);
+    expect(ids(cardBlocks({ ...row, tstatus: '3', blocked_by: undefined }, NOW))).not.toContain(ACTION.close);
+    expect(ids(cardBlocks({ ...row, blocked_by: undefined }, NOW))).not.toContain(ACTION.unblock);
+  });
+
+  it('the card counts down to the deadline while the client waits, and says when it is overdue', () => {
+    const deadline = (r: Row, now = NOW) =>
+      JSON.stringify(cardBlocks(r, now)[1]).match(/Deadline\*\\n([^"]*)/)?.[1];
+    expect(deadline(row)).toMatch(/ · 1 h 15 min left$/);
+    expect(deadline(row, new Date('2026-03-02T14:00:30Z'))).toMatch(/ · overdue by 1 min$/);
+    // Answered (nobody waits) or closed: the deadline is shown, no countdown.
+    expect(deadline({ ...row, delay: '' })).toMatch(/UTC>$/);
+    expect(deadline({ ...row, tstatus: '3' })).toMatch(/UTC>$/);
   });
 
   it('internal notes are unmistakable', () => {

@@ -29,7 +29,10 @@ export async function openedTicket(env: SlackEnv, session: Session, ticketId: nu
   const form = await call(env.deps, session, 'ticket.edit', { elid: String(ticketId) });
   const card = await cardTicket(env.deps, ticketId);
   if (form.kind !== 'form' || !card) throw missed('elid', `Ticket ${ticketId} does not exist`);
-  return { text: `Ticket #${ticketId}`, blocks: openedTicketBlocks(card.row, form.messages ?? []) };
+  return {
+    text: `Ticket #${ticketId}`,
+    blocks: openedTicketBlocks(card.row, form.messages ?? [], env.deps.now()),
+  };
 }
 
 /** Open button of a queue line or App Home: the ticket, privately, to the clicker. */

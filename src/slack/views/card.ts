@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { formatRemaining } from '../../domain/sla.ts';
 import type { FormMessage, Row } from '../../functions/types.ts';
 import { ACTION, ticketValue } from '../ids.ts';
 import { actions, button, confirm, context, fields, section, slackDate } from './blocks.ts';
@@ -12,8 +13,17 @@ export function cardText(row: Row): string {
   return `#${row.id} ${str(row.name)} (${str(row.client)}, ${STATUS_LABEL[str(row.tstatus)] ?? row.tstatus})`;
 }
 
-/** A ticket's card: its state at a glance and a button for every staff function on it. */
-export function cardBlocks(row: Row, opts: { stale?: boolean } = {}): KnownBlock[] {
+/**
+ * Whether the card counts down to the deadline: the ticket is open and the client waits for an
+ * answer. The job that updates the card uses it to schedule the next refresh.
+ */
+export function countsDown(row: Row): row is Row & { deadline: Date } {
+  const status = str(row.tstatus);
+  return status !== '3' && status !== '10' && row.deadline instanceof Date && str(row.delay) !== '';
+}
+
+/** A ticket's card: its state at a glance (as of `now`) and a button for every staff function on it. */
+export function cardBlocks(row: Row, now: Date, opts: { stale?: boolean } = {}): KnownBlock[] {
   const id = Number(row.id);
   const value = ticketValue(id);
   const status = str(row.tstatus);
@@ -33,7 +43,12 @@ export function cardBlocks(row: Row, opts: { stale?: boolean } = {}): KnownBlock
       ['Status', STATUS_LABEL[status] ?? status],
       ['Priority', priority],
       ['Responsible', escapeText(str(row.responsible))],
-      ['Deadline', row.deadline instanceof Date ? slackDate(row.deadline) : ''],
+      [
+        'Deadline',
+        row.deadline instanceof Date
+          ? `${slackDate(row.deadline)}${countsDown(row) ? ` · ${formatRemaining(row.deadline, now)}` : ''}`
+          : '',
+      ],
       ['Waiting', str(row.delay)],
       ['Locked by', escapeText(str(row.blocked_by))],
     ]),
@@ -94,9 +109,9 @@ export function messageText(m: {
 }
 
 /** `/ticket 123`: the card followed by the newest messages. */
-export function openedTicketBlocks(row: Row, messages: FormMessage[], limit = 10): KnownBlock[] {
+export function openedTicketBlocks(row: Row, messages: FormMessage[], now: Date, limit = 10): KnownBlock[] {
   const shown = messages.slice(-limit);
-  const blocks = cardBlocks(row);
+  const blocks = cardBlocks(row, now);
   if (messages.length > shown.length)
     blocks.push(context(`${messages.length - shown.length} earlier messages: use Messages`));
   for (const m of shown) {
