@@ -18,14 +18,23 @@ export async function ticketChanged(ctx: RunContext, before: Ticket | null, afte
   await scheduleTicketChanged(ctx, before, after);
 }
 
+/** A new message is mirrored into the card's thread; an edited or hidden one has its copy updated there. */
 export async function messageAdded(ctx: RunContext, ticketId: number, messageId: number): Promise<void> {
+  await mirror(ctx, ticketId, messageId, false);
+}
+
+export async function messageChanged(ctx: RunContext, ticketId: number, messageId: number): Promise<void> {
+  await mirror(ctx, ticketId, messageId, true);
+}
+
+async function mirror(ctx: RunContext, ticketId: number, messageId: number, edited: boolean): Promise<void> {
   await enqueue(
     ctx.tx,
     {
       kind: 'slack.message',
       dedupeKey: `message:${messageId}`,
       runAt: ctx.now,
-      payload: { ticketId, messageId },
+      payload: edited ? { ticketId, messageId, edited } : { ticketId, messageId },
     },
     ctx.now,
   );

@@ -1,6 +1,7 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { messages } from '../../db/schema.ts';
+import { messageChanged } from './effects.ts';
 import { invalid, missed } from './errors.ts';
 import { idList, posInt, sok } from './params.ts';
 import { getTicket, recomputeWaiting } from './store.ts';
@@ -29,6 +30,7 @@ export const ticketMessageDelete = defineFunction({
     const ticketIds = [...new Set(found.map((m) => m.ticketId))];
     if (ticketIds.length > 1) throw invalid('elid', 'Messages of several tickets cannot be hidden at once');
     await ctx.tx.update(messages).set({ hidden: true }).where(inArray(messages.id, elid));
+    for (const m of found) await messageChanged(ctx, m.ticketId, m.id);
     for (const id of ticketIds) await recomputeWaiting(ctx, await getTicket(ctx, id));
     return { kind: 'ok', tickets: ticketIds };
   },

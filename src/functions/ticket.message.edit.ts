@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { messageEdits, messages } from '../../db/schema.ts';
+import { messageChanged } from './effects.ts';
 import { missed } from './errors.ts';
 import { posInt, sok, text } from './params.ts';
 import { addStaffMessage, getTicket } from './store.ts';
@@ -45,6 +46,7 @@ export const ticketMessageEdit = defineFunction({
         .update(messages)
         .set({ body: message, editedAt: ctx.now })
         .where(eq(messages.id, found.id));
+      await messageChanged(ctx, plid, found.id);
     }
     return { kind: 'ok', tickets: [plid] };
   },

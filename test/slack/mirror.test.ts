@@ -1,7 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { jobs, messages, ticketCards } from '../../db/schema.ts';
-import { enqueueMirrors } from '../../src/slack-store/cards.ts';
 import { openTestDb, type TestDb } from '../helpers/db.ts';
 import { type Json, type SlackHarness, startSlackHarness } from '../helpers/slack-harness.ts';
 
@@ -72,6 +71,27 @@ describe('thread mirrors follow edits and hides', () => {
       '*Alice Acme* (client) wrote · _hidden from the client_\nsecond',
     ]);
   });
+
+  it('edits and hides made outside Slack (the API, any front door) reach the thread too', async () => {
+    const id = await h.w.openTicket();
+    await h.w.run(h.w.as.alice, 'clientticket.edit', { elid: String(id), message: 'second', sok: 'ok' });
+    await h.runJobs();
+    const [m1, m2] = await messageIds(id);
+    await h.w.run(h.w.as.admin, 'ticket.message.edit', {
+      plid: String(id),
+      elid: String(m1),
+      message: 'Edited by API',
+      sok: 'ok',
+    });
+    await h.w.run(h.w.as.admin, 'ticket.message.delete', { elid: String(m2), sok: 'ok' });
+    h.fake.clear();
+    await h.runJobs();
+    expect(h.fake.of('chat.postMessage')).toHaveLength(0);
+    expect(await threadTexts(id)).toEqual([
+      '*Alice Acme* (client) wrote\nEdited by API',
+      '*Alice Acme* (client) wrote · _hidden from the client_\nsecond',
+    ]);
+  });
 });
 
 describe('a card catching up after a broken channel', () => {
@@ -88,8 +108,6 @@ describe('a card catching up after a broken channel', () => {
       sok: 'ok',
     });
     await h.w.run(h.w.as.admin, 'ticket.message.delete', { elid: String(m1), plid: String(id), sok: 'ok' });
-    // What the Slack door queues after a hide; it fails too while the channel is broken.
-    await enqueueMirrors(h.w.deps, id, [{ messageId: m1, edited: true }]);
     await h.runJobs();
     expect((await cardOf(id)).stale).toBe(true);
     expect(await threadTexts(id)).toEqual(['*Alice Acme* (client) wrote\nMy VPS does not boot']);

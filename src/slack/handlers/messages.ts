@@ -1,6 +1,5 @@
 import { call } from '../../functions/registry.ts';
 import type { Session } from '../../functions/types.ts';
-import { enqueueMirrors } from '../../slack-store/cards.ts';
 import type { SlackEnv } from '../env.ts';
 import { staffActor } from '../identity.ts';
 import { parseMessageValue, parseMeta, parseTicketValue } from '../ids.ts';
@@ -74,7 +73,6 @@ export function submitMessageEdit(env: SlackEnv) {
         message: inputValue(args, 'message'),
         sok: 'ok',
       });
-      await mirrorChanged(env, meta.ticketId, meta.messageId);
       // The messages modal under this one still shows the old text: bring it up to date.
       const under = args.body.view.previous_view_id;
       if (under && meta.ticketId) {
@@ -85,14 +83,6 @@ export function submitMessageEdit(env: SlackEnv) {
       }
       return undefined;
     });
-}
-
-/**
- * The copy of an edited or hidden message in the card's thread follows it. The ticket functions
- * queue no Slack work for these changes, so the Slack door does after the call succeeded.
- */
-async function mirrorChanged(env: SlackEnv, ticketId?: number, messageId?: number): Promise<void> {
-  if (ticketId && messageId) await enqueueMirrors(env.deps, ticketId, [{ messageId, edited: true }]);
 }
 
 /** Hide and Split (both confirmed in Slack first): apply, then show the messages as they now are. */
@@ -109,7 +99,6 @@ function messageOperation(env: SlackEnv, name: 'ticket.message.delete' | 'ticket
           sok: 'ok',
         });
         notice = `${done.replace('#M', `#${messageId}`)}${result.kind === 'ok' && result.id ? ` New ticket #${result.id}.` : ''}`;
-        if (name === 'ticket.message.delete') await mirrorChanged(env, ticketId, messageId);
       } catch (error) {
         notice = errorText(error);
       }
