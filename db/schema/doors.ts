@@ -1,0 +1,56 @@
+import { boolean, integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { users } from './accounts.ts';
+import { ts } from './columns.ts';
+import { tickets } from './tickets.ts';
+
+/** API sessions (`func=auth`, `su`) and one-use keys (`session.newkey`). */
+export const sessions = pgTable('sessions', {
+  id: text('id').primaryKey(),
+  userId: integer('user_id')
+    .notNull()
+    .references(() => users.id),
+  /** The staff member who made this session with su, if any. */
+  suBy: integer('su_by').references(() => users.id),
+  lastUsed: ts('last_used').notNull(),
+});
+
+export const authKeys = pgTable('auth_keys', {
+  keyHash: text('key_hash').primaryKey(),
+  userId: integer('user_id')
+    .notNull()
+    .references(() => users.id),
+  createdAt: ts('created_at').notNull(),
+});
+
+/** Failed logins per remote address, for slowing down guessing. */
+export const loginFailures = pgTable('login_failures', {
+  address: text('address').primaryKey(),
+  count: integer('count').notNull(),
+  lastAt: ts('last_at').notNull(),
+});
+
+/** Slack event ids already handled (retries must not double-apply). */
+export const slackEvents = pgTable('slack_events', {
+  eventId: text('event_id').primaryKey(),
+  receivedAt: ts('received_at').notNull(),
+});
+
+/** The card message of a ticket in its department channel. */
+export const ticketCards = pgTable('ticket_cards', {
+  ticketId: integer('ticket_id')
+    .primaryKey()
+    .references(() => tickets.id),
+  channel: text('channel').notNull(),
+  ts: text('ts').notNull(),
+  /** The card no longer shows the ticket as it is (Slack failed); refreshed later. */
+  stale: boolean('stale').notNull().default(false),
+});
+
+/** One-time codes that link a Slack user to a client user. */
+export const linkCodes = pgTable('link_codes', {
+  code: text('code').primaryKey(),
+  userId: integer('user_id')
+    .notNull()
+    .references(() => users.id),
+  expiresAt: ts('expires_at').notNull(),
+});
