@@ -15,7 +15,9 @@ const url = process.env.BENCH_DATABASE_URL;
 const handle = await openDb(url ? { databaseUrl: url } : { memory: true });
 const { db } = handle;
 if (url) {
-  await db.execute(sql`drop schema public cascade; create schema public; drop schema if exists drizzle cascade`);
+  await db.execute(
+    sql`drop schema public cascade; create schema public; drop schema if exists drizzle cascade`,
+  );
   await handle.close();
 }
 const live = url ? await openDb({ databaseUrl: url }) : handle;
@@ -40,7 +42,8 @@ async function time(label: string, runs: number, fn: () => Promise<unknown>) {
     samples.push(performance.now() - start);
   }
   samples.sort((a, b) => a - b);
-  const pick = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))].toFixed(1);
+  const pick = (q: number) =>
+    samples[Math.min(samples.length - 1, Math.floor(q * samples.length))].toFixed(1);
   console.log(`| ${label} | ${runs} | ${pick(0.5)} | ${pick(0.95)} |`);
 }
 
@@ -62,7 +65,9 @@ async function growQueue(size: number) {
     union all select id, ${anna.userId}, true, 'Internal', now() from made`);
 }
 
-console.log(`Node ${process.version}, ${cpus().length}× ${cpus()[0]?.model}, ${url ? 'Postgres' : 'PGlite (in memory)'}\n`);
+console.log(
+  `Node ${process.version}, ${cpus().length}× ${cpus()[0]?.model}, ${url ? 'Postgres' : 'PGlite (in memory)'}\n`,
+);
 console.log('| operation | runs | median ms | p95 ms |');
 console.log('|---|---|---|---|');
 let size = 60;
@@ -75,6 +80,11 @@ await time(`\`ticket\` (staff queue, ~${size} open, page of 30)`, 20, () => call
 await time('`clientticket` (client list)', 50, () => call(deps, acme, 'clientticket', {}));
 await time('`ticket.edit` form (open a ticket)', 50, () => call(deps, anna, 'ticket.edit', { elid: '3' }));
 await time('`clientticket.edit` (client opens a ticket)', 50, () =>
-  call(deps, acme, 'clientticket.edit', { name: 'Bench', message: 'Hello', client_department: '1', sok: 'ok' }),
+  call(deps, acme, 'clientticket.edit', {
+    name: 'Bench',
+    message: 'Hello',
+    client_department: '1',
+    sok: 'ok',
+  }),
 );
 await live.close();
