@@ -1,20 +1,11 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { departments } from '../../db/schema.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
-import { makeWorld, WEEKDAYS_9_TO_18, type World } from '../helpers/world.ts';
+import { useTestWorld } from '../helpers/setup.ts';
+import { WEEKDAYS_9_TO_18 } from '../helpers/world.ts';
 import { form, ok, refused, ticketRow } from './support.ts';
 
-let db: TestDb;
-let w: World;
-beforeAll(async () => {
-  db = await openTestDb();
-});
-afterAll(() => db.close());
-beforeEach(async () => {
-  await db.reset();
-  w = await makeWorld(db.db);
-});
+const { db, w } = useTestWorld();
 
 const deadlineOf = async (id: number) => (await ticketRow(db.db, id)).deadline?.toISOString();
 

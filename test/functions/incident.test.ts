@@ -1,21 +1,11 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { clients, incidentPurchases, users } from '../../db/schema.ts';
 import type { Session } from '../../src/functions/types.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
-import { makeWorld, type World } from '../helpers/world.ts';
+import { useTestWorld } from '../helpers/setup.ts';
 import { clientRow, footprint, form, ok, refused, ticketRow } from './support.ts';
 
-let db: TestDb;
-let w: World;
-beforeAll(async () => {
-  db = await openTestDb();
-});
-afterAll(() => db.close());
-beforeEach(async () => {
-  await db.reset();
-  w = await makeWorld(db.db);
-});
+const { db, w } = useTestWorld();
 
 const paidTicket = () => ({ client_department: String(w.ids.paid.id) });
 

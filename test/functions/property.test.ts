@@ -1,12 +1,12 @@
 import { asc, count, sql } from 'drizzle-orm';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, clients, jobs, messages, tickets } from '../../db/schema.ts';
 import { TicketError } from '../../src/functions/errors.ts';
 import { LIST_PARAMS } from '../../src/functions/listing.ts';
 import { registry } from '../../src/functions/registry.ts';
 import type { Session } from '../../src/functions/types.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
+import { useTestDb } from '../helpers/setup.ts';
 import { makeWorld, type World } from '../helpers/world.ts';
 import { form, list } from './support.ts';
 
@@ -15,11 +15,10 @@ import { form, list } from './support.ts';
  * run would cost more than the calls). Whatever comes in: only TicketErrors come out, a refusal
  * writes nothing, and the database stays consistent.
  */
-let db: TestDb;
+const db = useTestDb();
 let w: World;
 let known: { tickets: number[]; messages: number[] };
 beforeAll(async () => {
-  db = await openTestDb();
   await db.reset();
   w = await makeWorld(db.db);
   const a = await w.openTicket();
@@ -44,7 +43,6 @@ beforeAll(async () => {
     messages: (await db.db.select({ id: messages.id }).from(messages)).map((m) => m.id),
   };
 });
-afterAll(() => db.close());
 
 const PARAM_NAMES = [
   ...new Set(Object.values(registry).flatMap((fn) => Object.keys(fn.params.shape))),

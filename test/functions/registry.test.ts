@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { call, registry } from '../../src/functions/registry.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
-import { makeWorld, type World } from '../helpers/world.ts';
+import { useTestWorld } from '../helpers/setup.ts';
 import { auditRows, footprint, messagesOf, ok, refused } from './support.ts';
 
-let db: TestDb;
-let w: World;
-beforeAll(async () => {
-  db = await openTestDb();
-});
-afterAll(() => db.close());
-beforeEach(async () => {
-  await db.reset();
-  w = await makeWorld(db.db);
-});
+const { db, w } = useTestWorld();
 
 const STAFF_FUNCTIONS = [
   'ticket',

@@ -1,17 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
-import { makeWorld, type World } from '../helpers/world.ts';
+import { describe, expect, it } from 'vitest';
+import { useTestWorld } from '../helpers/setup.ts';
 
-let db: TestDb;
-let w: World;
-beforeAll(async () => {
-  db = await openTestDb();
-});
-afterAll(() => db.close());
-beforeEach(async () => {
-  await db.reset();
-  w = await makeWorld(db.db);
-});
+const { w } = useTestWorld();
 
 describe('smoke', () => {
   it('client opens, staff lists, opens, replies, closes, client archives', async () => {

@@ -1,20 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expenses, violations } from '../../db/schema.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
-import { makeWorld, type World } from '../helpers/world.ts';
+import { useTestWorld } from '../helpers/setup.ts';
 import { clientRow, footprint, form, list, ok, refused, ticketRow } from './support.ts';
 
-let db: TestDb;
-let w: World;
-beforeAll(async () => {
-  db = await openTestDb();
-});
-afterAll(() => db.close());
-beforeEach(async () => {
-  await db.reset();
-  w = await makeWorld(db.db);
-});
+const { db, w } = useTestWorld();
 
 describe('ticket.edit: what a ticket costs the client', () => {
   it('ticket_expense debits the balance and records the expense', async () => {

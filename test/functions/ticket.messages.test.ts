@@ -1,20 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { messageEdits } from '../../db/schema.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
-import { makeWorld, type World } from '../helpers/world.ts';
+import { useTestWorld } from '../helpers/setup.ts';
 import { footprint, form, list, messagesOf, ok, refused, ticketRow } from './support.ts';
 
-let db: TestDb;
-let w: World;
-beforeAll(async () => {
-  db = await openTestDb();
-});
-afterAll(() => db.close());
-beforeEach(async () => {
-  await db.reset();
-  w = await makeWorld(db.db);
-});
+const { db, w } = useTestWorld();
 
 const HOUR = 3_600_000;
 
