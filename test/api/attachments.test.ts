@@ -1,21 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { attachments, messages } from '../../db/schema.ts';
 import type { DocNode } from '../../src/api/doc.ts';
-import { type Api, errorOf, parseXml, startApi, t } from '../helpers/api.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
+import { errorOf, parseXml, t, useApi } from '../helpers/api.ts';
 
-let db: TestDb;
-let api: Api;
-beforeAll(async () => {
-  db = await openTestDb();
-});
-afterAll(() => db.close());
-beforeEach(async () => {
-  await db.reset();
-  api = await startApi(db.db);
-});
-afterEach(() => api.close());
+const { db, api } = useApi();
 
 /** A multipart POST as browser tools and billing modules send attachments: file_1, file_2, … */
 async function upload(

@@ -1,21 +1,10 @@
 import { desc, eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditLog, authKeys, sessions, users } from '../../db/schema.ts';
 import type { DocNode } from '../../src/api/doc.ts';
-import { type Api, errorOf, PASSWORD, startApi, t } from '../helpers/api.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
+import { errorOf, PASSWORD, t, useApi } from '../helpers/api.ts';
 
-let db: TestDb;
-let api: Api;
-beforeAll(async () => {
-  db = await openTestDb();
-});
-afterAll(() => db.close());
-beforeEach(async () => {
-  await db.reset();
-  api = await startApi(db.db);
-});
-afterEach(() => api.close());
+const { db, api } = useApi();
 
 const MINUTE = 60_000;
 const rows = (doc: DocNode) => doc.elem as DocNode[];

@@ -1,18 +1,8 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { DocNode } from '../../src/api/doc.ts';
-import { type Api, PASSWORD, startApi, t } from '../helpers/api.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
+import { PASSWORD, t, useApi } from '../helpers/api.ts';
 
-let db: TestDb;
-let api: Api;
-beforeAll(async () => {
-  db = await openTestDb();
-  api = await startApi(db.db);
-});
-afterAll(async () => {
-  await api.close();
-  await db.close();
-});
+const { api } = useApi({}, { perFile: true });
 
 const rows = (doc: DocNode) => doc.elem as DocNode[];
 const messagesOf = (form: DocNode) =>

@@ -1,20 +1,9 @@
 import { desc, eq } from 'drizzle-orm';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditLog, departments } from '../../db/schema.ts';
-import { type Api, errorOf, startApi, t } from '../helpers/api.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
+import { errorOf, t, useApi } from '../helpers/api.ts';
 
-let db: TestDb;
-let api: Api;
-beforeAll(async () => {
-  db = await openTestDb();
-});
-afterAll(() => db.close());
-beforeEach(async () => {
-  await db.reset();
-  api = await startApi(db.db);
-});
-afterEach(() => api.close());
+const { db, api } = useApi();
 
 const department = async (id: number) => {
   const [row] = await db.db.select().from(departments).where(eq(departments.id, id));

@@ -1,20 +1,9 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DocNode } from '../../src/api/doc.ts';
-import { type Api, errorOf, parseXml, startApi, t } from '../helpers/api.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
+import { errorOf, parseXml, t, useApi } from '../helpers/api.ts';
 
-let db: TestDb;
-let api: Api;
 const LIMIT = 64 * 1024;
-beforeAll(async () => {
-  db = await openTestDb();
-});
-afterAll(() => db.close());
-beforeEach(async () => {
-  await db.reset();
-  api = await startApi(db.db, { maxBodyBytes: LIMIT, maxFiles: 3 });
-});
-afterEach(() => api.close());
+const { api } = useApi({ maxBodyBytes: LIMIT, maxFiles: 3 });
 
 const rows = (doc: DocNode) => doc.elem as DocNode[];
 type Body = string | URLSearchParams | FormData;

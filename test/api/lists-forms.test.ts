@@ -1,19 +1,8 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { DocNode } from '../../src/api/doc.ts';
-import { type Api, comparable, startApi, t } from '../helpers/api.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
+import { comparable, t, useApi } from '../helpers/api.ts';
 
-let db: TestDb;
-let api: Api;
-beforeAll(async () => {
-  db = await openTestDb();
-});
-afterAll(() => db.close());
-beforeEach(async () => {
-  await db.reset();
-  api = await startApi(db.db);
-});
-afterEach(() => api.close());
+const { api } = useApi();
 
 const DATE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 const rows = (doc: DocNode) => doc.elem as DocNode[];

@@ -1,19 +1,10 @@
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
-import { type Api, startApi } from '../helpers/api.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
+import { useApi } from '../helpers/api.ts';
+import { openTestDb } from '../helpers/db.ts';
 
-let db: TestDb;
-let api: Api;
-beforeAll(async () => {
-  db = await openTestDb();
-  api = await startApi(db.db);
-});
-afterAll(async () => {
-  await api.close();
-  await db.close();
-});
+const { api } = useApi({}, { perFile: true });
 
 const metricsOf = async (base: string) => {
   const res = await fetch(`${base}/metrics`);

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import { XMLParser } from 'fast-xml-parser';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { Db } from '../../db/client.ts';
 import { users } from '../../db/schema.ts';
 import type { DocNode } from '../../src/api/doc.ts';
@@ -9,6 +9,7 @@ import { type ApiOptions, DEFAULT_API_OPTIONS } from '../../src/api/options.ts';
 import { createSession } from '../../src/api/sessions.ts';
 import { createApp } from '../../src/app.ts';
 import { hashPassword } from '../../src/passwords.ts';
+import { useTestDb } from './setup.ts';
 import { makeWorld } from './world.ts';
 
 export const PASSWORD = 'correct horse';
@@ -93,6 +94,28 @@ export async function startApi(db: Db, options: Partial<ApiOptions> = {}) {
 }
 
 export type Api = Awaited<ReturnType<typeof startApi>>;
+
+/**
+ * The API server (startApi) on an emptied database before each test and closed after it; with
+ * `perFile`, one server for the whole file, for tests that build on each other.
+ */
+export function useApi(options: Partial<ApiOptions> = {}, { perFile = false } = {}) {
+  const db = useTestDb();
+  const api = {} as Api;
+  if (perFile) {
+    beforeAll(async () => {
+      Object.assign(api, await startApi(db.db, options));
+    });
+    afterAll(() => api.close());
+  } else {
+    beforeEach(async () => {
+      await db.reset();
+      Object.assign(api, await startApi(db.db, options));
+    });
+    afterEach(() => api.close());
+  }
+  return { db, api };
+}
 
 export function parseXml(text: string): DocNode {
   expect(text.startsWith('<?xml version="1.0" encoding="UTF-8"?>')).toBe(true);
