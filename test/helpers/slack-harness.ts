@@ -2,11 +2,13 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import express from 'express';
+import { afterAll, beforeEach } from 'vitest';
 import { departments, users } from '../../db/schema.ts';
 import { scheduleJobHandlers, scheduleSlackClient } from '../../src/schedule/handlers.ts';
 import { createWorker } from '../../src/schedule/worker.ts';
 import { createSlack } from '../../src/slack/slack-app.ts';
 import type { TestDb } from './db.ts';
+import { useTestDb } from './setup.ts';
 import { startFakeSlack } from './slack-fake.ts';
 import { slackClient } from './slack-signed.ts';
 import { makeWorld } from './world.ts';
@@ -204,4 +206,27 @@ export function findElement(blocks: Json[], actionId: string, value?: string): J
     }
   }
   throw new Error(`no ${actionId}${value ? `=${value}` : ''} in blocks`);
+}
+
+/**
+ * The Slack harness (startSlackHarness) on an emptied database before each test. `restart` does
+ * the same mid-test with other options; the last harness is closed after the file.
+ */
+export function useSlackHarness(opts: Parameters<typeof startSlackHarness>[1] = {}) {
+  const db = useTestDb();
+  const h = {} as SlackHarness;
+  let running = false;
+  const stop = async () => {
+    if (running) await h.close();
+    running = false;
+  };
+  const restart = async (options = opts) => {
+    await stop();
+    await db.reset();
+    Object.assign(h, await startSlackHarness(db, options));
+    running = true;
+  };
+  beforeEach(() => restart());
+  afterAll(stop);
+  return { db, h, restart };
 }

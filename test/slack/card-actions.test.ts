@@ -1,24 +1,12 @@
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, clients, expenses, messages, tickets, violations } from '../../db/schema.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
-import { type Json, type SlackHarness, startSlackHarness } from '../helpers/slack-harness.ts';
+import { type Json, useSlackHarness } from '../helpers/slack-harness.ts';
 
-let db: TestDb;
-let h: SlackHarness;
+const { db, h } = useSlackHarness();
 let id: number;
 let card: { blocks: Json[]; ts: string };
-beforeAll(async () => {
-  db = await openTestDb();
-});
-afterAll(async () => {
-  await h?.close();
-  await db.close();
-});
 beforeEach(async () => {
-  await h?.close();
-  await db.reset();
-  h = await startSlackHarness(db);
   id = await h.w.openTicket();
   await h.runJobs();
   const posted = h.fake.of('chat.postMessage').find((c) => !c.params.thread_ts);

@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   departments,
   linkCodes,
@@ -9,23 +9,9 @@ import {
   tickets,
   users,
 } from '../../db/schema.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
-import { type Json, type SlackHarness, startSlackHarness } from '../helpers/slack-harness.ts';
+import { type Json, useSlackHarness } from '../helpers/slack-harness.ts';
 
-let db: TestDb;
-let h: SlackHarness;
-beforeAll(async () => {
-  db = await openTestDb();
-});
-afterAll(async () => {
-  await h?.close();
-  await db.close();
-});
-beforeEach(async () => {
-  await h?.close();
-  await db.reset();
-  h = await startSlackHarness(db);
-});
+const { db, h } = useSlackHarness();
 
 const answer = () => h.fake.last('response_url').params as { text: string; blocks?: Json[] };
 

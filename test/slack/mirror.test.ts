@@ -1,23 +1,9 @@
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jobs, messages, ticketCards } from '../../db/schema.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
-import { type Json, type SlackHarness, startSlackHarness } from '../helpers/slack-harness.ts';
+import { type Json, useSlackHarness } from '../helpers/slack-harness.ts';
 
-let db: TestDb;
-let h: SlackHarness;
-beforeAll(async () => {
-  db = await openTestDb();
-});
-afterAll(async () => {
-  await h?.close();
-  await db.close();
-});
-beforeEach(async () => {
-  await h?.close();
-  await db.reset();
-  h = await startSlackHarness(db);
-});
+const { db, h } = useSlackHarness();
 
 const cardOf = async (id: number) =>
   (await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id)))[0];

@@ -1,24 +1,10 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { departments, escalations, tickets } from '../../db/schema.ts';
 import { SCHEDULE_IDS } from '../../src/schedule/ids.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
-import { type Json, type SlackHarness, startSlackHarness } from '../helpers/slack-harness.ts';
+import { type Json, useSlackHarness } from '../helpers/slack-harness.ts';
 
-let db: TestDb;
-let h: SlackHarness;
-beforeAll(async () => {
-  db = await openTestDb();
-});
-afterAll(async () => {
-  await h?.close();
-  await db.close();
-});
-beforeEach(async () => {
-  await h?.close();
-  await db.reset();
-  h = await startSlackHarness(db, { schedule: true });
-});
+const { db, h } = useSlackHarness({ schedule: true });
 
 const answer = () => h.fake.last('response_url').params as { text: string; blocks?: Json[] };
 const supportDep = async () => {

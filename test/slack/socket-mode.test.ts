@@ -1,19 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import express from 'express';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { users } from '../../db/schema.ts';
 import { createSlack } from '../../src/slack/slack-app.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
+import { useTestDb } from '../helpers/setup.ts';
 import { startFakeSlack } from '../helpers/slack-fake.ts';
 import { makeWorld } from '../helpers/world.ts';
 
-let db: TestDb;
-beforeAll(async () => {
-  db = await openTestDb();
-});
-afterAll(() => db.close());
+const db = useTestDb();
 
 describe('Socket Mode', () => {
   it('connects through apps.connections.open, answers a command and a modal submission over the socket', async () => {

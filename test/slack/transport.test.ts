@@ -1,20 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
-import { type SlackHarness, startSlackHarness } from '../helpers/slack-harness.ts';
+import { useSlackHarness } from '../helpers/slack-harness.ts';
 
-let db: TestDb;
-let h: SlackHarness;
-beforeAll(async () => {
-  db = await openTestDb();
-});
-afterAll(() => db.close());
-beforeEach(async () => {
-  await h?.close();
-  await db.reset();
-  h = await startSlackHarness(db);
-});
-afterAll(() => h?.close());
+const { h, restart } = useSlackHarness();
 
 const commandFields = (text: string) => ({
   command: '/ticket',
@@ -50,9 +38,7 @@ describe('Slack transport', () => {
   });
 
   it('acks at once when processing happens after the response (the production mode)', async () => {
-    await h.close();
-    await db.reset();
-    h = await startSlackHarness(db, { processBeforeResponse: false });
+    await restart({ processBeforeResponse: false });
     const started = Date.now();
     const res = await h.command('UADMIN', '');
     expect(res.status).toBe(200);
