@@ -1,28 +1,13 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { departments, digests } from '../../db/schema.ts';
 import { digestFor, ensureDigests, scheduleDigest } from '../../src/schedule/digest.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
 import { WEEKDAYS_9_TO_18 } from '../helpers/world.ts';
-import { type FakeSlack, startFakeSlack } from './fake-slack.ts';
-import { makeScheduleWorld } from './fixture.ts';
+import { useScheduleWorld } from './fixture.ts';
 
-let db: TestDb;
-let slack: FakeSlack;
-let w: Awaited<ReturnType<typeof makeScheduleWorld>>;
-beforeAll(async () => {
-  db = await openTestDb();
-  slack = await startFakeSlack();
-});
-afterAll(async () => {
-  await slack.close();
-  await db.close();
-});
+// Sunday 8 March 2026, 13:00 in Berlin, 08:00 in New York (clocks went forward there at 02:00).
+const { db, slack, w } = useScheduleWorld(new Date('2026-03-08T12:00:00Z'));
 beforeEach(async () => {
-  await db.reset();
-  slack.clear();
-  // Sunday 8 March 2026, 13:00 in Berlin, 08:00 in New York (clocks went forward there at 02:00).
-  w = await makeScheduleWorld(db.db, slack, new Date('2026-03-08T12:00:00Z'));
   await db.db.update(departments).set({ digestTime: '09:00' }).where(eq(departments.id, w.ids.support.id));
   await db.db
     .update(departments)

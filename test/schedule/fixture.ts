@@ -1,11 +1,13 @@
 import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { Db } from '../../db/client.ts';
 import { departments, jobs, type OnCall, ticketCards, users } from '../../db/schema.ts';
 import type { Deps } from '../../src/functions/types.ts';
 import { scheduleJobHandlers } from '../../src/schedule/handlers.ts';
 import { createWorker } from '../../src/schedule/worker.ts';
+import { useTestDb } from '../helpers/setup.ts';
 import { makeWorld } from '../helpers/world.ts';
-import type { FakeSlack } from './fake-slack.ts';
+import { type FakeSlack, startFakeSlack } from './fake-slack.ts';
 
 export const ROTATION: OnCall = {
   rotation: {
@@ -57,4 +59,26 @@ export async function makeScheduleWorld(db: Db, slack: FakeSlack, start: Date) {
     card: (ticketId: number) =>
       db.insert(ticketCards).values({ ticketId, channel: 'C_SUPPORT', ts: `card.${ticketId}` }),
   };
+}
+
+export type ScheduleWorld = Awaited<ReturnType<typeof makeScheduleWorld>>;
+
+/**
+ * A database and a fake Slack for this file, both emptied before each test; with `start`, also the
+ * schedule world on them with its clock at `start` (like useTestWorld, filled in place).
+ */
+export function useScheduleWorld(start?: Date) {
+  const db = useTestDb();
+  const slack = {} as FakeSlack;
+  const w = {} as ScheduleWorld;
+  beforeAll(async () => {
+    Object.assign(slack, await startFakeSlack());
+  });
+  afterAll(() => slack.close());
+  beforeEach(async () => {
+    await db.reset();
+    slack.clear();
+    if (start) Object.assign(w, await makeScheduleWorld(db.db, slack, start));
+  });
+  return { db, slack, w };
 }

@@ -1,13 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { jobs } from '../../db/schema.ts';
 import { cancel, claim, complete, enqueue, enqueueOnce, fail } from '../../src/schedule/jobs.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
+import { useTestDb } from '../helpers/setup.ts';
 
-let db: TestDb;
-beforeAll(async () => {
-  db = await openTestDb();
-});
-afterAll(() => db.close());
+const db = useTestDb();
 beforeEach(() => db.reset());
 
 const t0 = new Date('2026-03-02T10:00:00Z');

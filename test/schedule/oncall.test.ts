@@ -1,29 +1,12 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { escalations } from '../../db/schema.ts';
 import { TicketError } from '../../src/functions/errors.ts';
 import { ackEscalation } from '../../src/schedule/oncall.ts';
 import { onCallStatus } from '../../src/schedule/oncall-status.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
-import { type FakeSlack, startFakeSlack } from './fake-slack.ts';
-import { makeScheduleWorld } from './fixture.ts';
+import { useScheduleWorld } from './fixture.ts';
 
-let db: TestDb;
-let slack: FakeSlack;
-let w: Awaited<ReturnType<typeof makeScheduleWorld>>;
-beforeAll(async () => {
-  db = await openTestDb();
-  slack = await startFakeSlack();
-});
-afterAll(async () => {
-  await slack.close();
-  await db.close();
-});
-beforeEach(async () => {
-  await db.reset();
-  slack.clear();
-  // Monday 2 March, 11:00 in Berlin: Anna's shift (09:00 to 09:00), Ben's from Tuesday.
-  w = await makeScheduleWorld(db.db, slack, new Date('2026-03-02T10:00:00Z'));
-});
+// Monday 2 March, 11:00 in Berlin: Anna's shift (09:00 to 09:00), Ben's from Tuesday.
+const { db, slack, w } = useScheduleWorld(new Date('2026-03-02T10:00:00Z'));
 
 // SLA warnings go to the same thread; the pages are the posts with an Ack button.
 const pages = () => slack.posts().filter((p) => String(p.text).includes('Press Ack'));

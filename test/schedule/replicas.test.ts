@@ -1,33 +1,18 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DbHandle, openDb } from '../../db/client.ts';
 import { departments, jobs } from '../../db/schema.ts';
 import { ensureDigests } from '../../src/schedule/digest.ts';
 import { claim, complete } from '../../src/schedule/jobs.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
-import { type FakeSlack, startFakeSlack } from './fake-slack.ts';
-import { makeScheduleWorld } from './fixture.ts';
+import { useScheduleWorld } from './fixture.ts';
 
-let db: TestDb;
+const { db, slack, w } = useScheduleWorld(new Date('2026-03-02T10:00:00Z'));
 /** The second replica's own connection on Postgres; on PGlite both share the one embedded instance. */
 let second: DbHandle | undefined;
-let slack: FakeSlack;
-let w: Awaited<ReturnType<typeof makeScheduleWorld>>;
 beforeAll(async () => {
-  db = await openTestDb();
   if (db.url) second = await openDb({ databaseUrl: db.url });
-  slack = await startFakeSlack();
 });
-afterAll(async () => {
-  await slack.close();
-  await second?.close();
-  await db.close();
-});
-beforeEach(async () => {
-  await db.reset();
-  slack.clear();
-  w = await makeScheduleWorld(db.db, slack, new Date('2026-03-02T10:00:00Z'));
-});
+afterAll(() => second?.close());
 
 describe('two replicas on one database', () => {
   it('send every warning, escalation step and digest exactly once', async () => {

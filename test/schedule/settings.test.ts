@@ -1,28 +1,12 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditLog, departments, tickets } from '../../db/schema.ts';
 import { scheduleSettingsForm, updateScheduleSettings } from '../../src/schedule/settings.ts';
 import { pickSettings } from '../../src/schedule/settings-params.ts';
 import { settingsFromView, settingsModal } from '../../src/schedule/views/settings.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
-import { type FakeSlack, startFakeSlack } from './fake-slack.ts';
-import { makeScheduleWorld, ROTATION } from './fixture.ts';
+import { ROTATION, useScheduleWorld } from './fixture.ts';
 
-let db: TestDb;
-let slack: FakeSlack;
-let w: Awaited<ReturnType<typeof makeScheduleWorld>>;
-beforeAll(async () => {
-  db = await openTestDb();
-  slack = await startFakeSlack();
-});
-afterAll(async () => {
-  await slack.close();
-  await db.close();
-});
-beforeEach(async () => {
-  await db.reset();
-  w = await makeScheduleWorld(db.db, slack, new Date('2026-03-02T10:00:00Z'));
-});
+const { db, w } = useScheduleWorld(new Date('2026-03-02T10:00:00Z'));
 
 const support = async () =>
   (await db.db.select().from(departments).where(eq(departments.id, w.ids.support.id)))[0];

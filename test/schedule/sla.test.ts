@@ -1,28 +1,14 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { departments, jobs, tickets } from '../../db/schema.ts';
 import { claim } from '../../src/schedule/jobs.ts';
 import { slaWarningHandler } from '../../src/schedule/sla.ts';
-import { openTestDb, type TestDb } from '../helpers/db.ts';
 import { WEEKDAYS_9_TO_18 } from '../helpers/world.ts';
-import { type FakeSlack, startFakeSlack } from './fake-slack.ts';
-import { makeScheduleWorld } from './fixture.ts';
+import { makeScheduleWorld, type ScheduleWorld, useScheduleWorld } from './fixture.ts';
 
-let db: TestDb;
-let slack: FakeSlack;
-let w: Awaited<ReturnType<typeof makeScheduleWorld>>;
-beforeAll(async () => {
-  db = await openTestDb();
-  slack = await startFakeSlack();
-});
-afterAll(async () => {
-  await slack.close();
-  await db.close();
-});
-beforeEach(async () => {
-  await db.reset();
-  slack.clear();
-});
+const { db, slack } = useScheduleWorld();
+// Each test builds the world with the clock it needs.
+let w: ScheduleWorld;
 
 const ticketRow = async (id: number) => (await db.db.select().from(tickets).where(eq(tickets.id, id)))[0];
 const texts = () => slack.posts().map((p) => String(p.text));
