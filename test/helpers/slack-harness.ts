@@ -75,6 +75,19 @@ export async function startSlackHarness(
     username: id.toLowerCase(),
     team_id: id === 'UALICE' || id === 'USTRANGER' ? 'T0EXT' : fake.team,
   });
+  /** An interaction as Slack posts it: the envelope every kind shares, then the kind's own fields. */
+  const interaction = (type: string, userId: string, fields: (seq: number) => Json) => {
+    n++;
+    return signed.interaction({
+      type,
+      team: { id: fake.team },
+      user: user(userId),
+      api_app_id: 'A0APP',
+      token: 'legacy',
+      trigger_id: `trigger-${n}`,
+      ...fields(n),
+    });
+  };
 
   return {
     w,
@@ -109,18 +122,11 @@ export async function startSlackHarness(
       value?: string,
     ) {
       const button = findElement(blocks, actionId, value);
-      n++;
-      return signed.interaction({
-        type: 'block_actions',
-        team: { id: fake.team },
-        user: user(userId),
-        api_app_id: 'A0APP',
-        token: 'legacy',
-        trigger_id: `trigger-${n}`,
+      return interaction('block_actions', userId, (seq) => ({
         ...(where.view
           ? { view: where.view, container: { type: 'view', view_id: where.view.id } }
           : {
-              response_url: `${fake.url}/response/${n}`,
+              response_url: `${fake.url}/response/${seq}`,
               channel: { id: where.channel ?? 'CSUPPORT' },
               container: {
                 type: 'message',
@@ -129,7 +135,7 @@ export async function startSlackHarness(
               },
             }),
         actions: [{ ...button, block_id: button.block_id, action_ts: `${Date.now() / 1000}` }],
-      });
+      }));
     },
     /** Submits a modal the bot opened, with values per input block (the element type inferred). */
     submit(userId: string, view: Json, values: Record<string, string | string[]>, viewId = 'V-submitted') {
@@ -153,16 +159,9 @@ export async function startSlackHarness(
                     };
         state[block.block_id] = { [block.element.action_id]: value };
       }
-      n++;
-      return signed.interaction({
-        type: 'view_submission',
-        team: { id: fake.team },
-        user: user(userId),
-        api_app_id: 'A0APP',
-        token: 'legacy',
-        trigger_id: `trigger-${n}`,
+      return interaction('view_submission', userId, () => ({
         view: { ...view, id: viewId, hash: 'h', state: { values: state } },
-      });
+      }));
     },
     /** An Events API callback. */
     event(event: Json, eventId = `Ev${++n}`, headers: Record<string, string> = {}) {
