@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { clients, STATUS, services, type Ticket, tickets } from '../../db/schema.ts';
 import { denied, invalid, missed } from './errors.ts';
 import { flag, posInt, priority, sok, text } from './params.ts';
-import { addClientMessage, getDepartment, getOwnTicket, updateTicket } from './store.ts';
+import { addClientMessage, addStaffMessage, getDepartment, getOwnTicket, updateTicket } from './store.ts';
 import { applyFields, staffParams } from './ticket.edit.ts';
 import { applyCharges } from './ticket-charges.ts';
 import { departmentOptions, markRead, ticketForm } from './ticket-form.ts';
@@ -52,15 +52,7 @@ export const clientticketEdit = defineFunction({
         clientPriority: clientPriority ?? t.clientPriority,
       });
     }
-    if (ctx.session.suBy) {
-      t = await applyFields(ctx, t, {
-        ...p,
-        name: undefined,
-        priority: undefined,
-        client_department: undefined,
-      });
-      t = await applyCharges(ctx, t, p);
-    }
+    t = await applyStaffParams(ctx, t, p);
     if (p.message) t = (await addClientMessage(ctx, t, { body: p.message })).ticket;
     return { kind: 'ok', tickets: [t.id] };
   },
@@ -129,7 +121,31 @@ async function create(ctx: RunContext, p: Params) {
     })
     .returning();
   const { ticket: t } = await addClientMessage(ctx, row, { body: p.message });
+  await applyStaffParams(ctx, t, p);
   return { kind: 'ok' as const, id: t.id, tickets: [t.id] };
+}
+
+/**
+ * The staff-only parameters, given by an admin acting as the client (su): deadline and priority
+ * flags, charges and abuse, and an internal note written under the admin's own name.
+ */
+async function applyStaffParams(ctx: RunContext, ticket: Ticket, p: Params): Promise<Ticket> {
+  const staff = ctx.session.suBy;
+  if (!staff) return ticket;
+  let t = await applyFields(ctx, ticket, {
+    ...p,
+    name: undefined,
+    priority: undefined,
+    client_priority: undefined,
+    client_department: undefined,
+  });
+  t = await applyCharges(ctx, t, p);
+  if (!p.note_message) return t;
+  const asStaff = {
+    ...ctx,
+    session: { ...ctx.session, userId: staff.userId, login: staff.login, suBy: undefined },
+  };
+  return (await addStaffMessage(asStaff, t, { body: p.note_message, internal: true })).ticket;
 }
 
 async function ownClient(ctx: RunContext) {

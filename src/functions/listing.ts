@@ -1,3 +1,4 @@
+import { formatDateTime } from '../domain/tickets.ts';
 import type { Cell, ListResult, RawList } from './types.ts';
 
 /** Parameters every list takes, as BILLmanager names them. */
@@ -52,7 +53,8 @@ function matches(cell: Cell, wanted: string): boolean {
   if (cell === undefined || cell === null) return false;
   if (typeof cell === 'boolean') return cell === ['on', 'yes', 'true', '1'].includes(wanted.toLowerCase());
   if (typeof cell === 'number') return String(cell) === wanted.trim();
-  const text = cell instanceof Date ? cell.toISOString() : cell;
+  // Dates are matched as they are shown on the wire: YYYY-MM-DD HH:MM:SS.
+  const text = cell instanceof Date ? formatDateTime(cell) : cell;
   return text.toLowerCase().includes(wanted.toLowerCase());
 }
 

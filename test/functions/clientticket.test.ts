@@ -187,7 +187,14 @@ describe('clientticket.edit', () => {
       func: 'clientticket.edit',
       ticketId: id,
     });
-    // The note stays internal: the client's own view does not show it.
+    // The note is written, under the admin's own name, and stays internal: the client's view does not show it.
+    const staffView = await w.run(w.as.root, 'ticket.message', { elid: String(id) });
+    expect(
+      staffView.kind === 'list' && staffView.rows.map((r) => [r.message, r.message_user, r.note]),
+    ).toEqual([
+      ['My VPS does not boot', 'Alice Acme', false],
+      ['via su', 'Adam Admin', true],
+    ]);
     const f = form(await w.run(w.as.alice, 'clientticket.edit', { elid: String(id) }));
     expect(f.messages?.map((m) => m.body)).toEqual(['My VPS does not boot']);
   });

@@ -38,6 +38,15 @@ describe('ticket.message', () => {
       await w.run(w.as.root, 'ticket.message', { elid: String(id), filter: 'on', message: 'dns' }),
     );
     expect(dns.rows.map((r) => r.message)).toEqual(['Other issue: DNS', 'check DNS']);
+    // Dates filter as the API shows them (YYYY-MM-DD HH:MM:SS).
+    const at11 = list(
+      await w.run(w.as.root, 'ticket.message', {
+        elid: String(id),
+        filter: 'on',
+        date_post: '2026-03-02 11:',
+      }),
+    );
+    expect(at11.rows.map((r) => r.message)).toEqual(['Rebooted']);
     const page = list(
       await w.run(w.as.root, 'ticket.message', { elid: String(id), p_cnt: '2', p_num: '2', p_order: 'desc' }),
     );
