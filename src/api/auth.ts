@@ -1,12 +1,12 @@
 import { and, eq, gt, lt } from 'drizzle-orm';
-import { auditLog, authKeys, type User, users } from '../../db/schema.ts';
+import { auditLog, authKeys, type Level, type User, users } from '../../db/schema.ts';
 import { denied, invalid, missed, TicketError } from '../functions/errors.ts';
 import type { Deps, Session } from '../functions/types.ts';
 import { hashPassword, verifyPassword } from '../passwords.ts';
 import { authNode, type Doc, okDoc } from './doc.ts';
 import { clearFailures, reserveAttempt } from './login-failures.ts';
 import type { ApiOptions } from './options.ts';
-import { createSession, LEVEL_CODES, resumeSession, secretHash, sessionOf } from './sessions.ts';
+import { createSession, LEVEL_CODES, mayTake, resumeSession, secretHash, sessionOf } from './sessions.ts';
 
 /** What authentication needs besides the parameters: the database and clock, limits, the caller's address. */
 export interface AuthContext {
@@ -84,7 +84,7 @@ async function useKey(ctx: AuthContext, login: string, key: string): Promise<Use
         .delete(authKeys)
         .where(
           and(
-            eq(authKeys.keyHash, secretHash(key)),
+            eq(authKeys.keyHash, keyHash(key, user.level)),
             eq(authKeys.userId, user.id),
             gt(authKeys.createdAt, new Date(now.getTime() - ctx.opts.keyTtlMinutes * 60_000)),
           ),
@@ -103,7 +103,7 @@ export async function newKey(
   caller: Session,
   params: Record<string, string>,
 ): Promise<Doc> {
-  requireStaff(caller, 'session.newkey');
+  mayActForOthers(caller, 'session.newkey');
   if (!params.username) throw missed('username', 'Parameter username is required');
   if (!params.key) throw missed('key', 'Parameter key is required');
   if (params.key.length < 8 || params.key.length > 1000)
@@ -117,7 +117,7 @@ export async function newKey(
     .where(lt(authKeys.createdAt, new Date(now.getTime() - ctx.opts.keyTtlMinutes * 60_000)));
   const made = await db
     .insert(authKeys)
-    .values({ keyHash: secretHash(params.key), userId: target.id, createdAt: now })
+    .values({ keyHash: keyHash(params.key, target.level), userId: target.id, createdAt: now })
     .onConflictDoNothing()
     .returning();
   if (made.length === 0)
@@ -144,28 +144,46 @@ export async function sessionDoc(ctx: AuthContext, as: Session): Promise<{ doc: 
   return { doc: okDoc(undefined, { auth: authNode(sid) }), sid };
 }
 
-/** Staff acting as another user: never from a client session, never to root unless root. */
+/** Staff acting as another user: only as `mayTake` allows, and never from a session su made. */
 export async function actAs(
   ctx: AuthContext,
   caller: Session,
   login: string,
   param: string,
 ): Promise<Session> {
-  requireStaff(caller, param);
+  mayActForOthers(caller, param);
   const target = await userByLogin(ctx, login, param);
   mayBecome(caller, target, param);
   if (target.disabled) throw denied(param, `User ${target.login} is disabled`);
   return sessionOf(target, { id: caller.userId, login: caller.login });
 }
 
-function requireStaff(caller: Session, object: string): void {
+/**
+ * Only staff take others' rights, and only in their own name: a session su made holds borrowed
+ * rights, and lending them on would hide who acts (and let rights be chained).
+ */
+export function mayActForOthers(caller: Session, object: string): void {
   if (caller.level === 'user') throw denied(object, 'Only staff may do this');
+  if (caller.suBy) throw denied(object, 'A session made by su cannot act as another user');
 }
 
-function mayBecome(caller: Session, target: User, param: string): void {
-  if (target.level === 'root' && caller.level !== 'root') {
-    throw denied(param, 'Only root may act as root');
+/** The target of su, ticket.su or a key must be one `mayTake` allows the caller. */
+export function mayBecome(caller: Session, target: Pick<User, 'level' | 'login'>, param: string): void {
+  if (!mayTake(caller.level, target.level)) {
+    throw denied(
+      param,
+      `Only root may act as staff, and nobody as root (${target.login} is ${target.level})`,
+    );
   }
+}
+
+/**
+ * Keys for staff are hashed apart from keys for clients: only root can register them (mayBecome),
+ * so a key an admin registered (for a client promoted since, or before this rule) never logs in
+ * as staff.
+ */
+function keyHash(key: string, target: Level): string {
+  return secretHash(target === 'user' ? key : `staff:${key}`);
 }
 
 async function userByLogin(ctx: AuthContext, login: string, param: string): Promise<User> {

@@ -3,7 +3,16 @@ import { users } from '../../db/schema.ts';
 import { missed } from '../functions/errors.ts';
 import { call, registry } from '../functions/registry.ts';
 import { newestMessageId, refuseStrayFiles, storeAttachments } from './attachments.ts';
-import { type AuthContext, authenticate, login, newKey, sessionDoc, suSession } from './auth.ts';
+import {
+  type AuthContext,
+  authenticate,
+  login,
+  mayActForOthers,
+  mayBecome,
+  newKey,
+  sessionDoc,
+  suSession,
+} from './auth.ts';
 import { DEPARTMENT_SCHEDULE, departmentSchedule } from './department-schedule.ts';
 import { type Doc, formDoc, listDoc, okDoc } from './doc.ts';
 import type { UploadedFile } from './request.ts';
@@ -36,6 +45,7 @@ export async function dispatch(
   if (func === 'session.newkey') return { doc: await newKey(ctx, session, params) };
   if (func === 'su') return suSession(ctx, session, params);
 
+  if (func === 'ticket.su') mayActForOthers(session, func);
   refuseStrayFiles(func, params, files);
   if (func === DEPARTMENT_SCHEDULE) return { doc: await departmentSchedule(ctx.deps, session, params) };
   const { db } = ctx.deps;
@@ -46,8 +56,8 @@ export async function dispatch(
   if (result.kind === 'form') return { doc: formDoc(result) };
   if (result.su) {
     const [client] = await db.select().from(users).where(eq(users.id, result.su.userId));
-    const origin = session.suBy ?? { userId: session.userId, login: session.login };
-    return sessionDoc(ctx, sessionOf(client, { id: origin.userId, login: origin.login }));
+    mayBecome(session, client, 'elid');
+    return sessionDoc(ctx, sessionOf(client, { id: session.userId, login: session.login }));
   }
   if (files.length > 0) await storeAttachments(db, session, func, args, result, before, files);
   return { doc: okDoc(result) };

@@ -54,7 +54,8 @@ export async function resumeSession(db: Db, sid: string, now: Date, opts: ApiOpt
   if (row.suBy !== null) {
     [origin] = await db.select().from(users).where(eq(users.id, row.suBy));
   }
-  if (user.disabled || (origin && (origin.disabled || origin.level === 'user'))) {
+  // An su session lasts only while its maker may still take these rights (the rule may be newer).
+  if (user.disabled || (origin && (origin.disabled || !mayTake(origin.level, user.level)))) {
     await db.delete(sessions).where(eq(sessions.id, id));
     throw authError('The account is disabled');
   }
@@ -63,6 +64,15 @@ export async function resumeSession(db: Db, sid: string, now: Date, opts: ApiOpt
     .set({ lastUsed: now })
     .where(and(eq(sessions.id, id), lt(sessions.lastUsed, now)));
   return sessionOf(user, origin);
+}
+
+/**
+ * Whose rights a staff member may take (su, ticket.su, keys): admins those of client users only,
+ * root those of admins too; nobody root's, as no one above root would see it.
+ */
+export function mayTake(caller: Level, target: Level): boolean {
+  if (target === 'user') return caller !== 'user';
+  return target === 'admin' && caller === 'root';
 }
 
 function idleLimit(now: Date, opts: ApiOptions): Date {

@@ -188,7 +188,7 @@ describe('key login (session.newkey)', () => {
     expect(errorOf(await api.json({ func: 'auth', username: 'alice', key: KEY })).type).toBe('auth');
   });
 
-  it('only staff make keys, and only root makes keys for root', async () => {
+  it('only staff make keys, only root makes keys for staff, and nobody for root', async () => {
     expect(errorOf(await api.as('alice').json('session.newkey', { username: 'bob', key: KEY })).type).toBe(
       'access',
     );
@@ -198,7 +198,10 @@ describe('key login (session.newkey)', () => {
     expect(errorOf(await api.as('admin').json('session.newkey', { username: 'ghost', key: KEY })).type).toBe(
       'missed',
     );
-    expect(await api.as('root').json('session.newkey', { username: 'root', key: KEY })).toEqual({ ok: {} });
+    expect(errorOf(await api.as('root').json('session.newkey', { username: 'root', key: KEY })).type).toBe(
+      'access',
+    );
+    expect(await api.as('root').json('session.newkey', { username: 'admin', key: KEY })).toEqual({ ok: {} });
   });
 });
 
