@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import {
   auditLog,
+  clients,
   departments,
   favorites,
   messages,
@@ -10,6 +11,7 @@ import {
   tickets,
   users,
 } from '../../db/schema.ts';
+import { invalid } from '../functions/errors.ts';
 import { queueRows, ticketIdIn } from '../functions/queue-rows.ts';
 import type { Deps, Row } from '../functions/types.ts';
 import { enqueue, enqueueOnce } from '../schedule/jobs.ts';
@@ -153,17 +155,32 @@ export async function lastSlackActor(db: Db, ticketId: number): Promise<string |
   return row?.slackUserId ?? undefined;
 }
 
-/** Sets the channel a department's cards go to; its open tickets without a card get one. */
+/**
+ * Sets the channel a department's cards go to; its open tickets without a card get one. A channel
+ * bound to a client is refused: its external members would read staff cards, notes and digests.
+ */
 export async function setDepartmentChannel(
   deps: Deps,
   departmentId: number,
   channel: string,
 ): Promise<boolean> {
-  const rows = await deps.db
-    .update(departments)
-    .set({ slackChannel: channel })
-    .where(eq(departments.id, departmentId))
-    .returning({ id: departments.id });
+  const rows = await deps.db.transaction(async (tx) => {
+    const [client] = await tx
+      .select({ name: clients.name })
+      .from(clients)
+      .where(eq(clients.slackChannel, channel));
+    if (client) {
+      throw invalid(
+        'channel',
+        `This channel belongs to client ${client.name}: department cards cannot go here`,
+      );
+    }
+    return tx
+      .update(departments)
+      .set({ slackChannel: channel })
+      .where(eq(departments.id, departmentId))
+      .returning({ id: departments.id });
+  });
   if (rows.length > 0) await refreshCardsIn(deps, channel);
   return rows.length > 0;
 }

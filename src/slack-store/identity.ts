@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, ilike, inArray, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { clients, type Level, linkCodes, users } from '../../db/schema.ts';
+import { clients, departments, type Level, linkCodes, users } from '../../db/schema.ts';
 import { denied, invalid, missed } from '../functions/errors.ts';
 
 /** Who a Slack user is in our database. */
@@ -119,9 +119,18 @@ export async function clientByChannel(db: Db, channel: string) {
   return row;
 }
 
-/** Binds a (Slack Connect) channel to a client account: its external members act as that client. */
+/**
+ * Binds a (Slack Connect) channel to a client account: its external members act as that client.
+ * A department's channel is refused: the client would read its staff cards and notes.
+ */
 export async function bindClientChannel(db: Db, clientId: number, channel: string): Promise<string> {
   return db.transaction(async (tx) => {
+    const [dep] = await tx
+      .select({ name: departments.name })
+      .from(departments)
+      .where(eq(departments.slackChannel, channel));
+    if (dep)
+      throw invalid('channel', `This channel receives the cards of department ${dep.name}: bind another`);
     const [other] = await tx.select().from(clients).where(eq(clients.slackChannel, channel));
     if (other && other.id !== clientId) throw invalid('channel', `This channel is bound to ${other.name}`);
     const [row] = await tx

@@ -3,6 +3,7 @@ import type { Logger } from '@slack/logger';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type express from 'express';
 import type { SlackConfig } from '../config.ts';
+import { TicketError } from '../functions/errors.ts';
 import type { Deps } from '../functions/types.ts';
 import { log } from '../log.ts';
 import { setDepartmentChannel } from '../slack-store/cards.ts';
@@ -124,8 +125,18 @@ export function createSlack(deps: Deps, config: SlackConfig, options: SlackOptio
         });
       }
       for (const [departmentId, channel] of Object.entries(config.departmentChannels)) {
-        if (!(await setDepartmentChannel(deps, Number(departmentId), channel))) {
-          log.warn('SLACK_DEPARTMENT_CHANNELS names a department that does not exist', { departmentId });
+        try {
+          if (!(await setDepartmentChannel(deps, Number(departmentId), channel))) {
+            log.warn('SLACK_DEPARTMENT_CHANNELS names a department that does not exist', { departmentId });
+          }
+        } catch (error) {
+          // A client's channel: skipped, the rest of the configuration still applies.
+          if (!(error instanceof TicketError)) throw error;
+          log.error('SLACK_DEPARTMENT_CHANNELS entry skipped', {
+            departmentId,
+            channel,
+            reason: error.message,
+          });
         }
       }
       if (config.appToken) await app.start();

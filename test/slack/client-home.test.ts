@@ -80,7 +80,7 @@ describe('/support for clients', () => {
   });
 
   it('in a bound Slack Connect channel, the client’s people act as the client; our colleagues do not', async () => {
-    await h.command('UADMIN', 'bind globex', { channel: 'CGLOBEX' });
+    await h.command('UROOT', 'bind globex', { channel: 'CGLOBEX' });
     await support('USTRANGER', '', 'CGLOBEX');
     expect(answer().text).toBe('Your tickets: 0');
     const [sam] = await db.db.select().from(users).where(eq(users.slackUserId, 'USTRANGER'));

@@ -112,14 +112,14 @@ describe('/ticket', () => {
     expect(answer().text).toContain('not registered as staff');
   });
 
-  it('roots send a department to a channel (no SQL); staff issue link codes and bind client channels', async () => {
+  it('roots send a department to a channel (no SQL); and bind client channels; staff issue link codes', async () => {
     await h.command('UROOT', `channel ${h.w.ids.paid.id}`, { channel: 'CPAID' });
     const [dep] = await db.db.select().from(departments).where(eq(departments.id, h.w.ids.paid.id));
     expect(dep.slackChannel).toBe('CPAID');
     await h.command('UADMIN', 'link bob');
     const [code] = await db.db.select().from(linkCodes);
     expect(answer().text).toContain(code.code);
-    await h.command('UADMIN', 'bind globex', { channel: 'CGLOBEX' });
+    await h.command('UROOT', 'bind globex', { channel: 'CGLOBEX' });
     expect(answer().text).toContain('belongs to client Globex');
   });
 });

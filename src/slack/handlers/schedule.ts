@@ -1,4 +1,4 @@
-import { invalid, missed } from '../../functions/errors.ts';
+import { denied, invalid, missed } from '../../functions/errors.ts';
 import { digestFor } from '../../schedule/digest.ts';
 import { parseId } from '../../schedule/ids.ts';
 import { ackEscalation } from '../../schedule/oncall.ts';
@@ -6,6 +6,7 @@ import { departmentOfChannel, onCallStatus } from '../../schedule/oncall-status.
 import { scheduleSettingsForm, updateScheduleSettings } from '../../schedule/settings.ts';
 import { settingsFromView, settingsModal } from '../../schedule/views/settings.ts';
 import { actor } from '../../schedule/views/text.ts';
+import { clientByChannel } from '../../slack-store/identity.ts';
 import type { SlackEnv } from '../env.ts';
 import { staffActor } from '../identity.ts';
 import { audienceOf, tell } from '../tell.ts';
@@ -49,6 +50,9 @@ export async function scheduleCommand(
     await tell(audienceOf(args), message.text, message.blocks as never);
     return true;
   }
+  // The digest lists staff work: never posted where a client's people read.
+  if (await clientByChannel(env.deps.db, channel))
+    throw denied('channel', 'This channel belongs to a client: run `/ticket digest` in a staff channel.');
   const { message } = await digestFor(env.deps, id);
   // Block Kit built as plain data by the schedule views.
   await args.client.chat.postMessage({ channel, ...message, unfurl_links: false } as never);

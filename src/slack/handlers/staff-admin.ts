@@ -21,8 +21,9 @@ function mentioned(text: string): string {
 }
 
 /**
- * The administrative subcommands: staff (roots only), department channels (roots only), link
- * codes and client channel bindings (any staff). Returns false for anything else.
+ * The administrative subcommands: staff, department channels and client channel bindings (roots
+ * only: a wrong channel shows staff work to a client), link codes (any staff). Returns false for
+ * anything else.
  */
 export async function staffCommand(
   env: SlackEnv,
@@ -74,6 +75,7 @@ export async function staffCommand(
     return true;
   }
   if (sub === 'bind' && arg) {
+    requireRoot(actor);
     const [client, ...more] = await findClients(env.deps.db, arg);
     if (!client || more.length > 0)
       throw invalid('client', `Name one client: ${more.length ? 'several match' : 'none matches'} "${arg}"`);

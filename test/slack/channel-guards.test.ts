@@ -1,0 +1,62 @@
+import { eq } from 'drizzle-orm';
+import express from 'express';
+import { describe, expect, it } from 'vitest';
+import { clients, departments } from '../../db/schema.ts';
+import { createSlack } from '../../src/slack/slack-app.ts';
+import { SECRET, useSlackHarness } from '../helpers/slack-harness.ts';
+
+const { db, h } = useSlackHarness();
+
+const answer = () => h.fake.last('response_url').params as { text: string };
+const channelOf = async (departmentId: number) =>
+  (await db.db.select().from(departments).where(eq(departments.id, departmentId)))[0].slackChannel;
+const bindGlobex = () =>
+  db.db.update(clients).set({ slackChannel: 'CGLOBEX' }).where(eq(clients.id, h.w.ids.globex.id));
+
+describe('client channels and department channels stay apart', () => {
+  it('/ticket channel is refused in a channel bound to a client', async () => {
+    await bindGlobex();
+    await h.command('UROOT', `channel ${h.w.ids.paid.id}`, { channel: 'CGLOBEX' });
+    expect(answer().text).toContain('belongs to client Globex');
+    expect(await channelOf(h.w.ids.paid.id)).not.toBe('CGLOBEX');
+  });
+
+  it('/ticket bind is for roots, and refused in a department channel', async () => {
+    await h.command('UADMIN', 'bind globex', { channel: 'CGLOBEX' });
+    expect(answer().text).toContain('Only root');
+    await h.command('UROOT', 'bind globex', { channel: 'CSUPPORT' });
+    expect(answer().text).toContain('cards of department Support');
+    const [globex] = await db.db.select().from(clients).where(eq(clients.id, h.w.ids.globex.id));
+    expect(globex.slackChannel).toBeNull();
+  });
+
+  it('/ticket digest is refused in a client channel, with nothing posted there', async () => {
+    await bindGlobex();
+    await h.w.openTicket();
+    await h.command('UADMIN', `digest ${h.w.ids.support.id}`, { channel: 'CGLOBEX' });
+    expect(answer()).toMatchObject({ response_type: 'ephemeral' });
+    expect(answer().text).toContain('belongs to a client');
+    expect(h.fake.of('chat.postMessage').filter((c) => c.params.channel === 'CGLOBEX')).toHaveLength(0);
+  });
+
+  it('SLACK_DEPARTMENT_CHANNELS pointing at a client channel is skipped at start-up; the rest applies', async () => {
+    await bindGlobex();
+    const checks = h.fake.of('auth.test').length;
+    const slack = createSlack(
+      h.w.deps,
+      {
+        botToken: 'xoxb-test',
+        signingSecret: SECRET,
+        apiUrl: h.fake.apiUrl,
+        rootUsers: [],
+        departmentChannels: { [h.w.ids.paid.id]: 'CGLOBEX', [h.w.ids.support.id]: 'CSTAFF' },
+      },
+      { expressApp: express(), retries: 0 },
+    );
+    // As the harness does: Bolt's token check must land before the fake Slack closes.
+    while (h.fake.of('auth.test').length === checks) await new Promise((r) => setTimeout(r, 5));
+    await slack.start();
+    expect(await channelOf(h.w.ids.paid.id)).not.toBe('CGLOBEX');
+    expect(await channelOf(h.w.ids.support.id)).toBe('CSTAFF');
+  });
+});
