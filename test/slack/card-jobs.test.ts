@@ -1,6 +1,6 @@
 import { and, eq, like } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { jobs, messages, ticketCards } from '../../db/schema.ts';
+import { clients, jobs, messages, ticketCards } from '../../db/schema.ts';
 import { type Json, useSlackHarness } from '../helpers/slack-harness.ts';
 
 const { db, h } = useSlackHarness();
@@ -26,6 +26,15 @@ describe('ticket cards and threads', () => {
     expect(thread()[0].params.text).toContain('&lt;!channel&gt;');
     expect(thread()[0].params.text).toContain('*now*');
     expect(thread()[0].params.text).not.toContain('<!channel>');
+  });
+
+  it("the card's notification text cannot mention anybody through the subject or the client's name", async () => {
+    await db.db.update(clients).set({ name: 'ACME <!here>' }).where(eq(clients.id, h.w.ids.acme.id));
+    await h.w.openTicket({ name: '<!channel> urgent <@U0BOSS>' });
+    await h.runJobs();
+    const text = String(cards()[0].params.text);
+    for (const mention of ['<!channel>', '<@U0BOSS>', '<!here>']) expect(text).not.toContain(mention);
+    expect(text).toContain('&lt;!channel&gt; urgent &lt;@U0BOSS&gt;');
   });
 
   it('a change updates the card in place; replies and internal notes are mirrored, notes marked', async () => {

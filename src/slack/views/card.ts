@@ -8,9 +8,12 @@ import { escapeText, markdownToMrkdwn } from './mrkdwn.ts';
 
 const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 
-/** The one-line summary of a ticket, also the notification text of its card. */
+/**
+ * The one-line summary of a ticket, also the notification text of its card: subject and client
+ * name are the client's words, escaped so they cannot mention or broadcast.
+ */
 export function cardText(row: Row): string {
-  return `#${row.id} ${str(row.name)} (${str(row.client)}, ${STATUS_LABEL[str(row.tstatus)] ?? row.tstatus})`;
+  return `#${row.id} ${escapeText(str(row.name))} (${escapeText(str(row.client))}, ${STATUS_LABEL[str(row.tstatus)] ?? row.tstatus})`;
 }
 
 /**
