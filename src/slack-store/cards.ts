@@ -143,13 +143,23 @@ export async function scheduleCardRefresh(deps: Deps, ticketId: number, at: Date
   );
 }
 
-/** The Slack user who last changed the ticket from Slack: told when its card cannot be updated. */
+/**
+ * The staff member who last changed the ticket from Slack: told when its card cannot be updated.
+ * Only staff: the card lives in a staff channel a client must not even hear about.
+ */
 export async function lastSlackActor(db: Db, ticketId: number): Promise<string | undefined> {
   const [row] = await db
     .select({ slackUserId: users.slackUserId })
     .from(auditLog)
     .innerJoin(users, eq(users.id, auditLog.actorId))
-    .where(and(eq(auditLog.ticketId, ticketId), eq(auditLog.via, 'slack')))
+    .where(
+      and(
+        eq(auditLog.ticketId, ticketId),
+        eq(auditLog.via, 'slack'),
+        inArray(users.level, ['root', 'admin']),
+        eq(users.disabled, false),
+      ),
+    )
     .orderBy(desc(auditLog.id))
     .limit(1);
   return row?.slackUserId ?? undefined;

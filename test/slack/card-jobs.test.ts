@@ -95,6 +95,20 @@ describe('ticket cards and threads', () => {
     expect(fieldText(h.fake.last('chat.update').params.blocks as Json[])).toContain('Low (client: Medium)');
   });
 
+  it("a client's ticket from Slack whose card cannot be posted tells no client about the staff channel", async () => {
+    await h.command('UALICE', 'new', { command: '/support', channel: 'DALICE' });
+    await h.submit('UALICE', h.lastView(), {
+      client_department: String(h.w.ids.support.id),
+      name: 'Urgent',
+      message: 'please',
+      client_priority: '1',
+    });
+    h.fake.breakChannel('CSUPPORT', 'not_in_channel');
+    await h.runJobs();
+    const toAlice = h.fake.of('chat.postMessage').filter((c) => c.params.channel === 'UALICE');
+    expect(toAlice.map((c) => c.params.text)).toEqual(['Ticket #1 opened. We will answer here.']);
+  });
+
   it('not_in_channel: card marked stale, the last Slack actor told, the card catches up when the bot joins', async () => {
     const id = await h.w.openTicket();
     await h.runJobs();
