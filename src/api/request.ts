@@ -166,7 +166,7 @@ function readMultipart(
         if (!info.filename && chunks.length === 0) return;
         files.push({
           field,
-          filename: basename((info.filename ?? '').replace(/\\/g, '/')).slice(0, 255) || field,
+          filename: cleanFilename(info.filename, field),
           contentType: info.mimeType || 'application/octet-stream',
           data: Buffer.concat(chunks),
         });
@@ -179,4 +179,14 @@ function readMultipart(
     });
     req.pipe(parser);
   });
+}
+
+/**
+ * The stored name of an upload: without a client's folders, without control characters (busboy
+ * refuses them raw in part headers, but `filename*=UTF-8''a%00b` decodes to a NUL, which a text
+ * column cannot hold), at most 255 characters; the field name if nothing is left.
+ */
+function cleanFilename(raw: string | undefined, field: string): string {
+  const name = basename((raw ?? '').replace(/\p{Cc}/gu, '').replace(/\\/g, '/'));
+  return Array.from(name).slice(0, 255).join('') || field;
 }
