@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { denied } from '../functions/errors.ts';
 import type { Deps } from '../functions/types.ts';
 
 /** What every Slack handler gets: the ticket engine's deps and who the Slack users are. */
@@ -40,7 +41,8 @@ export class Directory {
     return this.team;
   }
 
-  async profile(userId: string): Promise<Profile> {
+  /** `whose` names the account in the refusal when Slack cannot be asked. */
+  async profile(userId: string, whose = 'your Slack account'): Promise<Profile> {
     const hit = this.cache.get(userId);
     if (hit && hit.until > Date.now()) return hit.profile;
     const team = await this.ownTeam();
@@ -63,8 +65,9 @@ export class Directory {
         guest: Boolean(u.is_restricted || u.is_ultra_restricted),
       };
     } catch {
-      // Slack would not tell us who this is: treat them as a stranger, the safe side.
-      return { name: userId, external: true, guest: false };
+      // Neither guess is safe: "external" turns a colleague into a client user in a bound channel,
+      // "internal" lets a stranger act as staff. Refuse, and ask again next time (not cached).
+      throw denied('user', `Could not check ${whose} with Slack; try again in a moment.`);
     }
     this.cache.set(userId, { profile, until: Date.now() + PROFILE_TTL_MS });
     return profile;

@@ -116,7 +116,10 @@ export function createSlack(deps: Deps, config: SlackConfig, options: SlackOptio
     /** Roots and department channels from the configuration; then Socket Mode connects. */
     async start(): Promise<void> {
       for (const slackUserId of config.rootUsers) {
-        const profile = await env.directory.profile(slackUserId);
+        // The operator named these roots: a failed lookup only costs their display name.
+        const profile = await env.directory
+          .profile(slackUserId)
+          .catch(() => ({ name: slackUserId, timezone: undefined }));
         await upsertStaff(deps.db, {
           slackUserId,
           name: profile.name,

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
-import { clients, departments } from '../../db/schema.ts';
+import { clients, departments, users } from '../../db/schema.ts';
 import { createSlack } from '../../src/slack/slack-app.ts';
 import { SECRET, useSlackHarness } from '../helpers/slack-harness.ts';
 
@@ -58,5 +58,21 @@ describe('client channels and department channels stay apart', () => {
     await slack.start();
     expect(await channelOf(h.w.ids.paid.id)).not.toBe('CGLOBEX');
     expect(await channelOf(h.w.ids.support.id)).toBe('CSTAFF');
+  });
+});
+
+describe('when Slack cannot say who someone is', () => {
+  it('a colleague in a client channel is refused, not made a client user; staff are refused too', async () => {
+    await bindGlobex();
+    h.fake.failNext('users.info', { error: 'fatal_error' });
+    await h.command('UCOLL', '', { command: '/support', channel: 'CGLOBEX' });
+    expect(answer().text).toContain('Could not check your Slack account');
+    expect(await db.db.select().from(users).where(eq(users.slackUserId, 'UCOLL'))).toHaveLength(0);
+    await h.command('UCOLL', '', { command: '/support', channel: 'CGLOBEX' });
+    expect(answer().text).toContain('belongs to a client');
+
+    h.fake.failNext('users.info', { error: 'fatal_error' });
+    await h.command('UADMIN', '');
+    expect(answer().text).toContain('Could not check your Slack account');
   });
 });

@@ -40,7 +40,7 @@ export async function staffCommand(
     const slackUserId = mentioned(rest.join(' '));
     const level = (rest[1] ?? 'admin').toLowerCase();
     if (level !== 'admin' && level !== 'root') throw invalid('level', 'The level is admin or root');
-    const profile = await env.directory.profile(slackUserId);
+    const profile = await env.directory.profile(slackUserId, `the Slack account of <@${slackUserId}>`);
     if (profile.external) throw invalid('user', 'External (Slack Connect) users cannot be staff');
     const staff = await upsertStaff(env.deps.db, {
       slackUserId,
