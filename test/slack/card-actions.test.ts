@@ -42,6 +42,38 @@ describe('card buttons and modals', () => {
     expect(h.fake.last('chat.postEphemeral').params).toMatchObject({ channel: 'CSUPPORT', user: 'UADMIN' });
   });
 
+  it('Reply then close on a ticket closed meanwhile: the reply is sent once, the user told, a resubmit does nothing', async () => {
+    const view = await openModal('UADMIN', 'card.reply');
+    // A colleague closes the ticket right after the reply commits, before the modal's own close.
+    const database = h.w.deps.db;
+    const transaction = database.transaction.bind(database);
+    let raced = false;
+    database.transaction = (async (work: never) => {
+      const result = await transaction(work);
+      const replied = await database.select().from(messages).where(eq(messages.body, 'Done here'));
+      if (!raced && replied.length > 0) {
+        raced = true;
+        await h.w.run(h.w.as.root, 'ticket.delete', { elid: String(id), sok: 'ok' });
+      }
+      return result;
+    }) as typeof database.transaction;
+    const values = { message: 'Done here', reply_to: 'client', close_after: ['close'] };
+    try {
+      const res = await h.submit('UADMIN', view, values);
+      expect(res.text).toBe('');
+    } finally {
+      database.transaction = transaction;
+    }
+    expect(raced).toBe(true);
+    expect((await ticket()).status).toBe(3);
+    const told = String(h.fake.last('chat.postEphemeral').params.text);
+    expect(told).toContain('Reply sent');
+    expect(told).toContain('already closed');
+    await h.submit('UADMIN', view, values);
+    const sent = await db.db.select().from(messages).where(eq(messages.body, 'Done here'));
+    expect(sent).toHaveLength(1);
+  });
+
   it('Reply as internal note never reaches the client', async () => {
     const view = await openModal('UADMIN', 'card.reply');
     await h.submit('UADMIN', view, { message: 'between us', reply_to: 'note' });

@@ -2,6 +2,7 @@ import { call } from '../../functions/registry.ts';
 import type { SlackEnv } from '../env.ts';
 import { staffActor } from '../identity.ts';
 import { INPUT, parseMeta } from '../ids.ts';
+import { errorText } from '../reply-error.ts';
 import { checkedValues, inputValue, submitView, type ViewArgs } from './flow.ts';
 
 /** The ticket a card modal works on, from its metadata. */
@@ -26,11 +27,16 @@ export function submitReply(env: SlackEnv) {
           [note ? 'note_message' : 'message']: text,
           sok: 'ok',
         });
-        if (checkedValues(args, INPUT.closeAfter).includes('close')) {
+        const done = note ? `Internal note saved on #${elid}` : `Reply sent to the client of #${elid}`;
+        if (!checkedValues(args, INPUT.closeAfter).includes('close')) return `${done}.`;
+        // The reply is committed: a failed close must not reopen the modal (or release its claim),
+        // or submitting again would send the reply twice. The user is told what did not happen.
+        try {
           await call(env.deps, session, 'ticket.delete', { elid, sok: 'ok' });
-          return `${note ? 'Note saved' : 'Reply sent'} and #${elid} closed.`;
+          return `${done} and the ticket closed.`;
+        } catch (error) {
+          return `${done}, but it was not closed: ${errorText(error).replace(/^:\w+: /, '')}`;
         }
-        return note ? `Internal note saved on #${elid}.` : `Reply sent to the client of #${elid}.`;
       },
       { note_message: 'message', elid: 'message' },
     );
