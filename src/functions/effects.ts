@@ -18,9 +18,28 @@ export async function ticketChanged(ctx: RunContext, before: Ticket | null, afte
   await scheduleTicketChanged(ctx, before, after);
 }
 
-/** A new message is mirrored into the card's thread; an edited or hidden one has its copy updated there. */
-export async function messageAdded(ctx: RunContext, ticketId: number, messageId: number): Promise<void> {
+/**
+ * A new message is mirrored into the card's thread; an edited or hidden one has its copy updated there.
+ * A staff reply to the client is also delivered to the client where they are in Slack.
+ */
+export async function messageAdded(
+  ctx: RunContext,
+  ticketId: number,
+  messageId: number,
+  toClient: boolean,
+): Promise<void> {
   await mirror(ctx, ticketId, messageId, false);
+  if (!toClient) return;
+  await enqueue(
+    ctx.tx,
+    {
+      kind: 'slack.reply',
+      dedupeKey: `reply:${messageId}`,
+      runAt: ctx.now,
+      payload: { ticketId, messageId },
+    },
+    ctx.now,
+  );
 }
 
 export async function messageChanged(ctx: RunContext, ticketId: number, messageId: number): Promise<void> {

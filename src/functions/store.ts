@@ -192,7 +192,7 @@ async function insertMessage(
     .insert(messages)
     .values({ ticketId, authorId: ctx.session.userId, fromStaff, body, internal, createdAt: ctx.now })
     .returning({ id: messages.id });
-  await messageAdded(ctx, ticketId, row.id);
+  await messageAdded(ctx, ticketId, row.id, fromStaff && !internal);
   return row.id;
 }
 

@@ -13,16 +13,25 @@ import {
   scheduleCardRefresh,
 } from '../slack-store/cards.ts';
 import { claimOnce, isClaimed, releaseClaim } from '../slack-store/dedupe.ts';
+import { replyForClient } from '../slack-store/recipients.ts';
 import { threadNoteKey } from './handlers/thread-reply.ts';
 import { catchUpThread, mirrorMetadata, readThread } from './mirror.ts';
 import { isSlackError } from './reply-error.ts';
 import { cardBlocks, cardText, countsDown, messageText } from './views/card.ts';
+import { clientReplyText } from './views/client.ts';
 
 /** Slack answers that mean "we cannot post there until a human fixes the channel". */
 const CHANNEL_ERRORS = ['channel_not_found', 'not_in_channel', 'is_archived', 'channel_is_archived'];
 /** Mirrored messages are remembered long enough to outlive every retry of their job. */
 const MIRRORED_MS = 2 * 24 * 60 * 60_000;
 const MINUTE = 60_000;
+
+/** Slack's 429 becomes a retry at its Retry-After, through the job table; other errors pass. */
+function retryIfRateLimited(error: unknown): void {
+  if ((error as { code?: string }).code !== ErrorCode.RateLimitedError) return;
+  const seconds = (error as { retryAfter?: number }).retryAfter ?? 30;
+  throw new RetryLater(`Slack rate limit, retry after ${seconds} s`, seconds * 1000);
+}
 
 /**
  * When a card counting down to its deadline is refreshed next: often enough that the remaining
@@ -47,11 +56,7 @@ export function nextCountdownAt(deadline: Date, now: Date): Date {
 export function slackJobHandlers(web: WebClient, deps: Deps): Record<string, JobHandler> {
   /** What to do when Slack refuses: retry later, or keep the change, mark the card and tell a human. */
   async function failed(error: unknown, ticketId: number, channel: string): Promise<void> {
-    const code = (error as { code?: string }).code;
-    if (code === ErrorCode.RateLimitedError) {
-      const seconds = (error as { retryAfter?: number }).retryAfter ?? 30;
-      throw new RetryLater(`Slack rate limit, retry after ${seconds} s`, seconds * 1000);
-    }
+    retryIfRateLimited(error);
     if (!isSlackError(error, ...CHANNEL_ERRORS)) throw error;
     const card = await cardOf(deps.db, ticketId);
     if (card?.stale) return; // already known and told
@@ -134,7 +139,30 @@ export function slackJobHandlers(web: WebClient, deps: Deps): Record<string, Job
     return true;
   }
 
+  /** A staff reply reaches the client where they follow the ticket, once per destination. */
+  async function deliverReply(job: Job): Promise<void> {
+    const reply = await replyForClient(deps.db, Number(job.payload.messageId));
+    if (!reply?.visible) return;
+    for (const to of reply.to) {
+      const key = `reply:${job.payload.messageId}:${to}`;
+      if (!(await claimOnce(deps.db, key, deps.now(), MIRRORED_MS))) continue;
+      try {
+        await web.chat.postMessage({
+          channel: to,
+          text: clientReplyText(reply),
+          unfurl_links: false,
+          unfurl_media: false,
+        });
+      } catch (error) {
+        await releaseClaim(deps.db, key);
+        retryIfRateLimited(error);
+        throw error;
+      }
+    }
+  }
+
   return {
+    'slack.reply': deliverReply,
     'slack.card': async (job: Job) => {
       await card(Number(job.payload.ticketId));
     },
@@ -177,5 +205,5 @@ export function slackJobHandlers(web: WebClient, deps: Deps): Record<string, Job
 /** Without Slack the jobs still come: they are completed at once so they do not pile up. */
 export function noSlackJobHandlers(): Record<string, JobHandler> {
   const done: JobHandler = async () => {};
-  return { 'slack.card': done, 'slack.message': done };
+  return { 'slack.card': done, 'slack.message': done, 'slack.reply': done };
 }

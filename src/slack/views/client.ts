@@ -15,7 +15,20 @@ import {
 } from './blocks.ts';
 import { messageText } from './card.ts';
 import { PRIORITY_OPTIONS, STATUS_LABEL } from './labels.ts';
-import { escapeText } from './mrkdwn.ts';
+import { escapeText, markdownToMrkdwn } from './mrkdwn.ts';
+
+/** A staff reply delivered to the client in Slack (their bound channel or a direct message). */
+export function clientReplyText(r: {
+  ticketId: number;
+  subject: string;
+  author: string;
+  body: string;
+}): string {
+  return (
+    `*${escapeText(r.author)}* answered your ticket *#${r.ticketId}* ${escapeText(r.subject)}:\n` +
+    `${markdownToMrkdwn(r.body)}\n_Reply with_ \`/support ${r.ticketId}\``
+  );
+}
 
 function clientLine(r: Row): string {
   const waiting = r.wait_time ? ` · waiting ${r.wait_time}` : '';
