@@ -61,6 +61,8 @@ export function slackJobHandlers(web: WebClient, deps: Deps): Record<string, Job
     const card = await cardOf(deps.db, ticketId);
     if (card?.stale) return; // already known and told
     if (card) await markCardStale(deps.db, ticketId, true);
+    // A card never posted has no stale mark: the card and thread jobs of one change would both tell.
+    else if (!(await claimOnce(deps.db, `card-failed:${ticketId}`, deps.now(), MIRRORED_MS))) return;
     const reason = (error as { data: { error: string } }).data.error;
     log.warn('ticket card not updated', { ticketId, channel, reason });
     const who = await lastSlackActor(deps.db, ticketId);

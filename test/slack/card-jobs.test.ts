@@ -109,6 +109,22 @@ describe('ticket cards and threads', () => {
     expect(toAlice.map((c) => c.params.text)).toEqual(['Ticket #1 opened. We will answer here.']);
   });
 
+  it('a card that could never be posted is reported to the staff member once, not per job', async () => {
+    h.fake.breakChannel('CSUPPORT', 'not_in_channel');
+    await h.w.run({ ...h.w.as.admin, via: 'slack' }, 'ticket.edit', {
+      client: String(h.w.ids.acme.id),
+      client_department: String(h.w.ids.support.id),
+      name: 'Opened by staff',
+      message: 'We noticed your disk is full',
+      sok: 'ok',
+    });
+    await h.runJobs();
+    const told = h.fake
+      .of('chat.postMessage')
+      .filter((c) => c.params.channel === 'UADMIN' && String(c.params.text).includes('could not be updated'));
+    expect(told).toHaveLength(1);
+  });
+
   it('not_in_channel: card marked stale, the last Slack actor told, the card catches up when the bot joins', async () => {
     const id = await h.w.openTicket();
     await h.runJobs();
