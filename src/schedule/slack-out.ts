@@ -54,15 +54,21 @@ export async function update(
   await slackCall(() => slack.chat.update(args as never));
 }
 
+/** Slack's 429 becomes a retry at its own Retry-After, through the job table; other errors pass. */
+export function retryIfRateLimited(error: unknown): void {
+  const e = error as { code?: string; retryAfter?: number };
+  if (e.code !== ErrorCode.RateLimitedError) return;
+  const seconds = Math.max(1, e.retryAfter ?? 30);
+  throw new RetryLater('Slack rate limit', seconds * 1000);
+}
+
 /** Runs a Slack call, turning a rate limit into RetryLater with Slack's own Retry-After. */
 export async function slackCall<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (error) {
-    const e = error as { code?: string; retryAfter?: number; data?: { error?: string } };
-    if (e.code === ErrorCode.RateLimitedError) {
-      throw new RetryLater('Slack rate limit', Math.max(1, e.retryAfter ?? 30) * 1000);
-    }
+    retryIfRateLimited(error);
+    const e = error as { code?: string; data?: { error?: string } };
     if (e.code === ErrorCode.PlatformError) throw new Error(`Slack: ${e.data?.error ?? 'error'}`);
     throw error;
   }

@@ -1,8 +1,9 @@
-import { ErrorCode, type WebClient } from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../functions/types.ts';
 import { log } from '../log.ts';
 import type { Job } from '../schedule/jobs.ts';
-import { type JobHandler, RetryLater } from '../schedule/worker.ts';
+import { retryIfRateLimited } from '../schedule/slack-out.ts';
+import type { JobHandler } from '../schedule/worker.ts';
 import {
   cardOf,
   cardTicket,
@@ -25,13 +26,6 @@ const CHANNEL_ERRORS = ['channel_not_found', 'not_in_channel', 'is_archived', 'c
 /** Mirrored messages are remembered long enough to outlive every retry of their job. */
 const MIRRORED_MS = 2 * 24 * 60 * 60_000;
 const MINUTE = 60_000;
-
-/** Slack's 429 becomes a retry at its Retry-After, through the job table; other errors pass. */
-function retryIfRateLimited(error: unknown): void {
-  if ((error as { code?: string }).code !== ErrorCode.RateLimitedError) return;
-  const seconds = (error as { retryAfter?: number }).retryAfter ?? 30;
-  throw new RetryLater(`Slack rate limit, retry after ${seconds} s`, seconds * 1000);
-}
 
 /**
  * When a card counting down to its deadline is refreshed next: often enough that the remaining
