@@ -1,5 +1,6 @@
 import { and, desc, eq, ilike, max, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { escapeLike } from '../../db/like.ts';
 import { messages, readMarks, STATUS, tickets, users } from '../../db/schema.ts';
 import { delay } from '../domain/tickets.ts';
 import { loadFilter } from './filters.ts';
@@ -38,7 +39,7 @@ export const clientticket = defineFunction({
         and(
           eq(tickets.clientId, ctx.session.clientId ?? -1),
           f.tstatus ? eq(tickets.status, Number(f.tstatus) as 0) : ne(tickets.status, STATUS.archived),
-          f.name ? ilike(tickets.name, `%${f.name.replace(/[\\%_]/g, '\\$&')}%`) : undefined,
+          f.name ? ilike(tickets.name, `%${escapeLike(f.name)}%`) : undefined,
         ),
       )
       .orderBy(desc(tickets.updatedAt));

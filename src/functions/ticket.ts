@@ -1,5 +1,6 @@
 import { and, eq, ilike, inArray, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { escapeLike } from '../../db/like.ts';
 import { departments, favorites, tickets, violations } from '../../db/schema.ts';
 import { OPEN_STATUSES } from '../domain/tickets.ts';
 import { loadFilter } from './filters.ts';
@@ -20,7 +21,7 @@ export const ticket = defineFunction({
     const where: (SQL | undefined)[] = [
       f.tstatus ? eq(tickets.status, Number(f.tstatus) as 0) : inArray(tickets.status, OPEN_STATUSES),
       f.id ? eq(tickets.id, Number(f.id)) : undefined,
-      f.name ? ilike(tickets.name, `%${f.name.replace(/[\\%_]/g, '\\$&')}%`) : undefined,
+      f.name ? ilike(tickets.name, `%${escapeLike(f.name)}%`) : undefined,
       f.client ? inArray(tickets.clientId, f.client.split(',').map(Number)) : undefined,
       f.department ? eq(tickets.departmentId, Number(f.department)) : undefined,
       f.project

@@ -1,5 +1,6 @@
 import { and, eq, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
+import { escapeLike } from '../../db/like.ts';
 import { jobs } from '../../db/schema.ts';
 
 export type Job = typeof jobs.$inferSelect;
@@ -56,9 +57,7 @@ export async function cancel(tx: Tx, prefix: string, now: Date): Promise<void> {
   await tx
     .update(jobs)
     .set({ state: 'cancelled', updatedAt: now })
-    .where(
-      and(eq(jobs.state, 'pending'), sql`${jobs.dedupeKey} like ${`${prefix.replace(/[\\%_]/g, '\\$&')}%`}`),
-    );
+    .where(and(eq(jobs.state, 'pending'), sql`${jobs.dedupeKey} like ${`${escapeLike(prefix)}%`}`));
 }
 
 /**

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { and, asc, eq, ilike, inArray, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { escapeLike } from '../../db/like.ts';
 import { clients, departments, type Level, linkCodes, users } from '../../db/schema.ts';
 import { denied, invalid, missed } from '../functions/errors.ts';
 
@@ -170,7 +171,7 @@ export async function findClients(db: Db, query: string, limit = 20) {
   return db
     .select({ id: clients.id, name: clients.name })
     .from(clients)
-    .where(or(byId, ilike(clients.name, `%${q.replace(/[\\%_]/g, '\\$&')}%`)))
+    .where(or(byId, ilike(clients.name, `%${escapeLike(q)}%`)))
     .orderBy(asc(clients.id))
     .limit(limit);
 }
