@@ -112,6 +112,33 @@ export async function complete(tx: Tx, job: Job, worker: string, now: Date): Pro
     .where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, worker), eq(jobs.state, 'running')));
 }
 
+/** Keeps this worker's running jobs leased: its heartbeat, so a short lease only runs out when it died. */
+export async function extendLeases(tx: Tx, worker: string, now: Date, leaseMs: number): Promise<void> {
+  await tx
+    .update(jobs)
+    .set({ lockedUntil: new Date(now.getTime() + leaseMs) })
+    .where(and(eq(jobs.lockedBy, worker), eq(jobs.state, 'running')));
+}
+
+/**
+ * Puts a claimed job back for later without counting the attempt: it chose to wait (an earlier step
+ * of its chain is still on its way), it did not fail.
+ */
+export async function postpone(tx: Tx, job: Job, worker: string, runAt: Date, now: Date): Promise<void> {
+  await tx
+    .update(jobs)
+    .set({
+      state: 'pending',
+      runAt,
+      attempts: sql`${jobs.attempts} - 1`,
+      rerunAt: null,
+      lockedBy: null,
+      lockedUntil: null,
+      updatedAt: now,
+    })
+    .where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, worker), eq(jobs.state, 'running')));
+}
+
 /** Retries with exponential backoff (30 s, 1 min, 2 min …); after the last attempt the job stays `failed`, visible. */
 export async function fail(
   tx: Tx,

@@ -56,8 +56,10 @@ export async function makeScheduleWorld(db: Db, slack: FakeSlack, start: Date) {
     },
     jobsOf: (kind: string) => db.select().from(jobs).where(eq(jobs.kind, kind)).orderBy(jobs.id),
     /** What the Slack helper does when it posts a ticket's card. */
-    card: (ticketId: number) =>
-      db.insert(ticketCards).values({ ticketId, channel: 'C_SUPPORT', ts: `card.${ticketId}` }),
+    card: async (ticketId: number) => {
+      slack.seed('C_SUPPORT', `card.${ticketId}`, `Ticket #${ticketId}`);
+      await db.insert(ticketCards).values({ ticketId, channel: 'C_SUPPORT', ts: `card.${ticketId}` });
+    },
   };
 }
 
