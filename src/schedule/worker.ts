@@ -82,6 +82,8 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
         .transaction((tx) => extendLeases(tx, id, deps.now(), leaseMs))
         .catch((error) => log.warn('job lease not renewed', { worker: id, error: String(error) }));
     }, leaseMs / 3);
+    // The heartbeat alone must not keep a stopping process alive.
+    beat.unref();
     return () => clearInterval(beat);
   }
 
