@@ -43,9 +43,14 @@ const EXPECTED = [
   expect.stringContaining(':rotating_light: <@UANNA> The response deadline'), // breach
   expect.stringContaining('Queue digest for Support, 2026-03-03'),
 ];
-const MOMENTS = ['2026-03-02T10:00:00Z', '10:10:00', '10:20:00', '10:45:00', '11:00:00', '2026-03-03T08:00:00Z'].map(
-  (t) => new Date(t.includes('T') ? t : `2026-03-02T${t}Z`),
-);
+const MOMENTS = [
+  '2026-03-02T10:00:00Z',
+  '10:10:00',
+  '10:20:00',
+  '10:45:00',
+  '11:00:00',
+  '2026-03-03T08:00:00Z',
+].map((t) => new Date(t.includes('T') ? t : `2026-03-02T${t}Z`));
 const later = (at: Date, ms: number) => new Date(at.getTime() + ms);
 const texts = () => slack.posts().map((p) => String(p.text));
 
