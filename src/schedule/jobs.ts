@@ -79,7 +79,7 @@ export async function claim(tx: Tx, worker: string, now: Date, leaseMs: number, 
     .limit(limit)
     .for('update', { skipLocked: true });
   if (due.length === 0) return [];
-  return tx
+  const claimed = await tx
     .update(jobs)
     .set({
       state: 'running',
@@ -95,6 +95,8 @@ export async function claim(tx: Tx, worker: string, now: Date, leaseMs: number, 
       ),
     )
     .returning();
+  // UPDATE … RETURNING keeps no order: the batch runs in planned order, as claimed.
+  return claimed.sort((a, b) => a.runAt.getTime() - b.runAt.getTime() || a.id - b.id);
 }
 
 /** Marks a claimed job done (or pending again, if it was re-enqueued while running), if this worker still holds it. */

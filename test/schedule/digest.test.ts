@@ -114,6 +114,22 @@ describe('daily digest', () => {
     expect(now).toMatchObject({ digestTime: '15:00', ts: expect.not.stringMatching(posted.ts ?? '') });
   });
 
+  it('is refreshed when its counts change with time alone: a deadline passing makes a ticket overdue', async () => {
+    // Opened at 08:00 Berlin, before opening hours: due 13:00 Berlin (12:00 UTC), the day of the digest.
+    w.clock.set(new Date('2026-03-09T07:00:00Z'));
+    await w.openTicket();
+    await w.at('2026-03-09T08:00:00Z');
+    const [posted] = postsIn('C_SUPPORT');
+    expect(posted).toMatchObject({ text: expect.stringContaining('1 open, 0 overdue, 1 due today') });
+    const [row] = await db.db.select().from(digests).where(eq(digests.departmentId, w.ids.support.id));
+    await w.at('2026-03-09T11:59:59Z');
+    expect(slack.updates().filter((u) => u.ts === row.ts)).toEqual([]);
+    await w.at('2026-03-09T12:00:00Z');
+    expect(slack.updates().filter((u) => u.ts === row.ts)).toEqual([
+      expect.objectContaining({ text: 'Queue digest for Support, 2026-03-09: 1 open, 1 overdue, 0 due today' }),
+    ]);
+  });
+
   it('on demand: the digest as it stands, with overdue, due today, waiting longest, top and load', async () => {
     w.clock.set(new Date('2026-03-09T08:00:00Z'));
     const a = await w.openTicket({ priority: '2' });

@@ -123,6 +123,9 @@ export async function startFakeSlack() {
     /** Posted messages (chat.postMessage), in order. */
     posts: () => calls.filter((c) => c.method === 'chat.postMessage').map((c) => c.args),
     updates: () => calls.filter((c) => c.method === 'chat.update').map((c) => c.args),
+    /** The ts Slack gave a post (its position among the posts). */
+    messageTs: (post: Record<string, unknown>) =>
+      messages.filter((m) => m.text === String(post.text) && m.channel === String(post.channel)).at(0)?.ts,
     /** Every chat.* call into `channel` fails with `error` (e.g. not_in_channel) until fixed. */
     breakChannel: (channel: string, error: string) => brokenChannels.set(channel, error),
     fixChannel: (channel: string) => brokenChannels.delete(channel),
