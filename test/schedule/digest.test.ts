@@ -126,7 +126,9 @@ describe('daily digest', () => {
     expect(slack.updates().filter((u) => u.ts === row.ts)).toEqual([]);
     await w.at('2026-03-09T12:00:00Z');
     expect(slack.updates().filter((u) => u.ts === row.ts)).toEqual([
-      expect.objectContaining({ text: 'Queue digest for Support, 2026-03-09: 1 open, 1 overdue, 0 due today' }),
+      expect.objectContaining({
+        text: 'Queue digest for Support, 2026-03-09: 1 open, 1 overdue, 0 due today',
+      }),
     ]);
   });
 

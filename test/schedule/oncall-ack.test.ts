@@ -21,7 +21,10 @@ describe('on-call pages an on-call team can trust', () => {
       expect.stringContaining('<@UANNA> High-priority'),
     ]);
     w.clock.set(new Date('2026-03-02T10:05:00Z'));
-    expect(await ackEscalation(w.deps, await escalationId(), 'UADMIN')).toEqual({ taken: true, ticketId: id });
+    expect(await ackEscalation(w.deps, await escalationId(), 'UADMIN')).toEqual({
+      taken: true,
+      ticketId: id,
+    });
     const [t] = await db.db.select().from(tickets).where(eq(tickets.id, id));
     expect(t.responsibleId).toBe(w.ids.admin.id);
     await w.at('2026-03-02T10:45:00Z');
@@ -67,7 +70,12 @@ describe('on-call pages an on-call team can trust', () => {
   it('a page that cannot be posted is told to the department; the chain does not wait for it', async () => {
     await db.db
       .update(departments)
-      .set({ oncall: { ...ROTATION, rotation: { ...(ROTATION.rotation as NonNullable<typeof ROTATION.rotation>), members: [] } } })
+      .set({
+        oncall: {
+          ...ROTATION,
+          rotation: { ...(ROTATION.rotation as NonNullable<typeof ROTATION.rotation>), members: [] },
+        },
+      })
       .where(eq(departments.id, w.ids.support.id));
     const id = await w.openTicket({ priority: '2' });
     await w.card(id);
@@ -79,7 +87,10 @@ describe('on-call pages an on-call team can trust', () => {
     expect(slack.posts()[1].thread_ts).toBeUndefined();
     await w.at('2026-03-02T10:10:00Z');
     expect(pages()).toEqual([expect.stringContaining('<@UBACKUP> Escalation')]);
-    const [step0] = await db.db.select().from(jobs).where(eq(jobs.dedupeKey, `oncall:${id}:${await escalationId()}:0`));
+    const [step0] = await db.db
+      .select()
+      .from(jobs)
+      .where(eq(jobs.dedupeKey, `oncall:${id}:${await escalationId()}:0`));
     expect(step0).toMatchObject({ state: 'failed', attempts: 4 });
   });
 });
