@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nextDigestAt } from '../../src/domain/digest.ts';
 import { onCallAt } from '../../src/domain/rotation.ts';
 import { formatRemaining, supersededStage, warningPlan } from '../../src/domain/sla.ts';
+import { warningMessage } from '../../src/schedule/views/alerts.ts';
 import { ROTATION } from './fixture.ts';
 
 describe('warning plan', () => {
@@ -33,6 +34,24 @@ describe('warning plan', () => {
     expect(formatRemaining(deadline, new Date('2026-03-02T13:58:01.200Z'))).toBe('2 min left');
     expect(formatRemaining(deadline, new Date('2026-03-02T13:57:31Z'))).toBe('2 min left');
     expect(formatRemaining(deadline, new Date('2026-02-27T14:00:00Z'))).toBe('3 d 0 h left');
+  });
+});
+
+describe('warning text', () => {
+  it('reads the deadline and the time left to the nearest minute, so the two agree', () => {
+    // The 2-minute warning of a deadline at 10:35:40 Berlin, sent a second late.
+    const due = new Date('2026-03-02T09:35:40Z');
+    const { text } = warningMessage(
+      { id: 7, name: 'Mail' },
+      2,
+      due,
+      'Europe/Berlin',
+      null,
+      new Date('2026-03-02T09:33:41Z'),
+    );
+    expect(text).toBe(
+      ':hourglass_flowing_sand: Ticket #7 “Mail” must be answered by Mon 2 Mar 10:36 (Europe/Berlin): 2 min left.',
+    );
   });
 });
 
