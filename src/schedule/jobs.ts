@@ -18,9 +18,9 @@ export async function enqueue(tx: Tx, job: NewJob, now: Date): Promise<void> {
 }
 
 /**
- * Schedules a job unless one with the same key is already pending: a debounce that, unlike `enqueue`,
- * never pushes the pending job further out (steady changes cannot starve it). A running one is asked
- * to run again, as with `enqueue`.
+ * Schedules a job, or brings the pending one with the same key forward to the earlier of the two
+ * times: a debounce that, unlike `enqueue`, never pushes the pending job further out (steady changes
+ * cannot starve it). A running one is asked to run again, as with `enqueue`.
  */
 export async function enqueueOnce(tx: Tx, job: NewJob, now: Date): Promise<void> {
   await upsert(tx, job, now, false);
@@ -41,9 +41,7 @@ async function upsert(tx: Tx, job: NewJob, now: Date, move: boolean): Promise<vo
       target: jobs.dedupeKey,
       targetWhere: sql`state in ('pending', 'running')`,
       set: {
-        runAt: move
-          ? sql`case when ${jobs.state} = 'pending' then ${runAt} else ${jobs.runAt} end`
-          : jobs.runAt,
+        runAt: sql`case when ${jobs.state} = 'pending' then ${move ? runAt : sql`least(${jobs.runAt}, ${runAt})`} else ${jobs.runAt} end`,
         rerunAt: sql`case when ${jobs.state} = 'running' then coalesce(${jobs.rerunAt}, ${runAt}) end`,
         payload: move ? sql`excluded.payload` : jobs.payload,
         kind: sql`excluded.kind`,

@@ -131,9 +131,10 @@ export async function ackEscalation(
   escalationId: number,
   slackUserId: string,
 ): Promise<AckResult> {
-  const { result, staff } = await deps.db.transaction(async (tx) => {
+  type Taken = { result: AckResult; staff: Pick<Session, 'userId' | 'login' | 'level'> };
+  const { result, staff } = await deps.db.transaction(async (tx): Promise<Taken> => {
     const [staff] = await tx
-      .select({ userId: users.id, login: users.name, level: users.level })
+      .select({ userId: users.id, login: users.login, level: users.level })
       .from(users)
       .where(
         and(
@@ -148,7 +149,7 @@ export async function ackEscalation(
     if (esc.ackedAt) return { staff, result: { taken: false, ticketId: esc.ticketId, by: esc.ackedBy } };
     if (esc.endedAt) throw invalid('escalation', `Ticket ${esc.ticketId} no longer needs on-call`);
     await take(tx, esc, slackUserId, deps.now());
-    return { staff, result: { taken: true, ticketId: esc.ticketId } as AckResult };
+    return { staff, result: { taken: true, ticketId: esc.ticketId } };
   });
   if (result.taken) await assign(deps, staff, result.ticketId);
   return result;

@@ -25,6 +25,9 @@ describe('job table', () => {
     await db.db.transaction((tx) => enqueueOnce(tx, job(at(60)), t0));
     await db.db.transaction((tx) => enqueueOnce(tx, job(at(120)), t0));
     expect((await rows()).map((j) => j.runAt)).toEqual([at(60)]);
+    // An earlier need brings it forward (a digest refresh planned for a deadline, then a ticket change).
+    await db.db.transaction((tx) => enqueueOnce(tx, job(at(30)), t0));
+    expect((await rows()).map((j) => j.runAt)).toEqual([at(30)]);
   });
 
   it('a job enqueued again while it runs runs once more after it completes', async () => {

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { departments, escalations, jobs, tickets } from '../../db/schema.ts';
+import { auditLog, departments, escalations, jobs, tickets } from '../../db/schema.ts';
 import { claim, complete } from '../../src/schedule/jobs.ts';
 import { ackEscalation, oncallPageHandler } from '../../src/schedule/oncall.ts';
 import { ROTATION, useScheduleWorld } from './fixture.ts';
@@ -27,6 +27,8 @@ describe('on-call pages an on-call team can trust', () => {
     });
     const [t] = await db.db.select().from(tickets).where(eq(tickets.id, id));
     expect(t.responsibleId).toBe(w.ids.admin.id);
+    const [audit] = await db.db.select().from(auditLog).where(eq(auditLog.func, 'ticket.edit'));
+    expect(audit).toMatchObject({ actor: 'admin', via: 'slack', ticketId: id });
     await w.at('2026-03-02T10:45:00Z');
     expect(texts()[2]).toMatch(/^:hourglass_flowing_sand: <@UADMIN> .* 15 min left\.$/);
   });
