@@ -21,7 +21,12 @@ async function main(): Promise<void> {
   });
   const deps = { db: handle.db, now: () => new Date(), settings: { lockMinutes: config.LOCK_MINUTES } };
   const app = createApp(deps, {
-    api: { sessionIdleMinutes: config.SESSION_IDLE_MINUTES, maxBodyBytes: config.MAX_BODY_BYTES },
+    api: {
+      sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
+      sessionMaxHours: config.SESSION_MAX_HOURS,
+      maxBodyBytes: config.MAX_BODY_BYTES,
+    },
+    trustProxy: config.TRUST_PROXY,
   });
   const slack = config.slack ? createSlack(deps, config.slack, { expressApp: app }) : undefined;
   if (slack) {
