@@ -8,7 +8,7 @@ export interface AppOptions {
   /** Limits of the BILLmanager API (session idle time, body size); defaults otherwise. */
   api?: Partial<ApiOptions>;
   /** Express's `trust proxy` (TRUST_PROXY): whose X-Forwarded-* headers to believe. */
-  trustProxy?: boolean | number | string[];
+  trustProxy?: boolean | number | string | string[];
 }
 
 /**

@@ -87,15 +87,18 @@ describe('parallel logins', () => {
   it('mixed parallel logins on two servers: no failure, every wrong one counted exactly once', async () => {
     const other = await replica({ api: { freeAddressFailures: 1000 } });
     const bases = [api.base, other];
-    const plan = Array.from({ length: 80 }, (_, i) => {
-      const base = bases[i % 2];
-      if (i % 4 === 0)
-        return { base, who: 'admin', params: { func: 'ticket', authinfo: `admin:${PASSWORD}` } };
-      if (i % 4 === 1)
-        return { base, who: 'alice', params: { func: 'auth', username: 'alice', password: PASSWORD } };
-      const who = `ghost${i % 3}`;
-      return { base, who, params: { func: 'auth', username: who, password: `guess${i}` } };
-    });
+    const plan = Array.from(
+      { length: 80 },
+      (_, i): { base: string; who: string; params: Record<string, string> } => {
+        const base = bases[i % 2];
+        if (i % 4 === 0)
+          return { base, who: 'admin', params: { func: 'ticket', authinfo: `admin:${PASSWORD}` } };
+        if (i % 4 === 1)
+          return { base, who: 'alice', params: { func: 'auth', username: 'alice', password: PASSWORD } };
+        const who = `ghost${i % 3}`;
+        return { base, who, params: { func: 'auth', username: who, password: `guess${i}` } };
+      },
+    );
     const answers = await Promise.all(plan.map((p) => call(p.base, p.params).then(message)));
     for (const [i, p] of plan.entries()) {
       if (!p.who.startsWith('ghost')) expect(answers[i], p.who).toBe('ok');
