@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import { DataDirLockedError, openDb } from '../db/client.ts';
+import { openDb } from '../db/client.ts';
+import { DataDirLockedError } from '../db/data-dir-lock.ts';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { log, setLogLevel } from './log.ts';

@@ -140,8 +140,14 @@ describe('the embedded data directory lock', () => {
 
   it('a lock from another host or container counts while its holder keeps touching it', async () => {
     const dataDir = join(dir, 'shared');
-    writeFileSync(`${dataDir}.lock`, `1\n12345\n${'b'.repeat(36)}\nother-container`);
-    await expect(openDb({ dataDir })).rejects.toThrow(/in use by process 1 on other-container/);
+    writeFileSync(`${dataDir}.lock`, `1\n12345\n${'b'.repeat(36)}\nother-container\npid:[1]`);
+    // Its holder's processes cannot be seen: alive is what keeps touching the lock.
+    const heartbeat = setInterval(() => utimesSync(`${dataDir}.lock`, new Date(), new Date()), 200);
+    try {
+      await expect(openDb({ dataDir })).rejects.toThrow(/in use by process 1 on other-container/);
+    } finally {
+      clearInterval(heartbeat);
+    }
     const stopped = new Date(Date.now() - 60_000);
     utimesSync(`${dataDir}.lock`, stopped, stopped);
     const handle = await openDb({ dataDir });
