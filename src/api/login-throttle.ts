@@ -27,8 +27,11 @@ export function waitSeconds(failures: number, free: number, opts: ApiOptions): n
 
 /** An attempt being checked counts at most this long: a process that died mid-check frees its slot. */
 const PENDING_SECONDS = 30;
-/** The longest a login waits for other attempts to finish before it is refused. */
-const QUEUE_MS = 10_000;
+/**
+ * The longest a login waits for other attempts to finish before it is refused: as long as a slot
+ * can be held, so a queue of parallel correct logins drains even on a slow server.
+ */
+const QUEUE_MS = PENDING_SECONDS * 1000;
 
 interface Counter {
   key: string;
