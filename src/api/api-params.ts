@@ -39,6 +39,9 @@ function parseOwn<S extends z.ZodObject>(schema: S, params: Record<string, strin
   return parseParams(schema, own);
 }
 
+/** Parameters the API consumes itself: the functions never see credentials. */
+export const API_PARAMS = [...Object.keys(callParams.shape), ...Object.keys(loginParams.shape)];
+
 export type CallParams = z.output<typeof callParams>;
 export const parseCallParams = (params: Record<string, string>) => parseOwn(callParams, params);
 export const parseLoginParams = (params: Record<string, string>) => parseOwn(loginParams, params);

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { users } from '../../db/schema.ts';
 import { missed } from '../functions/errors.ts';
 import { call, registry } from '../functions/registry.ts';
-import { parseCallParams, parseCookieSid } from './api-params.ts';
+import { API_PARAMS, parseCallParams, parseCookieSid } from './api-params.ts';
 import { newestMessageId, refuseStrayFiles, storeAttachments } from './attachments.ts';
 import {
   type AuthContext,
@@ -28,9 +28,6 @@ export function knownFunc(func: string | undefined): string {
   if (!func) return 'none';
   return SESSION_FUNCS.includes(func) || Object.hasOwn(registry, func) ? func : 'unknown';
 }
-
-/** Parameters the API consumes itself; the functions never see credentials. */
-const API_PARAMS = ['func', 'out', 'authinfo', 'auth', 'su', 'lang', 'username', 'password', 'key'];
 
 /** What the request says besides its parameters. */
 export interface RequestFacts {
