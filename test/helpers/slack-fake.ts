@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { validateBlocks, validateView } from '../../src/sandbox/block-kit.ts';
 
 /** One call the bot made to the fake Slack: a Web API method or a POST to a response_url. */
 export interface SlackCall {
@@ -115,12 +116,19 @@ export async function startFakeSlack(opts: { team?: string } = {}) {
         .json(failure.body);
       return;
     }
+    const refused = blockErrors(params);
+    if (refused.length > 0) {
+      res.json({ ok: false, error: 'invalid_blocks', response_metadata: { messages: refused } });
+      return;
+    }
     const answer = answers[method];
     res.json(answer ? answer(params) : { ok: false, error: 'unknown_method' });
   });
   app.post('/response/:id', (req, res) => {
-    calls.push({ method: 'response_url', params: { ...decode(req.body ?? {}), url_id: req.params.id } });
-    res.json({ ok: true });
+    const params = decode(req.body ?? {});
+    calls.push({ method: 'response_url', params: { ...params, url_id: req.params.id } });
+    const refused = blockErrors(params);
+    res.status(refused.length ? 400 : 200).json(refused.length ? { ok: false, error: 'invalid_blocks' } : { ok: true });
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -178,6 +186,12 @@ export async function startFakeSlack(opts: { team?: string } = {}) {
 }
 
 export type FakeSlack = Awaited<ReturnType<typeof startFakeSlack>>;
+
+/** Slack refuses messages and views whose Block Kit it does not accept. */
+function blockErrors(params: Record<string, unknown>): string[] {
+  if (params.view !== undefined) return validateView(params.view);
+  return params.blocks === undefined ? [] : validateBlocks(params.blocks, 'message');
+}
 
 /** The WebClient form-encodes arguments and JSON-encodes objects (blocks, view) inside them. */
 function decode(body: Record<string, unknown>): Record<string, unknown> {
