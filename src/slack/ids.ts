@@ -22,7 +22,9 @@ export const ACTION = {
   charge: 'card.charge',
   // Staff queue
   open: 'queue.open',
-  page: 'queue.page',
+  // Previous and Next sit in one actions block: Slack wants their action_ids distinct.
+  pagePrevious: 'queue.page.previous',
+  pageNext: 'queue.page.next',
   // Messages modal: per message
   messageEdit: 'message.edit',
   messageHide: 'message.hide',

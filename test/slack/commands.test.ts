@@ -9,6 +9,7 @@ import {
   tickets,
   users,
 } from '../../db/schema.ts';
+import { validateBlocks } from '../../src/sandbox/block-kit.ts';
 import { type Json, useSlackHarness } from '../helpers/slack-harness.ts';
 
 const { db, h } = useSlackHarness();
@@ -23,10 +24,31 @@ describe('/ticket', () => {
     expect(first.text).toBe('Ticket queue: 12 tickets');
     expect(JSON.stringify(first.blocks)).toContain('page 1 of 2');
     expect(JSON.stringify(first.blocks)).toContain('No filter');
-    await h.click('UADMIN', first.blocks as Json[], 'queue.page');
+    await h.click('UADMIN', first.blocks as Json[], 'queue.page.next');
     const second = answer() as Json;
     expect(second.replace_original).toBe(true);
     expect(JSON.stringify(second.blocks)).toContain('page 2 of 2');
+  });
+
+  it('a middle page carries Previous and Next, and Slack accepts it', async () => {
+    for (let i = 0; i < 25; i++) await h.w.openTicket({ name: `T${i}` });
+    await h.command('UADMIN', '');
+    await h.click('UADMIN', answer().blocks as Json[], 'queue.page.next');
+    const middle = answer() as Json;
+    expect(JSON.stringify(middle.blocks)).toContain('page 2 of 3');
+    expect(validateBlocks(middle.blocks, 'message')).toEqual([]);
+    await h.click('UADMIN', middle.blocks, 'queue.page.previous');
+    expect(JSON.stringify(answer().blocks)).toContain('page 1 of 3');
+    await h.click('UADMIN', middle.blocks, 'queue.page.next');
+    expect(JSON.stringify(answer().blocks)).toContain('page 3 of 3');
+    // Nothing was refused on the way: no "something went wrong".
+    expect(h.fake.of('response_url').every((c) => !String(c.params.text).includes('wrong'))).toBe(true);
+  });
+
+  it('counts in words: 1 ticket, 2 tickets', async () => {
+    await h.w.openTicket();
+    await h.command('UADMIN', '');
+    expect(answer().text).toBe('Ticket queue: 1 ticket');
   });
 
   it('/ticket 123 opens the ticket with its messages and takes the lock', async () => {

@@ -3,6 +3,7 @@ import type { SlackEnv } from '../env.ts';
 import { clientActor } from '../identity.ts';
 import { parseMeta, parseTicketValue } from '../ids.ts';
 import { buyModal, clientReplyModal } from '../views/client.ts';
+import { counted } from '../views/labels.ts';
 import {
   type ActionArgs,
   actionValue,
@@ -121,6 +122,6 @@ export function submitBuy(env: SlackEnv) {
         parseMeta(args.body.view.private_metadata).channel,
       );
       await call(env.deps, session, 'incident', { count: inputValue(args, 'count'), sok: 'ok' });
-      return `Bought ${inputValue(args, 'count')} support ticket(s).`;
+      return `Bought ${counted(Number(inputValue(args, 'count')), 'support ticket')}.`;
     });
 }

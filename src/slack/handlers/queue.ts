@@ -6,6 +6,7 @@ import type { SlackEnv } from '../env.ts';
 import { staffActor } from '../identity.ts';
 import { parsePageValue, parseTicketValue } from '../ids.ts';
 import { openedTicketBlocks } from '../views/card.ts';
+import { counted } from '../views/labels.ts';
 import { queueBlocks } from '../views/queue.ts';
 import { type ActionArgs, actionValue, guarded } from './flow.ts';
 
@@ -21,7 +22,7 @@ export async function queueMessage(env: SlackEnv, session: Session, page: number
   const filter = await call(env.deps, session, 'ticket.filter', {});
   if (list.kind !== 'list' || filter.kind !== 'form') throw new Error('ticket did not list');
   const saved = Object.fromEntries(Object.entries(filter.fields).map(([k, v]) => [k, String(v)]));
-  return { text: `Ticket queue: ${list.page.elems} tickets`, blocks: queueBlocks(list, saved, favorites) };
+  return { text: `Ticket queue: ${counted(list.page.elems, 'ticket')}`, blocks: queueBlocks(list, saved, favorites) };
 }
 
 /** Opening a ticket is ticket.edit without sok: it marks it read and takes the lock, as in BILLmanager. */

@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import type { ListResult, Row } from '../../functions/types.ts';
 import { ACTION, pageValue, ticketValue } from '../ids.ts';
 import { actions, button, context, section, slackDate } from './blocks.ts';
-import { PRIORITY_LABEL, STATUS_LABEL } from './labels.ts';
+import { counted, PRIORITY_LABEL, STATUS_LABEL } from './labels.ts';
 import { escapeText } from './mrkdwn.ts';
 
 /** One queue line: what a staff member needs to pick the next ticket. */
@@ -35,7 +35,7 @@ export function queueBlocks(
   const shown = Object.entries(filter).map(([k, v]) => `${k}=${v}`);
   const blocks: KnownBlock[] = [
     section(
-      `*${favorites ? 'Your favorite tickets' : 'Ticket queue'}* · ${elems} tickets · page ${num} of ${pages}`,
+      `*${favorites ? 'Your favorite tickets' : 'Ticket queue'}* · ${counted(elems, 'ticket')} · page ${num} of ${pages}`,
     ),
     context(
       shown.length
@@ -47,8 +47,8 @@ export function queueBlocks(
     blocks.push(section(queueLine(r), button('Open', ACTION.open, ticketValue(Number(r.id)))));
   if (list.rows.length === 0) blocks.push(section('Nothing here.'));
   const paging = [
-    ...(num > 1 ? [button('← Previous', ACTION.page, pageValue(num - 1, favorites))] : []),
-    ...(num < pages ? [button('Next →', ACTION.page, pageValue(num + 1, favorites))] : []),
+    ...(num > 1 ? [button('← Previous', ACTION.pagePrevious, pageValue(num - 1, favorites))] : []),
+    ...(num < pages ? [button('Next →', ACTION.pageNext, pageValue(num + 1, favorites))] : []),
   ];
   if (paging.length > 0) blocks.push(actions('queue:paging', paging));
   return blocks;
