@@ -55,7 +55,7 @@ class Checker {
   }
 
   /** A string field: required or not, at most `max` characters. */
-  str(o: Obj, key: string, path: string, max: number, required = false): void {
+  str(o: Obj, key: string, path: string, max: number, required = false) {
     const v = o[key];
     if (v === undefined) {
       if (required) this.fail(`${path}/${key}`, 'must provide a string');
@@ -66,11 +66,11 @@ class Checker {
   }
 
   /** A text object: `plain` when only plain_text is accepted; 1..max characters. */
-  text(o: Obj, key: string, path: string, max: number, opts: TextOpts = {}): void {
+  text(o: Obj, key: string, path: string, max: number, opts: TextOpts = {}) {
     this.textAt(o[key], `${path}/${key}`, max, opts);
   }
 
-  textAt(t: unknown, at: string, max: number, opts: TextOpts = {}): void {
+  textAt(t: unknown, at: string, max: number, opts: TextOpts = {}) {
     if (t === undefined) {
       if (opts.required ?? true) this.fail(at, 'must provide an object');
       return;
@@ -100,7 +100,7 @@ class Checker {
     return v;
   }
 
-  confirm(o: Obj, path: string): void {
+  confirm(o: Obj, path: string) {
     const c = o.confirm;
     if (c === undefined) return;
     const at = `${path}/confirm`;
@@ -118,7 +118,10 @@ class Checker {
     const good: Obj[] = [];
     items.forEach((option, i) => {
       const at = `${path}/${i}`;
-      if (!isObj(option)) return this.fail(at, 'must provide an object');
+      if (!isObj(option)) {
+        this.fail(at, 'must provide an object');
+        return;
+      }
       this.text(option, 'text', at, 75, { plain });
       this.str(option, 'value', at, 150, true);
       this.text(option, 'description', at, 75, { plain, required: false });
@@ -131,7 +134,7 @@ class Checker {
   }
 
   /** initial_option(s) must be one of the element's options, exactly. */
-  initial(el: Obj, options: Obj[], path: string): void {
+  initial(el: Obj, options: Obj[], path: string) {
     const same = (a: unknown) => options.some((o) => JSON.stringify(o) === JSON.stringify(a));
     if (el.initial_option !== undefined && !same(el.initial_option))
       this.fail(`${path}/initial_option`, 'must match one of the provided options');
@@ -186,7 +189,7 @@ class Checker {
     return typeof el.action_id === 'string' ? el.action_id : undefined;
   }
 
-  block(b: unknown, path: string): void {
+  block(b: unknown, path: string) {
     if (!isObj(b)) return this.fail(path, 'must provide an object');
     this.str(b, 'block_id', path, ID_MAX);
     const actionIds: string[] = [];
@@ -207,9 +210,9 @@ class Checker {
         if (b.accessory !== undefined) element(b.accessory, `${path}/accessory`, ALLOWED.section);
         return;
       case 'actions':
-        return this.list(b, 'elements', path, 1, 25).forEach((el, i) =>
-          element(el, `${path}/elements/${i}`, ALLOWED.actions),
-        );
+        for (const [i, el] of this.list(b, 'elements', path, 1, 25).entries())
+          element(el, `${path}/elements/${i}`, ALLOWED.actions);
+        return;
       case 'context':
         return this.list(b, 'elements', path, 1, 10).forEach((el, i) => {
           const at = `${path}/elements/${i}`;

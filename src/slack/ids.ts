@@ -35,6 +35,8 @@ export const ACTION = {
   clientArchive: 'client.archive',
   clientNew: 'client.new',
   clientBuy: 'client.buy',
+  clientPagePrevious: 'client.page.previous',
+  clientPageNext: 'client.page.next',
   // App Home
   homeRefresh: 'home.refresh',
   // On-call pages and daily digests (posted by the job worker)

@@ -22,6 +22,7 @@ import {
   clientBuy,
   clientNew,
   clientOpen,
+  clientPage,
   clientReply,
   submitBuy,
   submitClientNew,
@@ -75,6 +76,8 @@ export function routes(env: SlackEnv) {
     [ACTION.clientArchive]: clientArchive(env),
     [ACTION.clientNew]: clientNew(env),
     [ACTION.clientBuy]: clientBuy(env),
+    [ACTION.clientPagePrevious]: clientPage(env),
+    [ACTION.clientPageNext]: clientPage(env),
     [ACTION.homeRefresh]: homeRefresh(env),
     [ACTION.oncallAck]: oncallAck(env),
     // A digest line opens the ticket exactly as a queue line does.

@@ -128,7 +128,9 @@ export async function startFakeSlack(opts: { team?: string } = {}) {
     const params = decode(req.body ?? {});
     calls.push({ method: 'response_url', params: { ...params, url_id: req.params.id } });
     const refused = blockErrors(params);
-    res.status(refused.length ? 400 : 200).json(refused.length ? { ok: false, error: 'invalid_blocks' } : { ok: true });
+    res
+      .status(refused.length ? 400 : 200)
+      .json(refused.length ? { ok: false, error: 'invalid_blocks' } : { ok: true });
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

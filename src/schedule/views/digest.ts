@@ -15,7 +15,7 @@ export function digestMessage(
   const blocks: unknown[] = [
     {
       type: 'header',
-      text: { type: 'plain_text', text: `Queue digest: ${department}, ${digest.localDate}` },
+      text: { type: 'plain_text', text: `Queue digest: ${department}, ${digest.localDate}`.slice(0, 150) },
     },
     {
       type: 'section',
@@ -44,7 +44,7 @@ export function digestMessage(
     const load = digest.load
       .map((l) => `${escapeText(l.responsible ?? 'Unassigned')}: ${l.count}`)
       .join(' · ');
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `*Load* ${load}` }] });
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `*Load* ${load}`.slice(0, 3000) }] });
   }
   blocks.push({
     type: 'context',

@@ -1,9 +1,9 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 
-/** Client-written text made inert: no mentions, links or broadcasts can be smuggled in. */
+/** Client-written text made inert: no mentions, links or broadcasts can be smuggled in; cut to fit a line. */
 export function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text.slice(0, 150).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** "Mon 2 Mar 14:30 (Europe/Berlin)": a time as the department reads it. */

@@ -22,7 +22,10 @@ export async function queueMessage(env: SlackEnv, session: Session, page: number
   const filter = await call(env.deps, session, 'ticket.filter', {});
   if (list.kind !== 'list' || filter.kind !== 'form') throw new Error('ticket did not list');
   const saved = Object.fromEntries(Object.entries(filter.fields).map(([k, v]) => [k, String(v)]));
-  return { text: `Ticket queue: ${counted(list.page.elems, 'ticket')}`, blocks: queueBlocks(list, saved, favorites) };
+  return {
+    text: `Ticket queue: ${counted(list.page.elems, 'ticket')}`,
+    blocks: queueBlocks(list, saved, favorites),
+  };
 }
 
 /** Opening a ticket is ticket.edit without sok: it marks it read and takes the lock, as in BILLmanager. */

@@ -55,11 +55,20 @@ export function messagesModal(ticketId: number, rows: Row[], notice?: string): M
   return modal(VIEW.messages, `Messages of #${ticketId}`, blocks, { meta: encodeMeta({ ticketId }) });
 }
 
+/** Slack's text input holds 3000 characters: a longer message is edited through the API, never cut. */
+const EDITABLE = 3000;
+
 export function messageEditModal(ticketId: number, messageId: number, body: string): ModalView {
+  if (body.length > EDITABLE)
+    return modal(VIEW.messageEdit, `Edit message #${messageId}`, [
+      section(
+        `Message #${messageId} is ${body.length} characters long; Slack edits at most ${EDITABLE}. Edit it with \`ticket.message.edit\` through the API.`,
+      ),
+    ]);
   return modal(
     VIEW.messageEdit,
     `Edit message #${messageId}`,
-    [textInput('message', 'Message', { multiline: true, initial: body, max: 3000 })],
+    [textInput('message', 'Message', { multiline: true, initial: body, max: EDITABLE })],
     {
       submit: 'Save',
       meta: encodeMeta({ ticketId, messageId }),
