@@ -26,26 +26,27 @@ const PROFILE_TTL_MS = 10 * 60_000;
  */
 export class Directory {
   private cache = new Map<string, { profile: Profile; until: number }>();
-  private team?: Promise<string | undefined>;
+  private ownTeam?: Promise<string | undefined>;
 
   constructor(private readonly web: WebClient) {}
 
-  private ownTeam(): Promise<string | undefined> {
-    this.team ??= this.web.auth.test().then(
+  /** Our workspace (auth.test), asked once; unknown while Slack cannot be reached. */
+  team(): Promise<string | undefined> {
+    this.ownTeam ??= this.web.auth.test().then(
       (r) => r.team_id,
       () => {
-        this.team = undefined;
+        this.ownTeam = undefined;
         return undefined;
       },
     );
-    return this.team;
+    return this.ownTeam;
   }
 
   /** `whose` names the account in the refusal when Slack cannot be asked. */
   async profile(userId: string, whose = 'your Slack account'): Promise<Profile> {
     const hit = this.cache.get(userId);
     if (hit && hit.until > Date.now()) return hit.profile;
-    const team = await this.ownTeam();
+    const team = await this.team();
     let profile: Profile;
     try {
       const { user } = await this.web.users.info({ user: userId });
