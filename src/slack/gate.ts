@@ -57,8 +57,7 @@ function malformed(body: Body): string | undefined {
  */
 export async function answerMalformed(args: ReceiverProcessEventErrorHandlerArgs): Promise<boolean> {
   const problem = malformed((args.request as { body?: Body }).body ?? {});
-  if (!problem || args.response.headersSent)
-    return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
+  if (!problem || args.response.headersSent) return HTTPModuleFunctions.defaultProcessEventErrorHandler(args);
   log.warn('slack payload refused', { problem });
   args.response.writeHead(200);
   args.response.end();
