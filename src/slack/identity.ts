@@ -50,8 +50,10 @@ export async function clientActor(env: SlackEnv, slackUserId: string, channel?: 
     );
   }
   const profile = await env.directory.profile(slackUserId);
-  // Our own colleagues are not the client, even in the client's channel.
-  if (!profile.external && !profile.guest) {
+  // Only the client's organisation (recorded at bind time) acts as the client; guests of our
+  // workspace only when no organisation was recorded. Never our colleagues, never a third party.
+  const theirs = client.slackTeam ? profile.team === client.slackTeam : profile.guest && !profile.external;
+  if (!theirs) {
     throw denied('user', 'This channel belongs to a client; only their people can use `/support` here.');
   }
   const made = await clientUserFor(env.deps.db, client.id, slackUserId, profile.name);
@@ -61,4 +63,33 @@ export async function clientActor(env: SlackEnv, slackUserId: string, channel?: 
 /** Roots may manage staff, channels and bindings. */
 export function requireRoot(actor: Actor): void {
   if (actor.account.level !== 'root') throw denied('user', 'Only root accounts can do this.');
+}
+
+/** The last word a root adds to post staff work into a Slack Connect channel all the same. */
+export const ALLOW_EXTERNAL = 'allow-external';
+
+/** Splits a trailing ALLOW_EXTERNAL off a command's argument. */
+export function takeOverride(arg: string): { rest: string; override: boolean } {
+  const words = arg.split(/\s+/).filter(Boolean);
+  const override = words.at(-1)?.toLowerCase() === ALLOW_EXTERNAL;
+  return { rest: (override ? words.slice(0, -1) : words).join(' '), override };
+}
+
+/**
+ * Department cards and digests show every client's tickets and internal notes: never in a channel
+ * another organisation reads (Slack Connect), unless a root insists with ALLOW_EXTERNAL.
+ */
+export async function requireStaffChannel(
+  env: SlackEnv,
+  actor: Actor,
+  channel: string,
+  override: boolean,
+): Promise<void> {
+  if (!(await env.directory.channel(channel)).externallyShared) return;
+  if (!override)
+    throw denied(
+      'channel',
+      `This channel is shared with another organisation (Slack Connect): its people would read every client's tickets and internal notes. Use a staff channel; a root can insist by ending the command with \`${ALLOW_EXTERNAL}\`.`,
+    );
+  requireRoot(actor);
 }

@@ -41,6 +41,8 @@ export async function startFakeSlack(opts: { team?: string } = {}) {
   const users = new Map<string, FakeUser>();
   const failures = new Map<string, Answer[]>();
   const channelErrors = new Map<string, string>();
+  /** Slack Connect channels: the other organisations' teams. */
+  const shared = new Map<string, string[]>();
   let seq = 0;
   const nextTs = () => `1700000000.${String(++seq).padStart(6, '0')}`;
   /** Messages as Slack keeps them, so threads can be read back (conversations.replies). */
@@ -95,6 +97,13 @@ export async function startFakeSlack(opts: { team?: string } = {}) {
           ...(withMetadata && metadata ? { metadata } : {}),
         })),
         response_metadata: { next_cursor: '' },
+      };
+    },
+    'conversations.info': (p) => {
+      const teams = shared.get(String(p.channel));
+      return {
+        ok: true,
+        channel: { id: p.channel, is_ext_shared: Boolean(teams), shared_team_ids: [team, ...(teams ?? [])] },
       };
     },
     'chat.postEphemeral': () => ({ ok: true, message_ts: nextTs() }),
@@ -174,6 +183,8 @@ export async function startFakeSlack(opts: { team?: string } = {}) {
     /** Every chat.* call into `channel` fails with `error` (e.g. not_in_channel) until it is fixed. */
     breakChannel: (channel: string, error: string) => channelErrors.set(channel, error),
     fixChannel: (channel: string) => channelErrors.delete(channel),
+    /** The channel becomes a Slack Connect channel shared with these organisations. */
+    shareChannel: (channel: string, teams: string[]) => shared.set(channel, teams),
     of: (method: string) => calls.filter((c) => c.method === method),
     last(method: string): SlackCall {
       const found = calls.filter((c) => c.method === method).at(-1);

@@ -15,7 +15,7 @@ describe('/support for clients', () => {
     h.w.clock.advance(90 * 60_000);
     await support('UALICE', '');
     const list = answer();
-    expect(list.text).toBe('Your tickets: 1');
+    expect(list.text).toBe('Your tickets: 1 ticket');
     expect(JSON.stringify(list.blocks)).toContain('New · waiting 0d+01:30');
     await h.click('UALICE', list.blocks as Json[], 'client.open', { channel: 'DALICE' });
     const opened = answer();
@@ -74,21 +74,37 @@ describe('/support for clients', () => {
     await support('UBOB', `link ${code}`);
     expect(answer().text).toContain('Bob Globex');
     await support('UBOB', '');
-    expect(answer().text).toBe('Your tickets: 0');
+    expect(answer().text).toBe('Your tickets: 0 tickets');
     await support('UCOLL', `link ${code}`);
     expect(answer().text).toContain('unknown or has expired');
   });
 
   it('in a bound Slack Connect channel, the client’s people act as the client; our colleagues do not', async () => {
+    h.fake.shareChannel('CGLOBEX', ['T0OTHER']);
     await h.command('UROOT', 'bind globex', { channel: 'CGLOBEX' });
     await support('USTRANGER', '', 'CGLOBEX');
-    expect(answer().text).toBe('Your tickets: 0');
+    expect(answer().text).toBe('Your tickets: 0 tickets');
     const [sam] = await db.db.select().from(users).where(eq(users.slackUserId, 'USTRANGER'));
     expect(sam).toMatchObject({ level: 'user', clientId: h.w.ids.globex.id });
     await support('UCOLL', '', 'CGLOBEX');
     expect(answer().text).toContain('belongs to a client');
     await support('UADMIN', '', 'CGLOBEX');
     expect(answer().text).toContain('staff use `/ticket`');
+  });
+
+  it('in a channel shared with several organisations, only the bound client’s team acts as the client', async () => {
+    h.fake.shareChannel('CGLOBEX', ['T0OTHER', 'T0ACME']);
+    await h.command('UROOT', 'bind globex', { channel: 'CGLOBEX' });
+    expect(answer().text).toContain('several organisations');
+    await h.command('UROOT', 'bind globex T0OTHER', { channel: 'CGLOBEX' });
+    expect(answer().text).toContain('members of Slack team T0OTHER');
+    // Alice's organisation shares the channel too, but she is not Globex.
+    await db.db.update(users).set({ slackUserId: null }).where(eq(users.slackUserId, 'UALICE'));
+    await support('UALICE', '', 'CGLOBEX');
+    expect(answer().text).toContain('belongs to a client');
+    expect(await db.db.select().from(users).where(eq(users.slackUserId, 'UALICE'))).toEqual([]);
+    await support('USTRANGER', '', 'CGLOBEX');
+    expect(answer().text).toBe('Your tickets: 0 tickets');
   });
 
   it('help and unknown input get the usage', async () => {

@@ -7,6 +7,7 @@ import { clientActor } from '../identity.ts';
 import { audienceOf, tell } from '../tell.ts';
 import { CLIENT_PAGE, clientListBlocks, clientNewModal, clientTicketBlocks } from '../views/client.ts';
 import { SUPPORT_USAGE } from '../views/help.ts';
+import { counted } from '../views/labels.ts';
 import { escapeText } from '../views/mrkdwn.ts';
 import { type CommandArgs, guarded, modalAfterLoading } from './flow.ts';
 
@@ -28,7 +29,7 @@ export async function clientList(env: SlackEnv, session: Session, page = 1) {
   });
   if (list.kind !== 'list') throw new Error('clientticket did not list');
   return {
-    text: `Your tickets: ${list.page.elems}`,
+    text: `Your tickets: ${counted(list.page.elems, 'ticket')}`,
     blocks: clientListBlocks(list, { paidSupport: await sellsSupport(env, session) }),
   };
 }
