@@ -125,6 +125,11 @@ export async function redeemLinkCode(db: Db, code: string, slackUserId: string, 
   });
 }
 
+export async function clientById(db: Db, id: number) {
+  const [row] = await db.select().from(clients).where(eq(clients.id, id));
+  return row;
+}
+
 export async function clientByChannel(db: Db, channel: string) {
   const [row] = await db.select().from(clients).where(eq(clients.slackChannel, channel));
   return row;

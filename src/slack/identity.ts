@@ -1,6 +1,12 @@
 import { denied } from '../functions/errors.ts';
 import type { Session } from '../functions/types.ts';
-import { type Account, accountBySlackId, clientByChannel, clientUserFor } from '../slack-store/identity.ts';
+import {
+  type Account,
+  accountBySlackId,
+  clientByChannel,
+  clientById,
+  clientUserFor,
+} from '../slack-store/identity.ts';
 import type { SlackEnv } from './env.ts';
 
 export type Actor = { account: Account; session: Session };
@@ -41,7 +47,10 @@ export async function clientActor(env: SlackEnv, slackUserId: string, channel?: 
   if (account && account.level !== 'user') {
     throw denied('user', '`/support` is for clients; staff use `/ticket` (or "Log in as client" on a card).');
   }
-  if (account) return { account, session: sessionOf(account) };
+  if (account) {
+    await requireHomeChannel(env, account, slackUserId, channel);
+    return { account, session: sessionOf(account) };
+  }
   const client = channel ? await clientByChannel(env.deps.db, channel) : undefined;
   if (!client) {
     throw denied(
@@ -58,6 +67,26 @@ export async function clientActor(env: SlackEnv, slackUserId: string, channel?: 
   }
   const made = await clientUserFor(env.deps.db, client.id, slackUserId, profile.name);
   return { account: made, session: sessionOf(made) };
+}
+
+/**
+ * Someone from another organisation is a client user because a client's channel was bound to
+ * them: they act as that client only there, not from a direct message or another channel (and so
+ * not after leaving it). People of our own workspace linked by code act anywhere.
+ */
+async function requireHomeChannel(
+  env: SlackEnv,
+  account: Account,
+  slackUserId: string,
+  channel: string | undefined,
+): Promise<void> {
+  const client = account.clientId ? await clientById(env.deps.db, account.clientId) : undefined;
+  if (!client?.slackChannel || channel === client.slackChannel) return;
+  if (!(await env.directory.profile(slackUserId)).external) return;
+  throw denied(
+    'user',
+    `You act for ${client.name} only in its shared channel <#${client.slackChannel}>: run \`/support\` there.`,
+  );
 }
 
 /** Roots may manage staff, channels and bindings. */

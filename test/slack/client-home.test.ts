@@ -92,6 +92,20 @@ describe('/support for clients', () => {
     expect(answer().text).toContain('staff use `/ticket`');
   });
 
+  it('a Slack Connect user acts as the client only inside the bound channel, never from a DM', async () => {
+    h.fake.shareChannel('CGLOBEX', ['T0OTHER']);
+    await h.command('UROOT', 'bind globex', { channel: 'CGLOBEX' });
+    await support('USTRANGER', '', 'CGLOBEX');
+    expect(answer().text).toBe('Your tickets: 0 tickets');
+    await support('USTRANGER', '', 'DSTRANGER');
+    expect(answer().text).toContain('only in its shared channel');
+    await support('USTRANGER', 'new', 'DSTRANGER');
+    expect(JSON.stringify(h.lastView())).toContain('only in its shared channel');
+    // Alice, linked by code to a client without a channel, still works anywhere.
+    await support('UALICE', '', 'DALICE');
+    expect(answer().text).toBe('Your tickets: 0 tickets');
+  });
+
   it('in a channel shared with several organisations, only the bound client’s team acts as the client', async () => {
     h.fake.shareChannel('CGLOBEX', ['T0OTHER', 'T0ACME']);
     await h.command('UROOT', 'bind globex', { channel: 'CGLOBEX' });
