@@ -40,6 +40,10 @@ export async function accountById(db: Db, id: number): Promise<Account | undefin
 /** Login for an account made from Slack: stable and unique per Slack user. */
 const slackLogin = (slackUserId: string) => `slack-${slackUserId.toLowerCase()}`;
 
+/** A client user made on first contact in a bound channel (clientUserFor), not linked by code. */
+export const madeInChannel = (account: Account, slackUserId: string) =>
+  account.level === 'user' && account.login === slackLogin(slackUserId);
+
 /**
  * Makes a Slack user a staff member (root or admin), creating the account or raising an existing
  * staff account. A client user's Slack identity is never turned into staff.

@@ -6,6 +6,7 @@ import {
   clientByChannel,
   clientById,
   clientUserFor,
+  madeInChannel,
 } from '../slack-store/identity.ts';
 import type { SlackEnv } from './env.ts';
 
@@ -70,9 +71,9 @@ export async function clientActor(env: SlackEnv, slackUserId: string, channel?: 
 }
 
 /**
- * Someone from another organisation is a client user because a client's channel was bound to
- * them: they act as that client only there, not from a direct message or another channel (and so
- * not after leaving it). People of our own workspace linked by code act anywhere.
+ * Someone made a client user by writing in a client's bound channel acts as that client only
+ * there, not from a direct message or another channel (and so not after leaving it). Users linked
+ * by code act anywhere.
  */
 async function requireHomeChannel(
   env: SlackEnv,
@@ -80,12 +81,14 @@ async function requireHomeChannel(
   slackUserId: string,
   channel: string | undefined,
 ): Promise<void> {
+  if (!madeInChannel(account, slackUserId)) return;
   const client = account.clientId ? await clientById(env.deps.db, account.clientId) : undefined;
-  if (!client?.slackChannel || channel === client.slackChannel) return;
-  if (!(await env.directory.profile(slackUserId)).external) return;
+  if (client?.slackChannel && channel === client.slackChannel) return;
   throw denied(
     'user',
-    `You act for ${client.name} only in its shared channel <#${client.slackChannel}>: run \`/support\` there.`,
+    client?.slackChannel
+      ? `You act for ${client.name} only in its shared channel <#${client.slackChannel}>: run \`/support\` there.`
+      : 'Your access came from a client channel that is no longer bound. Ask support for a link code.',
   );
 }
 

@@ -30,6 +30,17 @@ export function clientReplyText(r: {
   );
 }
 
+/** The delivered reply with a Reply button, so the client answers right where they read it. */
+export function clientReplyBlocks(r: Parameters<typeof clientReplyText>[0]): KnownBlock[] {
+  return [
+    section(clientReplyText(r)),
+    actions(`client:${r.ticketId}:answer`, [
+      button('Reply', ACTION.clientReply, ticketValue(r.ticketId), { style: 'primary' }),
+      button('Open', ACTION.clientOpen, ticketValue(r.ticketId)),
+    ]),
+  ];
+}
+
 function clientLine(r: Row): string {
   const waiting = r.wait_time ? ` · waiting ${r.wait_time}` : '';
   return `${r.unread ? ':envelope: ' : ''}*#${r.id}* ${escapeText(String(r.name))}\n${STATUS_LABEL[String(r.tstatus)]}${waiting}`;
