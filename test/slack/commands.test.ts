@@ -168,6 +168,10 @@ describe('card threads and events', () => {
     await h.event(event, 'Ev-thread', { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' });
     const notes = await db.db.select().from(messages).where(eq(messages.internal, true));
     expect(notes.map((m) => m.body)).toEqual(['looks like RAM']);
+    // The author is told, once, privately.
+    const told = h.fake.of('chat.postEphemeral');
+    expect(told.map((c) => [c.params.user, c.params.channel])).toEqual([['UADMIN', 'CSUPPORT']]);
+    expect(String(told[0].params.text)).toContain('internal note');
     h.fake.clear();
     await h.runJobs();
     expect(h.fake.of('chat.postMessage').filter((c) => c.params.thread_ts)).toHaveLength(0);
@@ -185,5 +189,8 @@ describe('card threads and events', () => {
       thread_ts: ts,
     });
     expect(await db.db.select().from(messages).where(eq(messages.ticketId, id))).toHaveLength(1);
+    const told = h.fake.last('chat.postEphemeral').params;
+    expect(told).toMatchObject({ user: 'USTRANGER', channel: 'CSUPPORT' });
+    expect(String(told.text)).toContain('not added');
   });
 });
