@@ -139,9 +139,9 @@ const messageViews = (d: Data): [string, { blocks: unknown }][] => [
   ['card', { blocks: cardBlocks(row(d, 0), NOW, { stale: true }) }],
   ['closed card', { blocks: cardBlocks(row(d, 3), NOW) }],
   ['opened ticket', { blocks: openedTicketBlocks(row(d, 0), messages(d), NOW) }],
-  ['queue, first page', { blocks: queueBlocks(list(d, 1), { name: d.text(3000) }, false) }],
-  ['queue, middle page', { blocks: queueBlocks(list(d, 2), { name: d.text(3000) }, true) }],
-  ['queue, last page', { blocks: queueBlocks(list(d, d.rows), {}, false) }],
+  ['queue, first page', { blocks: queueBlocks(list(d, 1), [d.text(3000)], false) }],
+  ['queue, middle page', { blocks: queueBlocks(list(d, 2), [d.text(3000), d.text(3000)], true) }],
+  ['queue, last page', { blocks: queueBlocks(list(d, d.rows), [], false) }],
   ['client list', { blocks: clientListBlocks(list(d), { paidSupport: true }) }],
   [
     'client list, all closed',

@@ -2,12 +2,13 @@ import { missed } from '../../functions/errors.ts';
 import { call } from '../../functions/registry.ts';
 import type { Session } from '../../functions/types.ts';
 import { cardTicket } from '../../slack-store/cards.ts';
+import { filterNames } from '../../slack-store/names.ts';
 import type { SlackEnv } from '../env.ts';
 import { staffActor } from '../identity.ts';
 import { parsePageValue, parseTicketValue } from '../ids.ts';
 import { openedTicketBlocks } from '../views/card.ts';
 import { counted } from '../views/labels.ts';
-import { queueBlocks } from '../views/queue.ts';
+import { describeFilter, queueBlocks } from '../views/queue.ts';
 import { type ActionArgs, actionValue, guarded } from './flow.ts';
 
 const PAGE_SIZE = 10;
@@ -24,7 +25,7 @@ export async function queueMessage(env: SlackEnv, session: Session, page: number
   const saved = Object.fromEntries(Object.entries(filter.fields).map(([k, v]) => [k, String(v)]));
   return {
     text: `Ticket queue: ${counted(list.page.elems, 'ticket')}`,
-    blocks: queueBlocks(list, saved, favorites),
+    blocks: queueBlocks(list, describeFilter(saved, await filterNames(env.deps.db, saved)), favorites),
   };
 }
 
