@@ -84,7 +84,9 @@ describe('/ticket', () => {
     const [saved] = await db.db.select().from(savedFilters);
     expect(saved.params).toEqual({ name: 'boot', priority: '2', unread: 'on' });
     await h.command('UADMIN', '');
-    expect(JSON.stringify(answer().blocks)).toContain('Filter: subject contains “boot” · unread · priority High');
+    expect(JSON.stringify(answer().blocks)).toContain(
+      'Filter: subject contains “boot” · unread · priority High',
+    );
     const bad = await h.submit('UADMIN', view, { client: 'acme' }, 'V-2');
     expect(bad.json()).toMatchObject({ response_action: 'errors', errors: { client: expect.any(String) } });
     await h.command('UADMIN', 'filter reset');
