@@ -67,7 +67,7 @@ export function slackDelivery(web: WebApi, signingSecret: string, botUrl: () => 
       event_time: Math.floor(Date.now() / 1000),
       event: { ...event, event_id: undefined },
     });
-    const retry =
+    const retry: Record<string, string> =
       attempt > 0 ? { 'x-slack-retry-num': String(attempt), 'x-slack-retry-reason': 'http_error' } : {};
     const ok = await send(body, 'application/json', retry).then(
       (r) => r.status === 200,
