@@ -86,7 +86,8 @@ export async function loadDemo(deps: Deps): Promise<boolean> {
       oncall_shift_hours: '24',
       oncall_handover: '09:00',
       oncall_timezone: 'Europe/Berlin',
-      oncall_start: deps.now().toISOString().slice(0, 10),
+      // Started yesterday, so someone is on call from the first minute.
+      oncall_start: new Date(deps.now().getTime() - 86_400_000).toISOString().slice(0, 10),
       oncall_chain: 'UROSA',
       oncall_ack_minutes: '10',
       digest_time: '09:00',

@@ -55,7 +55,7 @@ export function screen(ws: Workspace, look: Look, clock: Date) {
           ),
         ),
       },
-    modal: top && { id: top.id, view: top.view, depth: ws.stacks.get(me.id)?.length ?? 1 },
+    modal: top && { id: top.id, hash: top.hash, view: top.view, depth: ws.stacks.get(me.id)?.length ?? 1 },
     home: look.home ? { id: home?.id, view: home?.view } : undefined,
   };
 }

@@ -7,7 +7,10 @@ const $ = (sel) => document.querySelector(sel);
 const look = { as: 'UANNA', channel: 'CTECH', thread: undefined, home: false };
 let current;
 let modalErrors = {};
-let registry = createRegistry();
+let shownModal = '';
+/** The interactive elements drawn in each region of the page, by data-el / data-field index. */
+const regions = { main: createRegistry(), thread: createRegistry(), modal: createRegistry() };
+const registryOf = (node) => regions[node.closest('[data-region]').dataset.region];
 
 function readHash() {
   const h = new URLSearchParams(location.hash.slice(1));
@@ -75,7 +78,6 @@ function timeOf(ts) {
 }
 
 function draw() {
-  registry = createRegistry();
   const c = ctx();
   $('#clock').textContent = new Date(current.clock).toLocaleString('en-GB', {
     timeZone: 'Europe/Berlin',
@@ -86,57 +88,53 @@ function draw() {
     minute: '2-digit',
   });
   $('#identity').innerHTML = current.people
-    .map(
-      (p) =>
-        `<option value="${esc(p.id)}" ${p.id === look.as ? 'selected' : ''}>${esc(p.name)} — ${esc(p.role)}</option>`,
-    )
+    .map((p) => `<option value="${esc(p.id)}" ${p.id === look.as ? 'selected' : ''}>${esc(p.name)} — ${esc(p.role)}</option>`)
     .join('');
   const link = (ch) =>
     `<li><a href="#" class="nav-channel ${ch.id === look.channel ? 'active' : ''}" data-channel="${esc(ch.id)}">${
       ch.kind === 'dm' ? '<span class="app-dot"></span>' : ch.kind === 'shared' ? '⇄ ' : '# '
     }${esc(ch.name)}</a></li>`;
-  $('#channels').innerHTML = current.channels
-    .filter((ch) => ch.kind !== 'dm')
-    .map(link)
-    .join('');
-  $('#apps').innerHTML = current.channels
-    .filter((ch) => ch.kind === 'dm')
-    .map(link)
-    .join('');
+  $('#channels').innerHTML = current.channels.filter((ch) => ch.kind !== 'dm').map(link).join('');
+  $('#apps').innerHTML = current.channels.filter((ch) => ch.kind === 'dm').map(link).join('');
   drawMain(c);
   drawThread(c);
   drawModal(c);
 }
 
+/** The channel (or App Home) pane; the composer is kept as it is, with whatever is being typed. */
 function drawMain(c) {
   const ch = current.channel;
+  regions.main = createRegistry();
+  const list = $('#messages');
+  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
   if (!ch) {
-    $('#main').innerHTML = '<div class="empty">Pick a channel.</div>';
+    $('#head').innerHTML = '';
+    list.innerHTML = '<div class="empty">Pick a channel.</div>';
     return;
   }
   const tabs =
     ch.kind === 'dm'
       ? `<nav class="tabs"><a href="#" data-tab="home" class="${look.home ? 'active' : ''}">Home</a><a href="#" data-tab="messages" class="${look.home ? '' : 'active'}">Messages</a></nav>`
       : '';
-  const title = `<header class="channel-head"><h2>${ch.kind === 'dm' ? esc(ch.name) : `${ch.kind === 'shared' ? '⇄' : '#'} ${esc(ch.name)}`}</h2>${
+  $('#head').innerHTML = `<h2>${ch.kind === 'dm' ? esc(ch.name) : `${ch.kind === 'shared' ? '⇄' : '#'} ${esc(ch.name)}`}</h2>${
     ch.kind === 'shared' ? '<span class="badge">Slack Connect · external people here</span>' : ''
-  }${tabs}</header>`;
-  if (look.home && ch.kind === 'dm') {
-    const home = current.home?.view;
-    $('#main').innerHTML =
-      `${title}<section class="home">${home ? renderBlocks(home.blocks, c, registry) : '<div class="empty">Loading Home…</div>'}</section>`;
+  }${tabs}`;
+  const home = look.home && ch.kind === 'dm';
+  $('#composer').hidden = home;
+  $('#composer').text.placeholder = `Message ${ch.kind === 'dm' ? ch.name : `#${ch.name}`} — or /ticket …, /support …`;
+  list.classList.toggle('home', home);
+  if (home) {
+    const view = current.home?.view;
+    list.innerHTML = view ? renderBlocks(view.blocks, c, regions.main) : '<div class="empty">Loading Home…</div>';
     return;
   }
-  $('#main').innerHTML =
-    `${title}<section class="messages" id="messages">${ch.messages.map((m) => message(m, c, ch.id)).join('')}</section>${composer(
-      `Message ${ch.kind === 'dm' ? ch.name : `#${ch.name}`} — or /ticket, /support`,
-      'main',
-    )}`;
-  const list = $('#messages');
-  list.scrollTop = list.scrollHeight;
+  const changedChannel = list.dataset.channel !== ch.id;
+  list.dataset.channel = ch.id;
+  list.innerHTML = ch.messages.map((m) => message(m, c, ch.id, regions.main)).join('');
+  if (atBottom || changedChannel) list.scrollTop = list.scrollHeight;
 }
 
-function message(m, c, channel) {
+function message(m, c, channel, registry) {
   const body = m.blocks?.length
     ? renderBlocks(m.blocks, c, registry)
     : `<div class="text">${mrkdwn(m.text, c)}</div>`;
@@ -159,29 +157,31 @@ function message(m, c, channel) {
   </article>`;
 }
 
-function composer(placeholder, where) {
-  return `<form class="composer" data-where="${where}"><textarea name="text" rows="2" placeholder="${esc(placeholder)}"></textarea><button type="submit">Send</button></form>`;
-}
-
 function drawThread(c) {
   const t = current.thread;
   $('#thread').hidden = !t;
+  regions.thread = createRegistry();
   if (!t) return;
-  $('#thread').innerHTML =
-    `<header class="thread-head"><h3>Thread</h3><button type="button" class="close-thread" aria-label="Close thread">✕</button></header>
-    <section class="messages">${t.messages.map((m) => message(m, c, current.channel.id)).join('')}</section>${composer('Reply…', 'thread')}`;
+  $('#replies').innerHTML = t.messages.map((m) => message(m, c, current.channel.id, regions.thread)).join('');
 }
 
+/** The top modal; redrawn only when the bot changed it or errors came, so typed values stay. */
 function drawModal(c) {
   const modal = current.modal;
   $('#modal').hidden = !modal;
-  if (!modal) return;
-  const v = modal.view;
+  if (!modal) {
+    shownModal = '';
+    return;
+  }
   const errors = modalErrors[modal.id] ?? {};
-  $('#modal').innerHTML =
-    `<div class="modal" role="dialog" aria-label="${esc(v.title?.text)}" data-view="${esc(modal.id)}">
+  const key = JSON.stringify([modal.id, modal.hash, errors]);
+  if (key === shownModal) return;
+  shownModal = key;
+  regions.modal = createRegistry();
+  const v = modal.view;
+  $('#modal').innerHTML = `<div class="modal" role="dialog" aria-label="${esc(v.title?.text)}" data-view="${esc(modal.id)}">
     <header><h3>${modal.depth > 1 ? '<span class="stack">‹</span> ' : ''}${esc(v.title?.text)}</h3><button type="button" class="modal-x" aria-label="Close">✕</button></header>
-    <div class="modal-body">${renderBlocks(v.blocks, c, registry, errors)}</div>
+    <div class="modal-body">${renderBlocks(v.blocks, c, regions.modal, errors)}</div>
     <footer><button type="button" class="modal-close">${esc(v.close?.text ?? 'Cancel')}</button>${
       v.submit ? `<button type="button" class="modal-submit primary">${esc(v.submit.text)}</button>` : ''
     }</footer></div>`;
@@ -190,14 +190,14 @@ function drawModal(c) {
 /** Where an element sits: a modal or App Home (a view), or a message. */
 function placeOf(node) {
   const view = node.closest('[data-view]');
-  if (view) return { view_id: view.dataset.view, values: stateValues(view, registry) };
+  if (view) return { view_id: view.dataset.view, values: stateValues(view, registryOf(view)) };
   if (node.closest('.home')) return { view_id: current.home?.id, values: {} };
   const msg = node.closest('.msg');
   return { channel: msg.dataset.channel, ts: msg.dataset.ts, ephemeral: msg.dataset.ephemeral === 'true' };
 }
 
 async function fire(node, chosen) {
-  const item = registry.items[Number(node.dataset.el)];
+  const item = registryOf(node).items[Number(node.dataset.el)];
   const confirm = item.element.confirm;
   if (confirm && !(await confirmDialog(confirm))) return;
   await api('action', { as: look.as, ...placeOf(node), action: actionPayload(item, chosen) });
@@ -264,7 +264,8 @@ document.addEventListener('submit', async (e) => {
   if (!text) return;
   form.text.value = '';
   const thread_ts = form.dataset.where === 'thread' ? look.thread : undefined;
-  await api('send', { as: look.as, channel: look.channel, text, ...(thread_ts ? { thread_ts } : {}) });
+  if (!current.channel) return;
+  await api('send', { as: look.as, channel: current.channel.id, text, ...(thread_ts ? { thread_ts } : {}) });
 });
 
 document.addEventListener('keydown', (e) => {
@@ -274,10 +275,22 @@ document.addEventListener('keydown', (e) => {
   }
 });
 
+/** Slack itself refuses to submit a modal with a required field empty; the bot never hears of it. */
 async function submitModal() {
   const node = $('#modal [data-view]');
   const id = node.dataset.view;
-  const res = await api('submit', { as: look.as, view_id: id, values: stateValues(node, registry) });
+  const values = stateValues(node, regions.modal);
+  const missing = {};
+  for (const input of node.querySelectorAll('.bk-input[data-required]')) {
+    const state = Object.values(values[input.dataset.block] ?? {})[0] ?? {};
+    const filled = [state.value, state.selected_option, state.selected_date, state.selected_time].some(Boolean);
+    if (!filled && !state.selected_options?.length) missing[input.dataset.block] = 'Please fill out this field.';
+  }
+  if (Object.keys(missing).length > 0) {
+    modalErrors[id] = missing;
+    return drawModal(ctx());
+  }
+  const res = await api('submit', { as: look.as, view_id: id, values });
   modalErrors[id] = res.errors ?? {};
   refresh();
 }

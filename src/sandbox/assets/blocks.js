@@ -106,7 +106,8 @@ function element(el, blockId, ctx, reg) {
 function input(block, ctx, reg, error) {
   const el = block.element;
   const field = inputField(el, block.block_id, ctx, reg);
-  return `<div class="bk-input ${error ? 'bk-has-error' : ''}" data-block="${esc(block.block_id)}">
+  const required = block.optional ? '' : 'data-required';
+  return `<div class="bk-input ${error ? 'bk-has-error' : ''}" data-block="${esc(block.block_id)}" ${required}>
     <label class="bk-label">${textObject(block.label, ctx)}${block.optional ? ' <span class="bk-optional">(optional)</span>' : ''}</label>
     ${field}
     ${block.hint ? `<div class="bk-hint">${textObject(block.hint, ctx)}</div>` : ''}

@@ -28,8 +28,24 @@ export function mrkdwn(text, ctx) {
   return quotes(html);
 }
 
+/** The emoji the bot uses, by Slack short name; any other :name: stays as typed. */
+const EMOJI = {
+  rotating_light: '🚨',
+  white_check_mark: '✅',
+  warning: '⚠️',
+  star: '⭐',
+  lock: '🔒',
+  hourglass_flowing_sand: '⏳',
+  hourglass: '⌛',
+  envelope: '✉️',
+  x: '❌',
+  no_entry: '⛔',
+  zap: '⚡',
+};
+
 function inline(text) {
   return esc(text)
+    .replace(/:([a-z0-9_+-]+):/g, (all, name) => EMOJI[name] ?? all)
     .replace(/(^|[\s(>])\*(?=\S)([^*\n]*?\S)\*(?=$|[\s).,!?:;<])/g, '$1<b>$2</b>')
     .replace(/(^|[\s(>])_(?=\S)([^_\n]*?\S)_(?=$|[\s).,!?:;<])/g, '$1<i>$2</i>')
     .replace(/(^|[\s(>])~(?=\S)([^~\n]*?\S)~(?=$|[\s).,!?:;<])/g, '$1<s>$2</s>');
