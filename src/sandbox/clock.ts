@@ -17,7 +17,7 @@ export function sandboxClock() {
       offsetMs += Math.max(0, ms);
       return now();
     },
-    /** 09:00 Berlin time on the next weekday after now. */
+    /** The next 09:00 Berlin time on a weekday (today's, if it is still ahead). */
     nextBusinessMorning(): Date {
       return nextBusinessMorning(now());
     },
@@ -37,7 +37,8 @@ export function nextBusinessMorning(from: Date): Date {
     0,
     MORNING.timezone,
   );
-  do at.setDate(at.getDate() + 1);
-  while (at.getDay() === 0 || at.getDay() === 6);
+  while (at.getTime() <= from.getTime() || at.getDay() === 0 || at.getDay() === 6) {
+    at.setDate(at.getDate() + 1);
+  }
   return new Date(at.getTime());
 }

@@ -53,14 +53,19 @@ async function confirm(): Promise<void> {
 }
 
 describe('a support day in the sandbox page', () => {
-  it('starts with the demo queue: cards in the department channel, the URL in the log', { timeout: 90_000 }, async () => {
+  it('starts with the demo queue: cards in the department channel, the URL in the log', {
+    timeout: 90_000,
+  }, async () => {
     expect(server.log()).toContain('try the bot in a local Slack at http://');
     await card().waitFor({ timeout: 60_000 });
     expect(await page.locator('#messages .msg').count()).toBeGreaterThan(5);
     // The bot posts the demo's cards and their threads as jobs; the newest ticket's thread comes last.
     await message('#61 · Site hacked?').locator('.thread-link').waitFor({ timeout: 60_000 });
     expect(await page.locator('.nav-channel').allTextContents()).toEqual(
-      expect.arrayContaining([expect.stringContaining('tech-support'), expect.stringContaining('acme-support')]),
+      expect.arrayContaining([
+        expect.stringContaining('tech-support'),
+        expect.stringContaining('acme-support'),
+      ]),
     );
   });
 
@@ -91,7 +96,9 @@ describe('a support day in the sandbox page', () => {
     await opened.getByRole('button', { name: 'Unblock' }).click();
     await page.locator('#confirm').getByText(`Release the lock on ${TICKET}?`).waitFor(WAIT);
     await confirm();
-    await message('Only visible to you').filter({ hasText: /unblocked|released|lock/i }).waitFor(WAIT);
+    await message('Only visible to you')
+      .filter({ hasText: /unblocked|released|lock/i })
+      .waitFor(WAIT);
 
     await opened.getByRole('button', { name: 'Reply' }).click();
     await modal().locator('.bk-textarea').fill('Please boot the previous kernel from the rescue menu.');
@@ -155,7 +162,10 @@ describe('a support day in the sandbox page', () => {
     await go('DGINA');
     await type('/support');
     const list = message('Your tickets');
-    await list.locator(`[data-block="client:${TICKET.slice(1)}"]`).getByRole('button', { name: 'Archive' }).click();
+    await list
+      .locator(`[data-block="client:${TICKET.slice(1)}"]`)
+      .getByRole('button', { name: 'Archive' })
+      .click();
     await confirm();
     // The list is replaced in place; archived tickets leave it.
     await list.getByText(SUBJECT).waitFor({ state: 'detached', ...WAIT });

@@ -88,14 +88,23 @@ function draw() {
     minute: '2-digit',
   });
   $('#identity').innerHTML = current.people
-    .map((p) => `<option value="${esc(p.id)}" ${p.id === look.as ? 'selected' : ''}>${esc(p.name)} — ${esc(p.role)}</option>`)
+    .map(
+      (p) =>
+        `<option value="${esc(p.id)}" ${p.id === look.as ? 'selected' : ''}>${esc(p.name)} — ${esc(p.role)}</option>`,
+    )
     .join('');
   const link = (ch) =>
     `<li><a href="#" class="nav-channel ${ch.id === look.channel ? 'active' : ''}" data-channel="${esc(ch.id)}">${
       ch.kind === 'dm' ? '<span class="app-dot"></span>' : ch.kind === 'shared' ? '⇄ ' : '# '
     }${esc(ch.name)}</a></li>`;
-  $('#channels').innerHTML = current.channels.filter((ch) => ch.kind !== 'dm').map(link).join('');
-  $('#apps').innerHTML = current.channels.filter((ch) => ch.kind === 'dm').map(link).join('');
+  $('#channels').innerHTML = current.channels
+    .filter((ch) => ch.kind !== 'dm')
+    .map(link)
+    .join('');
+  $('#apps').innerHTML = current.channels
+    .filter((ch) => ch.kind === 'dm')
+    .map(link)
+    .join('');
   drawMain(c);
   drawThread(c);
   drawModal(c);
@@ -116,16 +125,20 @@ function drawMain(c) {
     ch.kind === 'dm'
       ? `<nav class="tabs"><a href="#" data-tab="home" class="${look.home ? 'active' : ''}">Home</a><a href="#" data-tab="messages" class="${look.home ? '' : 'active'}">Messages</a></nav>`
       : '';
-  $('#head').innerHTML = `<h2>${ch.kind === 'dm' ? esc(ch.name) : `${ch.kind === 'shared' ? '⇄' : '#'} ${esc(ch.name)}`}</h2>${
-    ch.kind === 'shared' ? '<span class="badge">Slack Connect · external people here</span>' : ''
-  }${tabs}`;
+  $('#head').innerHTML =
+    `<h2>${ch.kind === 'dm' ? esc(ch.name) : `${ch.kind === 'shared' ? '⇄' : '#'} ${esc(ch.name)}`}</h2>${
+      ch.kind === 'shared' ? '<span class="badge">Slack Connect · external people here</span>' : ''
+    }${tabs}`;
   const home = look.home && ch.kind === 'dm';
   $('#composer').hidden = home;
-  $('#composer').text.placeholder = `Message ${ch.kind === 'dm' ? ch.name : `#${ch.name}`} — or /ticket …, /support …`;
+  $('#composer').text.placeholder =
+    `Message ${ch.kind === 'dm' ? ch.name : `#${ch.name}`} — or /ticket …, /support …`;
   list.classList.toggle('home', home);
   if (home) {
     const view = current.home?.view;
-    list.innerHTML = view ? renderBlocks(view.blocks, c, regions.main) : '<div class="empty">Loading Home…</div>';
+    list.innerHTML = view
+      ? renderBlocks(view.blocks, c, regions.main)
+      : '<div class="empty">Loading Home…</div>';
     return;
   }
   const changedChannel = list.dataset.channel !== ch.id;
@@ -179,7 +192,8 @@ function drawModal(c) {
   shownModal = key;
   regions.modal = createRegistry();
   const v = modal.view;
-  $('#modal').innerHTML = `<div class="modal" role="dialog" aria-label="${esc(v.title?.text)}" data-view="${esc(modal.id)}">
+  $('#modal').innerHTML =
+    `<div class="modal" role="dialog" aria-label="${esc(v.title?.text)}" data-view="${esc(modal.id)}">
     <header><h3>${modal.depth > 1 ? '<span class="stack">‹</span> ' : ''}${esc(v.title?.text)}</h3><button type="button" class="modal-x" aria-label="Close">✕</button></header>
     <div class="modal-body">${renderBlocks(v.blocks, c, regions.modal, errors)}</div>
     <footer><button type="button" class="modal-close">${esc(v.close?.text ?? 'Cancel')}</button>${
@@ -283,8 +297,11 @@ async function submitModal() {
   const missing = {};
   for (const input of node.querySelectorAll('.bk-input[data-required]')) {
     const state = Object.values(values[input.dataset.block] ?? {})[0] ?? {};
-    const filled = [state.value, state.selected_option, state.selected_date, state.selected_time].some(Boolean);
-    if (!filled && !state.selected_options?.length) missing[input.dataset.block] = 'Please fill out this field.';
+    const filled = [state.value, state.selected_option, state.selected_date, state.selected_time].some(
+      Boolean,
+    );
+    if (!filled && !state.selected_options?.length)
+      missing[input.dataset.block] = 'Please fill out this field.';
   }
   if (Object.keys(missing).length > 0) {
     modalErrors[id] = missing;
