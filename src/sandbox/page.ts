@@ -7,6 +7,7 @@ import type { SlackDelivery } from './deliver.ts';
 import { PEOPLE } from './demo.ts';
 import { screen } from './screen.ts';
 import type { WebApi } from './web-api-server.ts';
+import { SLACKBOT } from './workspace.ts';
 
 const ASSETS = fileURLToPath(new URL('./assets/', import.meta.url));
 const SLASH = /^(\/[a-z][\w-]*)(?:\s+([\s\S]*))?$/;
@@ -87,7 +88,12 @@ export function sandboxPage(web: WebApi, slack: SlackDelivery, clock: SandboxClo
       const slash = SLASH.exec(b.text.trim());
       if (!slash) return slack.message(b.as, channel, b.text, b.thread_ts);
       if (slash[1] !== '/ticket' && slash[1] !== '/support') {
-        ws.postEphemeral({ channel: channel.id, user: b.as, text: `${slash[1]} is not a valid command.` });
+        ws.postEphemeral({
+          channel: channel.id,
+          user: b.as,
+          from: SLACKBOT,
+          text: `${slash[1]} is not a valid command.`,
+        });
         return;
       }
       const answer = await slack.command(b.as, channel, slash[1], slash[2] ?? '').catch(() => undefined);
@@ -96,6 +102,7 @@ export function sandboxPage(web: WebApi, slack: SlackDelivery, clock: SandboxClo
         ws.postEphemeral({
           channel: channel.id,
           user: b.as,
+          from: SLACKBOT,
           text: `${slash[1]} failed with the error "${error}"`,
         });
       }

@@ -67,14 +67,18 @@ function timeline(ws: Workspace, messages: StoredMessage[], ephemerals: Ephemera
     ...ephemerals.map((m) => ({ m, ephemeral: true })),
   ].sort((a, b) => Number(a.m.ts) - Number(b.m.ts));
   return shown.map(({ m, ephemeral }) => {
-    const author = 'bot_id' in m && m.bot_id ? BOT.user : ((m as StoredMessage).user ?? BOT.user);
+    const author = ephemeral
+      ? ((m as Ephemeral).from ?? BOT.user)
+      : (m as StoredMessage).bot_id
+        ? BOT.user
+        : ((m as StoredMessage).user ?? BOT.user);
     const replies = ephemeral ? [] : ws.thread(m.channel, m.ts);
     return {
       ts: m.ts,
       text: m.text,
       blocks: m.blocks,
       author: ws.users.get(author)?.name ?? author,
-      bot: author === BOT.user,
+      bot: ws.users.get(author)?.is_bot ?? false,
       ephemeral,
       edited: !ephemeral && Boolean((m as StoredMessage).edited),
       thread_ts: m.thread_ts,

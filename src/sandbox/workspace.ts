@@ -41,7 +41,10 @@ export interface StoredMessage {
 
 export interface Ephemeral {
   channel: string;
+  /** The one person who sees it. */
   user: string;
+  /** Who it is from: the bot, or Slackbot for Slack's own notices. */
+  from?: string;
   ts: string;
   thread_ts?: string;
   text: string;
@@ -59,6 +62,7 @@ export interface View {
 }
 
 export const BOT = { user: 'UBOT', botId: 'BBOT', name: 'Ticket Ops' };
+export const SLACKBOT = 'USLACKBOT';
 
 export type Change = { kind: 'message' | 'ephemeral' | 'view' | 'channel'; channel?: string; user?: string };
 
@@ -80,6 +84,7 @@ export class Workspace {
     readonly now: () => Date = () => new Date(),
   ) {
     this.users.set(BOT.user, { id: BOT.user, name: BOT.name, team_id: team, is_bot: true });
+    this.users.set(SLACKBOT, { id: SLACKBOT, name: 'Slackbot', team_id: team, is_bot: true });
   }
 
   /** A unique, increasing message timestamp on the workspace's clock, as Slack makes them. */

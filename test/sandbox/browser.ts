@@ -1,5 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
@@ -19,7 +22,7 @@ const FLAGS = [
 
 /** One browser with a fresh profile; `close` removes the profile too. */
 export async function launchBrowser(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
-  const profile = await mkdtemp(join(tmpdir(), 'sandbox-chromium-'));
+  const profile = await mkdtemp(join(tmpdir(), 'ticket-ops-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
@@ -35,23 +38,33 @@ export async function launchBrowser(): Promise<{ context: BrowserContext; close:
   };
 }
 
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 /**
- * `npm start` as a new user runs it: no Slack variables, an empty embedded database (a fresh
- * DATA_DIR), any free port. Resolves when the log prints the sandbox's URL.
+ * `npm start` as a new user runs it: no Slack variables (unless `slack` gives some), an empty
+ * embedded database (a fresh DATA_DIR), a free port. Resolves when the server listens.
  */
-export async function startServer(): Promise<{ url: string; log: () => string; stop: () => Promise<void> }> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'sandbox-data-'));
+export async function startServer(
+  slack: Record<string, string> = {},
+): Promise<{ url: string; log: () => string; stop: () => Promise<void> }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'ticket-ops-data-'));
+  const port = await freePort();
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SLACK_')));
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: '', LOG_LEVEL: 'info' },
+    env: { ...env, ...slack, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: dataDir, DATABASE_URL: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const found = /try the bot in a local Slack at (http:\/\/\S+?\/)"/.exec(output);
-      if (found) resolve(found[1]);
+      if (output.includes('"msg":"listening"')) resolve(`http://127.0.0.1:${port}/`);
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
