@@ -56,7 +56,7 @@ export function slackDelivery(web: WebApi, signingSecret: string, botUrl: () => 
     team_id: ws.users.get(id)?.team_id,
   });
 
-  async function event(event: Json, attempt = 0): Promise<void> {
+  async function sendEvent(event: Json, attempt = 0): Promise<void> {
     const eventId = event.event_id ?? `Ev${randomBytes(6).toString('hex').toUpperCase()}`;
     const body = JSON.stringify({
       token: 'sandbox',
@@ -76,7 +76,7 @@ export function slackDelivery(web: WebApi, signingSecret: string, botUrl: () => 
     if (ok || attempt >= EVENT_RETRIES_MS.length) return;
     log.info('sandbox: event not acknowledged, Slack retries it', { eventId, attempt: attempt + 1 });
     setTimeout(
-      () => void event({ ...event, event_id: eventId }, attempt + 1),
+      () => void sendEvent({ ...event, event_id: eventId }, attempt + 1),
       EVENT_RETRIES_MS[attempt],
     ).unref();
   }
@@ -184,7 +184,7 @@ export function slackDelivery(web: WebApi, signingSecret: string, botUrl: () => 
     async message(user: string, channel: Channel, text: string, threadTs?: string): Promise<void> {
       const m = ws.post({ channel: channel.id, user, text, ...(threadTs ? { thread_ts: threadTs } : {}) });
       if (!channel.members.has(BOT.user)) return;
-      await event({
+      await sendEvent({
         type: 'message',
         channel: channel.id,
         channel_type: channel.im ? 'im' : 'channel',
@@ -197,7 +197,7 @@ export function slackDelivery(web: WebApi, signingSecret: string, botUrl: () => 
 
     /** The person opened the bot's App Home tab. */
     homeOpened: (user: string) =>
-      event({ type: 'app_home_opened', user, channel: ws.dm(user).id, tab: 'home', view: undefined }),
+      sendEvent({ type: 'app_home_opened', user, channel: ws.dm(user).id, tab: 'home', view: undefined }),
   };
 
   function viewPayload(viewId: string, values: Json) {
