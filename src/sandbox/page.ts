@@ -34,7 +34,10 @@ const bodies = {
   close: z.object({ as: person, view_id: z.string() }),
   home: z.object({ as: person }),
   clock: z.object({ step: z.enum(['15m', '1h', 'morning']) }),
+  ratelimit: z.object({ seconds: z.number().int().min(1).max(600) }),
 };
+/** What "Slack rate-limits the bot" limits: the calls behind cards, threads and alerts. */
+const LIMITED = ['chat.postMessage', 'chat.update'];
 
 /**
  * The sandbox page: GET / is a Slack-like client, /sandbox/api/* what it reads and does. A person's
@@ -144,6 +147,13 @@ export function sandboxPage(web: WebApi, slack: SlackDelivery, clock: SandboxClo
       log.info('sandbox: clock moved', { to: at.toISOString() });
       ws.changed({ kind: 'channel' });
       return { ok: true, clock: at.toISOString() };
+    }),
+  );
+  router.post(
+    '/sandbox/api/ratelimit',
+    act(bodies.ratelimit, async (b) => {
+      for (const method of LIMITED) web.rateLimit(method, b.seconds);
+      log.info('sandbox: Slack rate-limits the bot', { methods: LIMITED, seconds: b.seconds });
     }),
   );
   return router;

@@ -247,7 +247,8 @@ document.addEventListener('click', async (e) => {
   } else if (thread) look.thread = thread.dataset.thread;
   else if (t.closest('.close-thread')) look.thread = undefined;
   else if (t.closest('.bk-overflow-toggle')) {
-    t.closest('.bk-overflow').querySelector('.bk-overflow-menu').hidden ^= true;
+    const menu = t.closest('.bk-overflow').querySelector('.bk-overflow-menu');
+    menu.hidden = !menu.hidden;
     return;
   } else if (t.closest('.bk-overflow-item'))
     return fire(t.closest('.bk-overflow-item'), t.closest('.bk-overflow-item').dataset.value);
@@ -255,6 +256,8 @@ document.addEventListener('click', async (e) => {
   else if (t.closest('.modal-submit')) return submitModal();
   else if (t.closest('.modal-close, .modal-x'))
     return api('close', { as: look.as, view_id: current.modal.id });
+  else if (t.closest('.rate-limit'))
+    return api('ratelimit', { seconds: Number(t.closest('.rate-limit').dataset.seconds) });
   else if (t.closest('.clock-step')) return api('clock', { step: t.closest('.clock-step').dataset.step });
   else return;
   refresh();
