@@ -50,7 +50,7 @@ export function populateWorkspace(web: WebApi): void {
 /**
  * On an empty database: the demo data, wired to the sandbox workspace as an operator would from
  * Slack: staff and the Globex user linked, department channels chosen, ACME's channel bound, and
- * Technical support with an on-call rotation and a 09:00 digest so scheduled work shows.
+ * Technical support with on-call paging and a 09:00 digest so scheduled work shows.
  */
 export async function loadDemo(deps: Deps): Promise<boolean> {
   const [anyProvider] = await deps.db.select({ id: providers.id }).from(providers).limit(1);
@@ -82,11 +82,12 @@ export async function loadDemo(deps: Deps): Promise<boolean> {
   if (root && tech) {
     const session: Session = { userId: root.id, login: root.login, level: 'root', via: 'sandbox' };
     await updateScheduleSettings(deps, session, tech.id, {
-      oncall_members: 'UANNA UROSA',
+      // Anna is on call at any hour of the demo; Rosa is the escalation.
+      oncall_members: 'UANNA',
       oncall_shift_hours: '24',
       oncall_handover: '09:00',
       oncall_timezone: 'Europe/Berlin',
-      // Started yesterday, so someone is on call from the first minute.
+      // Started yesterday, so the shift is running from the first minute.
       oncall_start: new Date(deps.now().getTime() - 86_400_000).toISOString().slice(0, 10),
       oncall_chain: 'UROSA',
       oncall_ack_minutes: '10',
