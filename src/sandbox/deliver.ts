@@ -55,6 +55,15 @@ export function slackDelivery(web: WebApi, signingSecret: string, botUrl: () => 
     username: ws.users.get(id)?.name ?? id,
     team_id: ws.users.get(id)?.team_id,
   });
+  /** The fields every interaction payload shares, with a fresh trigger_id for the person. */
+  const envelope = (type: string, user: string) => ({
+    type,
+    team: { id: ws.team },
+    user: userOf(user),
+    api_app_id: appId,
+    token: 'sandbox',
+    trigger_id: web.trigger(user),
+  });
 
   async function sendEvent(event: Json, attempt = 0): Promise<void> {
     const eventId = event.event_id ?? `Ev${randomBytes(6).toString('hex').toUpperCase()}`;
@@ -112,12 +121,7 @@ export function slackDelivery(web: WebApi, signingSecret: string, botUrl: () => 
         ? ws.ephemerals.find((e) => e.channel === where.channel && e.ts === where.ts)
         : ws.find(where.channel, where.ts);
       return interaction({
-        type: 'block_actions',
-        team: { id: ws.team },
-        user: userOf(user),
-        api_app_id: appId,
-        token: 'sandbox',
-        trigger_id: web.trigger(user),
+        ...envelope('block_actions', user),
         container: {
           type: 'message',
           message_ts: where.ts,
@@ -134,12 +138,7 @@ export function slackDelivery(web: WebApi, signingSecret: string, botUrl: () => 
     /** A click or choice inside a modal or App Home; `values` is the view's input state. */
     viewAction(user: string, viewId: string, values: Json, action: Json) {
       return interaction({
-        type: 'block_actions',
-        team: { id: ws.team },
-        user: userOf(user),
-        api_app_id: appId,
-        token: 'sandbox',
-        trigger_id: web.trigger(user),
+        ...envelope('block_actions', user),
         container: { type: 'view', view_id: viewId },
         view: viewPayload(viewId, values),
         actions: [{ ...action, action_ts: String(Date.now() / 1000) }],
@@ -149,12 +148,7 @@ export function slackDelivery(web: WebApi, signingSecret: string, botUrl: () => 
     /** Submit: the bot's answer decides whether the modal closes, shows errors, is replaced or pushed. */
     async submit(user: string, viewId: string, values: Json): Promise<{ errors?: Record<string, string> }> {
       const answer = await interaction({
-        type: 'view_submission',
-        team: { id: ws.team },
-        user: userOf(user),
-        api_app_id: appId,
-        token: 'sandbox',
-        trigger_id: web.trigger(user),
+        ...envelope('view_submission', user),
         view: viewPayload(viewId, values),
       });
       const action = answer.body.startsWith('{') ? JSON.parse(answer.body) : {};
