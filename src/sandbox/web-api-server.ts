@@ -55,6 +55,12 @@ export async function startWebApi(options: WebApiOptions) {
   };
 
   const app = express();
+  // One connection per call: a kept-alive socket the server times out just as the bot reuses it
+  // fails the call with "fetch failed", which would look like a Slack outage.
+  app.use((_req, res, next) => {
+    res.set('connection', 'close');
+    next();
+  });
   app.use(express.urlencoded({ extended: false }), express.json({ limit: '5mb' }));
   app.post('/api/:method', (req, res) => {
     const method = String(req.params.method);
