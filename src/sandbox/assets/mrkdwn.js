@@ -43,12 +43,13 @@ const EMOJI = {
   zap: '⚡',
 };
 
+// Slack (and slackify-markdown) put zero-width spaces around markers so they parse next to words.
 function inline(text) {
   return esc(text)
     .replace(/:([a-z0-9_+-]+):/g, (all, name) => EMOJI[name] ?? all)
-    .replace(/(^|[\s(>])\*(?=\S)([^*\n]*?\S)\*(?=$|[\s).,!?:;<])/g, '$1<b>$2</b>')
-    .replace(/(^|[\s(>])_(?=\S)([^_\n]*?\S)_(?=$|[\s).,!?:;<])/g, '$1<i>$2</i>')
-    .replace(/(^|[\s(>])~(?=\S)([^~\n]*?\S)~(?=$|[\s).,!?:;<])/g, '$1<s>$2</s>');
+    .replace(/(^|[\s(>\u200b])\*(?=\S)([^*\n]*?\S)\*(?=$|[\s).,!?:;<\u200b])/g, '$1<b>$2</b>')
+    .replace(/(^|[\s(>\u200b])_(?=\S)([^_\n]*?\S)_(?=$|[\s).,!?:;<\u200b])/g, '$1<i>$2</i>')
+    .replace(/(^|[\s(>\u200b])~(?=\S)([^~\n]*?\S)~(?=$|[\s).,!?:;<\u200b])/g, '$1<s>$2</s>');
 }
 
 /** Lines starting with "> " are a quote; the rest keep their line breaks. */
