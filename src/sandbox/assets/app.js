@@ -1,7 +1,8 @@
 // The sandbox page: a Slack-like client over /sandbox/api. It keeps no data of its own: on every
 // change in the workspace (server-sent events) it re-reads the screen of the person being played.
 import { actionPayload, createRegistry, renderBlocks, stateValues } from './blocks.js';
-import { esc, mrkdwn } from './mrkdwn.js';
+import { confirmDialog, message } from './message.js';
+import { esc } from './mrkdwn.js';
 
 const $ = (sel) => document.querySelector(sel);
 const look = { as: 'UANNA', channel: 'CTECH', thread: undefined, home: false };
@@ -67,14 +68,6 @@ function refreshSoon() {
 function ctx() {
   const names = Object.fromEntries(current.people.map((p) => [p.id, p.name]));
   return { names: { ...names, UBOT: 'Ticket Ops' }, tz: 'Europe/Berlin' };
-}
-
-function timeOf(ts) {
-  return new Date(Number(ts) * 1000).toLocaleTimeString('en-GB', {
-    timeZone: 'Europe/Berlin',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
 }
 
 function draw() {
@@ -147,29 +140,6 @@ function drawMain(c) {
   if (atBottom || changedChannel) list.scrollTop = list.scrollHeight;
 }
 
-function message(m, c, channel, registry) {
-  const body = m.blocks?.length
-    ? renderBlocks(m.blocks, c, registry)
-    : `<div class="text">${mrkdwn(m.text, c)}</div>`;
-  const thread =
-    m.replies > 0
-      ? `<a href="#" class="thread-link" data-thread="${esc(m.ts)}">${m.replies} ${m.replies === 1 ? 'reply' : 'replies'}</a>`
-      : '';
-  const reply =
-    !m.ephemeral && !m.thread_ts
-      ? `<a href="#" class="reply-link" data-thread="${esc(m.ts)}" title="Reply in thread">↩</a>`
-      : '';
-  return `<article class="msg ${m.ephemeral ? 'ephemeral' : ''}" data-ts="${esc(m.ts)}" data-channel="${esc(channel)}" data-ephemeral="${m.ephemeral}">
-    <div class="avatar ${m.bot ? 'bot' : ''}">${esc(m.author.slice(0, 1))}</div>
-    <div class="msg-body">
-      <div class="msg-head"><b>${esc(m.author)}</b>${m.bot ? '<span class="app-badge">APP</span>' : ''}<time>${timeOf(m.ts)}</time>${m.edited ? '<span class="edited">(edited)</span>' : ''}${reply}</div>
-      ${m.ephemeral ? '<div class="only-you">Only visible to you</div>' : ''}
-      ${body}
-      ${thread}
-    </div>
-  </article>`;
-}
-
 function drawThread(c) {
   const t = current.thread;
   $('#thread').hidden = !t;
@@ -213,24 +183,8 @@ function placeOf(node) {
 async function fire(node, chosen) {
   const item = registryOf(node).items[Number(node.dataset.el)];
   const confirm = item.element.confirm;
-  if (confirm && !(await confirmDialog(confirm))) return;
+  if (confirm && !(await confirmDialog(confirm, ctx()))) return;
   await api('action', { as: look.as, ...placeOf(node), action: actionPayload(item, chosen) });
-}
-
-function confirmDialog(confirm) {
-  return new Promise((resolve) => {
-    const box = $('#confirm');
-    box.innerHTML = `<div class="modal confirm" role="alertdialog" aria-label="${esc(confirm.title?.text)}"><header><h3>${esc(confirm.title?.text)}</h3></header>
-      <div class="modal-body">${mrkdwn(confirm.text?.text ?? '', ctx())}</div>
-      <footer><button type="button" data-answer="no">${esc(confirm.deny?.text ?? 'Cancel')}</button><button type="button" data-answer="yes" class="${confirm.style === 'danger' ? 'danger' : 'primary'}">${esc(confirm.confirm?.text ?? 'Yes')}</button></footer></div>`;
-    box.hidden = false;
-    box.onclick = (e) => {
-      const answer = e.target.closest('[data-answer]')?.dataset.answer;
-      if (!answer) return;
-      box.hidden = true;
-      resolve(answer === 'yes');
-    };
-  });
 }
 
 document.addEventListener('click', async (e) => {
