@@ -14,7 +14,7 @@ beforeAll(async () => {
     SLACK_SIGNING_SECRET: 'real-secret',
     SLACK_API_URL: slack.apiUrl,
   });
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await server?.stop();
   await slack?.close();
