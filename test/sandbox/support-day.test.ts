@@ -55,7 +55,7 @@ async function confirm(): Promise<void> {
 
 describe('a support day in the sandbox page', { timeout: 90_000 }, () => {
   it('starts with the demo queue: cards in the department channel, the URL in the log', {
-    timeout: 90_000,
+    timeout: 240_000,
   }, async () => {
     expect(server.log()).toContain('try the bot in a local Slack at http://');
     await card().waitFor({ timeout: 120_000 });
