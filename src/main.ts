@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DataDirLockedError, openDb } from '../db/client.ts';
+import { openDb } from '../db/client.ts';
+import { DataDirLockedError } from '../db/data-dir-lock.ts';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { log, setLogLevel } from './log.ts';
@@ -30,7 +31,12 @@ async function main(): Promise<void> {
     settings: { lockMinutes: config.LOCK_MINUTES },
   };
   const app = createApp(deps, {
-    api: { sessionIdleMinutes: config.SESSION_IDLE_MINUTES, maxBodyBytes: config.MAX_BODY_BYTES },
+    api: {
+      sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
+      sessionMaxHours: config.SESSION_MAX_HOURS,
+      maxBodyBytes: config.MAX_BODY_BYTES,
+    },
+    trustProxy: config.TRUST_PROXY,
   });
   const sandbox = clock ? await startSandbox(deps, clock, app) : undefined;
   const slackConfig = config.slack ?? sandbox?.slack;
