@@ -1,9 +1,12 @@
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { openDb } from '../db/client.ts';
 import { DataDirLockedError } from '../db/data-dir-lock.ts';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { log, setLogLevel } from './log.ts';
+import { sandboxClock } from './sandbox/clock.ts';
+import { startSandbox } from './sandbox/sandbox.ts';
 import { ensureDigests } from './schedule/digest.ts';
 import { scheduleJobHandlers, scheduleJobsWithoutSlack, scheduleSlackClient } from './schedule/handlers.ts';
 import { createWorker } from './schedule/worker.ts';
@@ -20,7 +23,13 @@ async function main(): Promise<void> {
     engine: handle.engine,
     ...(handle.engine === 'pglite' ? { dataDir: config.DATA_DIR } : {}),
   });
-  const deps = { db: handle.db, now: () => new Date(), settings: { lockMinutes: config.LOCK_MINUTES } };
+  // Without Slack credentials the local sandbox plays Slack, on a clock the visitor can move forward.
+  const clock = config.slack ? undefined : sandboxClock();
+  const deps = {
+    db: handle.db,
+    now: clock?.now ?? (() => new Date()),
+    settings: { lockMinutes: config.LOCK_MINUTES },
+  };
   const app = createApp(deps, {
     api: {
       sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
@@ -29,7 +38,9 @@ async function main(): Promise<void> {
     },
     trustProxy: config.TRUST_PROXY,
   });
-  const slack = config.slack ? createSlack(deps, config.slack, { expressApp: app }) : undefined;
+  const sandbox = clock ? await startSandbox(deps, clock, app) : undefined;
+  const slackConfig = config.slack ?? sandbox?.slack;
+  const slack = slackConfig ? createSlack(deps, slackConfig, { expressApp: app }) : undefined;
   if (slack) {
     await slack.start();
     log.info('slack ready', { mode: slack.mode, ...(slack.mode === 'http' ? { url: '/slack/events' } : {}) });
@@ -37,23 +48,29 @@ async function main(): Promise<void> {
     log.info('slack not configured: starting without Slack (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)');
   }
   // One worker per process runs every job kind; without Slack its card jobs complete as no-ops.
-  const scheduled = config.slack
-    ? scheduleJobHandlers(scheduleSlackClient(config.slack.botToken, config.slack.apiUrl))
+  const scheduled = slackConfig
+    ? scheduleJobHandlers(scheduleSlackClient(slackConfig.botToken, slackConfig.apiUrl))
     : scheduleJobsWithoutSlack();
   const worker = createWorker(deps, {
     handlers: { ...(slack ? slack.jobHandlers : noSlackJobHandlers()), ...scheduled },
   });
+  await sandbox?.loadDemo();
   // Digests re-schedule themselves; this covers a fresh database and departments set up by SQL or seed.
   await ensureDigests(deps);
   worker.start();
   const server: Server = app.listen(config.PORT, config.HOST, () => {
     log.info('listening', { port: config.PORT, host: config.HOST });
+    if (sandbox) {
+      const url = sandbox.listening(server.address() as AddressInfo, config.HOST);
+      log.info(`sandbox: no Slack configured, try the bot in a local Slack at ${url}`, { url });
+    }
   });
   const stop = async (signal: string) => {
     log.info('stopping', { signal });
     server.close();
     await worker.stop();
     await slack?.stop();
+    await sandbox?.close();
     await handle.close();
     process.exit(0);
   };

@@ -10,7 +10,7 @@ const commandFields = (text: string, team = h.fake.team) => ({
   user_id: 'UADMIN',
   team_id: team,
   channel_id: 'CSUPPORT',
-  response_url: `${h.fake.url}/response/gate`,
+  response_url: h.fake.responseUrl({ channel: 'CSUPPORT', user: 'UADMIN' }),
   trigger_id: 't',
 });
 
@@ -59,7 +59,7 @@ describe('requests Slack would not send are refused before any listener', () => 
       api_app_id: 'A0APP',
       token: 'legacy',
       trigger_id: 't',
-      response_url: `${h.fake.url}/response/gate`,
+      response_url: h.fake.responseUrl({ channel: 'CSUPPORT', user: 'UADMIN' }),
       channel: { id: 'CSUPPORT' },
       container: { type: 'message', message_ts: '1.1', channel_id: 'CSUPPORT' },
       actions: [{ type: 'button', action_id: 'card.close', value: String(id), action_ts: '1' }],
