@@ -133,5 +133,8 @@ export const externalIds = pgTable(
     localId: integer('local_id').notNull(),
   },
   // The primary key answers "is this source object here already?"; the index the reverse, for lists.
-  (t) => [primaryKey({ columns: [t.kind, t.externalId] }), index('external_ids_local_idx').on(t.kind, t.localId)],
+  (t) => [
+    primaryKey({ columns: [t.kind, t.externalId] }),
+    index('external_ids_local_idx').on(t.kind, t.localId),
+  ],
 );

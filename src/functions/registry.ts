@@ -114,7 +114,7 @@ export async function call(
 function redact(raw: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) {
-    if (/pass|authinfo|^auth$|key|token|secret/i.test(key)) continue;
+    if (/pass|^confirm$|authinfo|^auth$|key|token|secret/i.test(key)) continue;
     out[key] = value.length > 2000 ? `${value.slice(0, 2000)}…` : value;
   }
   return out;
