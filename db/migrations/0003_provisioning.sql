@@ -6,7 +6,7 @@ CREATE TABLE "external_ids" (
 );
 --> statement-breakpoint
 ALTER TABLE "clients" ADD COLUMN "disabled" boolean DEFAULT false NOT NULL;--> statement-breakpoint
-ALTER TABLE "departments" ADD COLUMN "client_choosable" boolean DEFAULT true NOT NULL;--> statement-breakpoint
+ALTER TABLE "departments" ADD COLUMN "staff_only" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "departments" ADD COLUMN "disabled" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "providers" ADD COLUMN "disabled" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "users" ADD COLUMN "email" text;--> statement-breakpoint

@@ -51,8 +51,8 @@ export const departments = pgTable('departments', {
   oncall: jsonb('oncall').$type<OnCall | null>(),
   /** Daily digest: local time of day 'HH:MM' in the calendar's time zone; null = no digest. */
   digestTime: text('digest_time'),
-  /** Clients may pick it when they open a ticket (otherwise only staff move tickets there). */
-  clientChoosable: boolean('client_choosable').notNull().default(true),
+  /** Clients may not pick it when they open a ticket; only staff move tickets there. */
+  staffOnly: boolean('staff_only').notNull().default(false),
   /** Deleted with tickets behind it: kept for their history, offered to nobody. */
   disabled: boolean('disabled').notNull().default(false),
 });

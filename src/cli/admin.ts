@@ -96,7 +96,7 @@ const line = (row: Row, what: string) =>
     .join('  ');
 
 /** The first line of standard input: a password piped in, or typed after the prompt. */
-async function readStdin(): Promise<string> {
+export async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) process.stderr.write('Password: ');
   const lines = createInterface({ input: process.stdin, terminal: false });
   for await (const first of lines) {

@@ -17,6 +17,9 @@ export const processIo: Io = {
 /** A usage mistake: told as it is, with the usage, and exit code 2. */
 export class UsageError extends Error {}
 
+/** A command that could not go on (the import's source refused or went away): its sentence, exit code 1. */
+export class Stopped extends Error {}
+
 /**
  * The command line acts as root on the local database, for the first root of an empty install and
  * for whoever holds the server's shell. User id 0: no account stands behind it; the audit log says `cli`.

@@ -31,7 +31,7 @@ describe('provisioning functions', () => {
       await w.run(w.as.root, 'department.edit', {
         name: 'Sales',
         project: String(provider),
-        client_choosable: 'off',
+        staff_only: 'on',
         paid_support: 'on',
         incident_price: '12.50',
         sok: 'ok',
@@ -75,7 +75,7 @@ describe('provisioning functions', () => {
     expect(deps.find((d) => d.id === dep)).toMatchObject({
       name: 'Sales',
       project: 'Fresh Hosting',
-      client_choosable: false,
+      staff_only: true,
       paid_support: true,
       incident_price: '12.50',
     });

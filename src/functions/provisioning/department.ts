@@ -46,7 +46,7 @@ const fieldsOf = (d: Department) => ({
   id: d.id,
   name: d.name,
   project_id: d.providerId,
-  client_choosable: d.clientChoosable,
+  staff_only: d.staffOnly,
   paid_support: d.paidSupport,
   incident_price: d.incidentPrice,
   slack_channel: d.slackChannel ?? undefined,
@@ -60,7 +60,7 @@ export const departmentEdit = editFunction({
   fields: {
     name: text(200).optional(),
     project: posInt.optional(),
-    client_choosable: flag.optional(),
+    staff_only: flag.optional(),
     paid_support: flag.optional(),
     incident_price: money.optional(),
   },
@@ -69,7 +69,7 @@ export const departmentEdit = editFunction({
     kind: 'form',
     fields: current
       ? fieldsOf(current)
-      : { client_choosable: true, paid_support: false, incident_price: '0' },
+      : { staff_only: false, paid_support: false, incident_price: '0' },
     options: { project: await providerOptions(ctx.tx) },
   }),
   async save(ctx, p, current) {
@@ -80,7 +80,7 @@ export const departmentEdit = editFunction({
     const values = {
       name,
       providerId,
-      clientChoosable: p.client_choosable ?? current?.clientChoosable ?? true,
+      staffOnly: p.staff_only ?? current?.staffOnly ?? false,
       paidSupport: p.paid_support ?? current?.paidSupport ?? false,
       incidentPrice: p.incident_price ?? current?.incidentPrice ?? '0',
       disabled: false,
