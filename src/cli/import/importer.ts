@@ -83,8 +83,10 @@ export async function importAll(deps: Deps, source: Source, opts: ImportOptions,
 
   for (const step of STEPS) {
     const progress = new Progress(io, step.kind, await source.count(step.list));
-    const ids: Record<string, number> = (maps.ids[step.kind] = {});
-    const names: Record<string, number> = (maps.names[step.kind] = {});
+    const ids: Record<string, number> = {};
+    const names: Record<string, number> = {};
+    maps.ids[step.kind] = ids;
+    maps.names[step.kind] = names;
     for await (const page of source.rows(step.list, {}, opts.pageSize)) {
       for (const row of page) {
         const local = await save(step.kind, step.save, row.id, step.params(row, maps));

@@ -88,20 +88,7 @@ export class Source {
   }
 
   private async request(params: Record<string, string>): Promise<Record<string, unknown>> {
-    let body: string;
-    try {
-      const res = await this.fetcher(this.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ out: 'json', ...params }),
-      });
-      body = await res.text();
-      if (!res.ok && !body.trim()) throw new Error(`HTTP ${res.status}`);
-    } catch (error) {
-      throw new SourceUnreachable(
-        `${this.url} did not answer func=${params.func}: ${(error as Error).message}`,
-      );
-    }
+    const body = await this.send(params);
     const doc = parseDoc(body);
     if (!doc)
       throw new SourceUnreachable(
@@ -118,7 +105,31 @@ export class Source {
     }
     return doc;
   }
+
+  private async send(params: Record<string, string>): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const res = await this.fetcher(this.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ out: 'json', ...params }),
+        });
+        const body = await res.text();
+        if (!res.ok && !body.trim()) throw new Error(`HTTP ${res.status}`);
+        return body;
+      } catch (error) {
+        if (attempt < ATTEMPTS) continue;
+        const cause = (error as Error & { cause?: Error }).cause;
+        throw new SourceUnreachable(
+          `${this.url} did not answer func=${params.func}: ${(error as Error).message}${cause ? ` (${cause.message})` : ''}`,
+        );
+      }
+    }
+  }
 }
+
+/** Tries again on a dropped connection (a kept-alive socket the server closed meanwhile): every call here only reads. */
+const ATTEMPTS = 3;
 
 function parseDoc(body: string): Record<string, unknown> | undefined {
   const trimmed = body.trim();
