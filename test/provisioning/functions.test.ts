@@ -7,7 +7,13 @@ import { useTestWorld } from '../helpers/setup.ts';
 
 const { db, w } = useTestWorld();
 
-const userRow = async (id: number | undefined) => (await db.db.select().from(users).where(eq(users.id, id ?? 0)))[0];
+const userRow = async (id: number | undefined) =>
+  (
+    await db.db
+      .select()
+      .from(users)
+      .where(eq(users.id, id ?? 0))
+  )[0];
 
 describe('provisioning functions', () => {
   it('are for roots only, and a refusal writes nothing', async () => {

@@ -1,4 +1,6 @@
+import { requireDepartment } from '../../functions/department-scope.ts';
 import { denied, invalid, missed } from '../../functions/errors.ts';
+import type { Session } from '../../functions/types.ts';
 import { digestFor } from '../../schedule/digest.ts';
 import { parseId } from '../../schedule/ids.ts';
 import { ackEscalation } from '../../schedule/oncall.ts';
@@ -41,10 +43,12 @@ export async function scheduleCommand(
   args: CommandArgs,
   sub: string,
   arg: string,
+  session: Session,
 ): Promise<boolean> {
   if (sub !== 'oncall' && sub !== 'digest') return false;
   const channel = args.command.channel_id;
   const id = await departmentOf(env, arg, channel);
+  if (sub === 'digest') await requireDepartment(env.deps.db, session, id);
   if (sub === 'oncall') {
     const { message } = await onCallStatus(env.deps, id);
     await tell(audienceOf(args), message.text, message.blocks as never);
