@@ -188,6 +188,17 @@ describe('provisioning functions', () => {
     expect(t.departmentId).toBe(w.ids.support.id);
   });
 
+  it("keep staff-only and deleted departments out of clients' choice", async () => {
+    const support = String(w.ids.support.id);
+    ok(await w.run(w.as.root, 'department.edit', { elid: support, staff_only: 'on', sok: 'ok' }));
+    const choice = form(await w.run(w.as.alice, 'clientticket.edit', {})).options?.client_department ?? [];
+    expect(choice.map((o) => o.key)).toEqual([String(w.ids.paid.id)]);
+    const e = await refused(w.openTicket(), 'value', 'client_department');
+    expect(e.message).toBe('Department Support does not take tickets from clients');
+    ok(await w.run(w.as.root, 'department.delete', { elid: String(w.ids.paid.id) }));
+    expect(form(await w.run(w.as.alice, 'clientticket.edit', {})).options?.client_department).toEqual([]);
+  });
+
   it('disable an account with its users, keep at least one root, and never let a root delete itself', async () => {
     ok(await w.run(w.as.root, 'account.delete', { elid: String(w.ids.acme.id), sok: 'ok' }));
     expect((await userRow(w.ids.alice.id)).disabled).toBe(true);

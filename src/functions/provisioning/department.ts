@@ -67,9 +67,7 @@ export const departmentEdit = editFunction({
   load: async (ctx, id) => (await ctx.tx.select().from(departments).where(eq(departments.id, id)))[0],
   form: async (ctx, current: Department | undefined) => ({
     kind: 'form',
-    fields: current
-      ? fieldsOf(current)
-      : { staff_only: false, paid_support: false, incident_price: '0' },
+    fields: current ? fieldsOf(current) : { staff_only: false, paid_support: false, incident_price: '0' },
     options: { project: await providerOptions(ctx.tx) },
   }),
   async save(ctx, p, current) {
