@@ -83,7 +83,7 @@ export const departmentEdit = editFunction({
       incidentPrice: p.incident_price ?? current?.incidentPrice ?? '0',
       disabled: false,
     };
-    if (values.paidSupport && Number(values.incidentPrice) <= 0)
+    if (values.paidSupport && /^0*(\.0*)?$/.test(values.incidentPrice))
       throw invalid('incident_price', 'A paid support department needs a price above zero');
     const [row] = current
       ? await ctx.tx.update(departments).set(values).where(eq(departments.id, current.id)).returning()
