@@ -3,33 +3,26 @@ import { z } from 'zod';
 import { clients, providers, users } from '../../../db/schema.ts';
 import { missed } from '../errors.ts';
 import { flag, posInt, text } from '../params.ts';
-import { defineFunction } from '../types.ts';
 import {
   disableFunction,
   editFunction,
-  listOf,
+  listFunction,
   liveProvider,
   onlyProvider,
   posIntOrZero,
   providerOptions,
-  ROOT,
   signedMoney,
   wordList,
 } from './common.ts';
 
 /** Client accounts, by BILLmanager's name for them: `account`. */
-export const account = defineFunction({
-  name: 'account',
-  access: ROOT,
-  params: z.object({}),
-  async run(ctx) {
-    const rows = await ctx.tx
-      .select({ c: clients, project: providers.name })
-      .from(clients)
-      .innerJoin(providers, eq(providers.id, clients.providerId))
-      .orderBy(asc(clients.id));
-    return listOf(rows.map(({ c, project }) => ({ ...fieldsOf(c), project })));
-  },
+export const account = listFunction('account', async (ctx) => {
+  const rows = await ctx.tx
+    .select({ c: clients, project: providers.name })
+    .from(clients)
+    .innerJoin(providers, eq(providers.id, clients.providerId))
+    .orderBy(asc(clients.id));
+  return rows.map(({ c, project }) => ({ ...fieldsOf(c), project }));
 });
 
 type Client = typeof clients.$inferSelect;

@@ -2,23 +2,18 @@ import { and, asc, eq, inArray, notInArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { departments, staffDepartments, type User, users } from '../../../db/schema.ts';
 import { invalid, missed } from '../errors.ts';
-import { defineFunction, type RunContext, STAFF } from '../types.ts';
-import { disableFunction, editFunction, listOf, ROOT } from './common.ts';
+import { type RunContext, STAFF } from '../types.ts';
+import { disableFunction, editFunction, listFunction } from './common.ts';
 import { loadPerson, personFields, personView, savePerson } from './people.ts';
 
 /** Staff (BILLmanager's `admin`): roots see and do everything, admins work their departments. */
-export const admin = defineFunction({
-  name: 'admin',
-  access: ROOT,
-  params: z.object({}),
-  async run(ctx) {
-    const rows = await ctx.tx.select().from(users).where(inArray(users.level, STAFF)).orderBy(asc(users.id));
-    const worked = await workedBy(
-      ctx,
-      rows.map((r) => r.id),
-    );
-    return listOf(rows.map((u) => fieldsOf(u, worked.get(u.id) ?? [])));
-  },
+export const admin = listFunction('admin', async (ctx) => {
+  const rows = await ctx.tx.select().from(users).where(inArray(users.level, STAFF)).orderBy(asc(users.id));
+  const worked = await workedBy(
+    ctx,
+    rows.map((r) => r.id),
+  );
+  return rows.map((u) => fieldsOf(u, worked.get(u.id) ?? []));
 });
 
 const fieldsOf = (u: User, deps: number[]) => ({

@@ -239,3 +239,13 @@ export const wordList = z
           .filter(Boolean),
   )
   .refine((words) => words.every((w) => w.length <= 100), 'each entry must be at most 100 characters');
+
+/** A provisioning list without parameters of its own (paging, sorting and inline filters apply). */
+export function listFunction(name: string, rows: (ctx: RunContext) => Promise<RawList['rows']>) {
+  return defineFunction({
+    name,
+    access: ROOT,
+    params: z.object({}),
+    run: async (ctx) => listOf(await rows(ctx)),
+  });
+}

@@ -1,19 +1,16 @@
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
-import { z } from 'zod';
 import { type Calendar, departments, providers, type Regulation, tickets } from '../../../db/schema.ts';
 import { OPEN_STATUSES } from '../../domain/tickets.ts';
 import { invalid, missed } from '../errors.ts';
 import { flag, posInt, text } from '../params.ts';
-import { defineFunction } from '../types.ts';
 import {
   disableFunction,
   editFunction,
-  listOf,
+  listFunction,
   liveProvider,
   money,
   onlyProvider,
   providerOptions,
-  ROOT,
 } from './common.ts';
 
 /** A new department answers within 8/4/1 hours by priority, weekdays 9 to 18 UTC; `/ticket settings` changes it. */
@@ -26,18 +23,13 @@ const DEFAULT_CALENDAR: Calendar = {
   holidays: [],
 };
 
-export const department = defineFunction({
-  name: 'department',
-  access: ROOT,
-  params: z.object({}),
-  async run(ctx) {
-    const rows = await ctx.tx
-      .select({ d: departments, project: providers.name })
-      .from(departments)
-      .innerJoin(providers, eq(providers.id, departments.providerId))
-      .orderBy(asc(departments.id));
-    return listOf(rows.map(({ d, project }) => ({ ...fieldsOf(d), project })));
-  },
+export const department = listFunction('department', async (ctx) => {
+  const rows = await ctx.tx
+    .select({ d: departments, project: providers.name })
+    .from(departments)
+    .innerJoin(providers, eq(providers.id, departments.providerId))
+    .orderBy(asc(departments.id));
+  return rows.map(({ d, project }) => ({ ...fieldsOf(d), project }));
 });
 
 type Department = typeof departments.$inferSelect;

@@ -1,20 +1,13 @@
 import { and, asc, eq, inArray, ne } from 'drizzle-orm';
-import { z } from 'zod';
 import { clients, departments, providers } from '../../../db/schema.ts';
 import { invalid, missed } from '../errors.ts';
 import { text } from '../params.ts';
-import { defineFunction } from '../types.ts';
-import { disableFunction, editFunction, exists, listOf, ROOT } from './common.ts';
+import { disableFunction, editFunction, exists, listFunction } from './common.ts';
 
 /** Providers, by BILLmanager's name for them: `project`. */
-export const project = defineFunction({
-  name: 'project',
-  access: ROOT,
-  params: z.object({}),
-  async run(ctx) {
-    const rows = await ctx.tx.select().from(providers).orderBy(asc(providers.id));
-    return listOf(rows.map((r) => ({ id: r.id, name: r.name, disabled: r.disabled })));
-  },
+export const project = listFunction('project', async (ctx) => {
+  const rows = await ctx.tx.select().from(providers).orderBy(asc(providers.id));
+  return rows.map((r) => ({ id: r.id, name: r.name, disabled: r.disabled }));
 });
 
 type Provider = typeof providers.$inferSelect;
