@@ -22,7 +22,7 @@ const { db: source, api } = useApi({}, { perFile: true });
 let target: TestDb;
 let deps: Deps;
 
-const ACCOUNTS = 800;
+const ACCOUNTS = 600;
 const TICKETS = 160;
 
 beforeAll(async () => {
@@ -159,7 +159,7 @@ describe('npm run import', () => {
     const [support] = await target.db.select().from(departments).where(eq(departments.name, 'Support'));
     expect(worked.map((w) => w.departmentId)).toEqual([support.id]);
     expect(admin.passwordHash).toBeNull();
-  }, 180_000);
+  }, 300_000);
 
   it('counts open tickets only by default, and a dry run writes nothing', async () => {
     const dry = await runImport(['--dry-run']);

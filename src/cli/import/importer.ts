@@ -72,7 +72,14 @@ export async function importAll(deps: Deps, source: Source, opts: ImportOptions,
       return known ?? -Number(sourceId);
     }
     try {
-      const result = await call(deps, CLI_SESSION, func, { ...params, external_id: external, sok: 'ok' });
+      // Naming the object already imported spares the function looking it up again.
+      const target: Record<string, string> = known && kind !== 'ticket' ? { elid: String(known) } : {};
+      const result = await call(deps, CLI_SESSION, func, {
+        ...params,
+        ...target,
+        external_id: external,
+        sok: 'ok',
+      });
       t[known ? 'updated' : 'created']++;
       return result.kind === 'ok' ? result.id : undefined;
     } catch (error) {
