@@ -11,7 +11,7 @@ import {
   staffDepartments,
   users,
 } from './schema/accounts.ts';
-import { authKeys, linkCodes, loginFailures, sessions, slackEvents, ticketCards } from './schema/doors.ts';
+import { authKeys, linkCodes, loginThrottle, sessions, slackEvents, ticketCards } from './schema/doors.ts';
 import { digests, escalations, jobs } from './schema/jobs.ts';
 import {
   attachments,
@@ -54,7 +54,7 @@ export const schema = {
   auditLog,
   sessions,
   authKeys,
-  loginFailures,
+  loginThrottle,
   slackEvents,
   ticketCards,
   linkCodes,
