@@ -1,4 +1,5 @@
-import { DataDirLockedError, openDb } from '../../db/client.ts';
+import { openDb } from '../../db/client.ts';
+import { DataDirLockedError } from '../../db/data-dir-lock.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { TicketError } from '../functions/errors.ts';
 import type { Deps, Session } from '../functions/types.ts';
