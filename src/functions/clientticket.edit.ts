@@ -76,6 +76,12 @@ async function create(ctx: RunContext, p: Params) {
     throw missed('client_department', 'Parameter client_department is required');
   const client = await ownClient(ctx);
   const dep = await getDepartment(ctx, p.client_department);
+  if (dep.disabled || (dep.staffOnly && !ctx.session.suBy))
+    throw invalid(
+      'client_department',
+      `Department ${dep.name} does not take tickets from clients`,
+      String(dep.id),
+    );
   if (
     dep.providerId !== client.providerId ||
     (p.ticket_project_select && p.ticket_project_select !== dep.providerId)

@@ -7,6 +7,12 @@ import { denied, missed } from './errors.ts';
 import { incident } from './incident.ts';
 import { pageList } from './listing.ts';
 import { parseParams } from './params.ts';
+import { account, accountDelete, accountEdit } from './provisioning/account.ts';
+import { admin, adminDelete, adminEdit } from './provisioning/admin.ts';
+import { department, departmentDelete, departmentEdit } from './provisioning/department.ts';
+import { project, projectDelete, projectEdit } from './provisioning/project.ts';
+import { ticketImport } from './provisioning/ticket.import.ts';
+import { user, userDelete, userEdit } from './provisioning/user.ts';
 import { ticketDelete } from './ticket.delete.ts';
 import { ticketEdit } from './ticket.edit.ts';
 import { ticketFavorite } from './ticket.favorite.ts';
@@ -39,9 +45,26 @@ const functions: TicketFunction[] = [
   incident,
   clientticketEdit,
   clientticketArchive,
+  // Provisioning, by BILLmanager's names: providers, departments, client accounts and users, staff.
+  project,
+  projectEdit,
+  projectDelete,
+  department,
+  departmentEdit,
+  departmentDelete,
+  account,
+  accountEdit,
+  accountDelete,
+  user,
+  userEdit,
+  userDelete,
+  admin,
+  adminEdit,
+  adminDelete,
+  ticketImport,
 ] as TicketFunction[];
 
-/** The spec's table of contents: every ticket function by its BILLmanager name. */
+/** The table of contents: every ticket and provisioning function by its BILLmanager name. */
 export const registry: Readonly<Record<string, TicketFunction>> = Object.fromEntries(
   functions.map((fn) => [fn.name, fn]),
 );
@@ -72,7 +95,8 @@ export async function call(
       await tx.insert(auditLog).values(
         ids.map((ticketId) => ({
           at: now,
-          actorId: session.suBy?.userId ?? session.userId,
+          // The command line (`npm run admin`) acts before anyone exists: user id 0, no actor row.
+          actorId: session.suBy?.userId ?? (session.userId || null),
           actor,
           via: session.via,
           func: name,
@@ -90,7 +114,7 @@ export async function call(
 function redact(raw: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) {
-    if (/pass|authinfo|^auth$|key|token|secret/i.test(key)) continue;
+    if (/pass|^confirm$|authinfo|^auth$|key|token|secret/i.test(key)) continue;
     out[key] = value.length > 2000 ? `${value.slice(0, 2000)}…` : value;
   }
   return out;

@@ -117,7 +117,14 @@ export async function departmentOptions(ctx: RunContext, providerId?: number) {
     .select({ id: departments.id, name: departments.name, provider: providers.name })
     .from(departments)
     .innerJoin(providers, eq(providers.id, departments.providerId))
-    .where(providerId ? eq(departments.providerId, providerId) : undefined)
+    .where(
+      and(
+        providerId ? eq(departments.providerId, providerId) : undefined,
+        eq(departments.disabled, false),
+        // Staff-only departments are offered to staff (and to staff acting as a client), not clients.
+        ctx.session.level === 'user' && !ctx.session.suBy ? eq(departments.staffOnly, false) : undefined,
+      ),
+    )
     .orderBy(departments.id);
   return {
     client_department: deps.map((d) => ({ key: String(d.id), label: `${d.provider}: ${d.name}` })),

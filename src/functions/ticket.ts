@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { escapeLike } from '../../db/like.ts';
 import { departments, favorites, tickets, violations } from '../../db/schema.ts';
 import { OPEN_STATUSES } from '../domain/tickets.ts';
+import { departmentScope } from './department-scope.ts';
 import { loadFilter } from './filters.ts';
 import { queueRows } from './queue-rows.ts';
 import { defineFunction, STAFF } from './types.ts';
@@ -19,6 +20,7 @@ export const ticket = defineFunction({
     const f = await loadFilter(ctx, 'ticket');
     const me = ctx.session.userId;
     const where: (SQL | undefined)[] = [
+      departmentScope(ctx.session),
       f.tstatus ? eq(tickets.status, Number(f.tstatus) as 0) : inArray(tickets.status, OPEN_STATUSES),
       f.id ? eq(tickets.id, Number(f.id)) : undefined,
       f.name ? ilike(tickets.name, `%${escapeLike(f.name)}%`) : undefined,

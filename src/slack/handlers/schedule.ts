@@ -1,4 +1,6 @@
+import { requireDepartment } from '../../functions/department-scope.ts';
 import { denied, invalid, missed } from '../../functions/errors.ts';
+import type { Session } from '../../functions/types.ts';
 import { digestFor } from '../../schedule/digest.ts';
 import { parseId } from '../../schedule/ids.ts';
 import { ackEscalation } from '../../schedule/oncall.ts';
@@ -47,6 +49,7 @@ export async function scheduleCommand(
   const channel = args.command.channel_id;
   const { rest, override } = takeOverride(arg);
   const id = await departmentOf(env, rest, channel);
+  if (sub === 'digest') await requireDepartment(env.deps.db, caller.session, id);
   if (sub === 'oncall') {
     const { message } = await onCallStatus(env.deps, id);
     await tell(audienceOf(args), message.text, message.blocks as never);
