@@ -65,7 +65,9 @@ export async function call(
   const params = parseParams(fn.params, raw);
   const now = deps.now();
   const result = await deps.db.transaction(async (tx) => {
-    const out = await fn.run({ tx, session, now, settings: deps.settings }, params);
+    const ctx = { tx, session, now, settings: deps.settings };
+    const out = await fn.run(ctx, params);
+    if (out.kind === 'list') return pageList(ctx, out, raw, Object.keys(fn.params.shape));
     if (out.kind === 'ok') {
       const actor = session.suBy ? `${session.suBy.login} as ${session.login}` : session.login;
       const ids = out.tickets.length > 0 ? out.tickets : [null];
@@ -83,7 +85,7 @@ export async function call(
     }
     return out;
   });
-  return result.kind === 'list' ? pageList(result, raw, Object.keys(fn.params.shape)) : result;
+  return result;
 }
 
 /** Never keep secrets or huge bodies in the audit log. */
