@@ -38,8 +38,10 @@ export function queueWeightSql(now: SQL): SQL {
   const left = sql`floor((${epoch(tickets.deadline)} - ${epoch(now)}) / 60)`;
   return sql`greatest(1, ${tickets.queueBase}
     + case when ${clients.premium} then 500 else 0 end
-    + coalesce(least(720, floor((${epoch(now)} - ${epoch(tickets.waitingSince)}) / 240)), 0)
-    + coalesce(case when ${left} < 0 then 1500 else greatest(0, 1000 - ${left}) end, 0))::int`;
+    + case when ${tickets.waitingSince} is null then 0
+        else least(720, floor((${epoch(now)} - ${epoch(tickets.waitingSince)}) / 240)) end
+    + case when ${tickets.deadline} is null then 0 when ${left} < 0 then 1500
+        else greatest(0, 1000 - ${left}) end)::int`;
 }
 
 /**
