@@ -110,16 +110,17 @@ export async function readRows(ctx: RunContext, source: ListSource, where: SQL |
 }
 
 /**
- * Filters (inline `filter=on&COLUMN=VALUE`), counts, sorts and pages a list in SQL, then reads the
- * page's rows. Ties are broken by id ascending, so every order is total and pages never overlap.
+ * A list request as SQL: the inline filter (`filter=on&COLUMN=VALUE`) and the default view become the
+ * WHERE, `p_sort`/`p_order` the ORDER BY (ties by id ascending, so pages never overlap), `p_cnt`/`p_num`
+ * the LIMIT/OFFSET. The benchmark EXPLAINs these very queries.
  */
-export async function pageList(
+export function listQuery(
   ctx: RunContext,
   list: RawList,
   raw: Record<string, string>,
   fieldParams: readonly string[],
-): Promise<ListResult> {
-  const { columns } = list.source;
+) {
+  const { columns, from, id } = list.source;
   // Only parameters that are not the function's own are column filters; own properties only, so
   // `constructor` or `__proto__` from a request are no columns.
   const filters =
@@ -140,28 +141,42 @@ export async function pageList(
   );
   const sort = raw.p_sort && Object.hasOwn(columns, raw.p_sort) ? raw.p_sort : list.defaultSort;
   const order = raw.p_order === 'asc' || raw.p_order === 'desc' ? raw.p_order : list.defaultOrder;
-
-  const [{ elems }] = await ctx.tx
-    .select({ elems: sql<number>`count(*)`.mapWith(Number) })
-    .from(list.source.from)
-    .where(where);
-  const cnt = clampInt(raw.p_cnt, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
-  const lastPage = Math.max(1, Math.ceil(elems / cnt));
-  const num = Math.min(clampInt(raw.p_num, 1, 1, Number.MAX_SAFE_INTEGER), lastPage);
-
   const key = columns[sort].sort;
-  const page = await ctx.tx
-    .select({ id: qualified(sql`${list.source.id}`).mapWith(Number) })
-    .from(list.source.from)
-    .where(where)
-    .orderBy(
-      order === 'asc' ? sql`${key} asc nulls first` : sql`${key} desc nulls last`,
-      sql`${list.source.id} asc`,
-    )
-    .limit(cnt)
-    .offset((num - 1) * cnt);
-  const ids = page.map((row) => row.id);
-  const rows = ids.length > 0 ? await readRows(ctx, list.source, inArray(list.source.id, ids)) : [];
+  const cnt = clampInt(raw.p_cnt, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
+  return {
+    sort,
+    order,
+    cnt,
+    num: clampInt(raw.p_num, 1, 1, Number.MAX_SAFE_INTEGER),
+    count: () =>
+      ctx.tx
+        .select({ elems: sql<number>`count(*)`.mapWith(Number) })
+        .from(from)
+        .where(where),
+    page: (num: number) =>
+      ctx.tx
+        .select({ id: qualified(sql`${id}`).mapWith(Number) })
+        .from(from)
+        .where(where)
+        .orderBy(order === 'asc' ? sql`${key} asc nulls first` : sql`${key} desc nulls last`, sql`${id} asc`)
+        .limit(cnt)
+        .offset((num - 1) * cnt),
+  };
+}
+
+/** Counts, pages (past the last page gives the last one) and reads a list's rows, all in SQL. */
+export async function pageList(
+  ctx: RunContext,
+  list: RawList,
+  raw: Record<string, string>,
+  fieldParams: readonly string[],
+): Promise<ListResult> {
+  const { sort, order, cnt, num: wanted, count, page } = listQuery(ctx, list, raw, fieldParams);
+  const [{ elems }] = await count();
+  const num = Math.min(wanted, Math.max(1, Math.ceil(elems / cnt)));
+  const ids = (await page(num)).map((row) => row.id);
+  const { source } = list;
+  const rows = ids.length > 0 ? await readRows(ctx, source, inArray(source.id, ids)) : [];
   const byId = new Map(rows.map((row) => [row.id, row]));
   return {
     kind: 'list',
