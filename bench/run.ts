@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openDb } from '../db/client.ts';
-import { users } from '../db/schema.ts';
+import { messages, tickets, users } from '../db/schema.ts';
 import { createApp } from '../src/app.ts';
 import { call } from '../src/functions/registry.ts';
 import type { Deps, Session } from '../src/functions/types.ts';
@@ -42,10 +42,17 @@ say(
 );
 const generating = performance.now();
 await generate(db, size, now);
-const counts = await db.execute<{ tickets: number; messages: number; open: number }>(sql`select
-  (select count(*)::int from tickets) as tickets, (select count(*)::int from messages) as messages,
-  (select count(*)::int from tickets where status in (0, 1, 2)) as open`);
-const c = (Array.isArray(counts) ? counts : counts.rows)[0];
+const number = (query: SQL) => sql`(${query})`.mapWith(Number);
+const [c] = await db
+  .select({
+    tickets: number(sql`select count(*) from ${tickets}`),
+    open: number(sql`select count(*) from ${tickets} where ${tickets.status} in (0, 1, 2)`),
+    messages: number(sql`select count(*) from ${messages}`),
+    long: number(
+      sql`select max(${tickets.id}) from ${tickets} where ${tickets.clientId} = ${BENCH.bigClientId}`,
+    ),
+  })
+  .from(sql`(select 1) as one`);
 say(
   `Generated ${c.tickets} tickets (${c.open} open), ${c.messages} messages, ${size.clients} clients, ` +
     `${size.departments} departments in ${((performance.now() - generating) / 1000).toFixed(0)} s\n`,
@@ -62,12 +69,6 @@ const byDepartment = session(2);
 const closedOnly = session(3);
 await call(deps, byDepartment, 'ticket.filter', { department: String(BENCH.department), sok: 'ok' });
 await call(deps, closedOnly, 'ticket.filter', { tstatus: '3', sok: 'ok' });
-const [{ long }] = await db
-  .execute<{ long: number }>(
-    sql`select max(id)::int as long from tickets where client_id = ${BENCH.bigClientId}`,
-  )
-  .then((r) => (Array.isArray(r) ? r : r.rows));
-
 const server = createApp(deps).listen(0, '127.0.0.1');
 await new Promise((resolve) => server.once('listening', resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -118,8 +119,8 @@ const cases: ListCase[] = [
     label: '`ticket.message`, 500+ messages',
     who: root,
     func: 'ticket.message',
-    params: { elid: String(long) },
-    floor: messagesFloor(long),
+    params: { elid: String(c.long) },
+    floor: messagesFloor(c.long),
   },
 ];
 const lists = await benchLists(deps, base, floors, cases, runs);
