@@ -96,16 +96,13 @@ async function explainCase(deps: Deps, floors: Floors, c: ListCase): Promise<str
   const out = await fn.run(ctx, parseParams(fn.params, c.params));
   if (out.kind !== 'list' || !floors.explain) return '';
   const q = listQuery(ctx, out, c.params, Object.keys(fn.params.shape));
-  const count = q.count().toSQL();
-  const page = q.page(q.num).toSQL();
+  const query = q.query().toSQL();
   const explain = floors.explain;
   return [
     `#### ${c.label}`,
     '```',
-    '-- count',
-    await explain(count.sql, count.params),
-    '-- page',
-    await explain(page.sql, page.params),
+    '-- list (listing.ts)',
+    await explain(query.sql, query.params),
     '-- floor',
     await explain(c.floor, []),
     '```',
