@@ -23,8 +23,8 @@ export const clientticket = defineFunction({
     return {
       kind: 'list',
       source: {
-        from: sql`${tickets}
-          left join ${users} on ${users.id} = ${tickets.createdBy}
+        table: tickets,
+        joins: sql`          left join ${users} on ${users.id} = ${tickets.createdBy}
           left join ${readMarks} on ${readMarks.ticketId} = ${tickets.id} and ${readMarks.userId} = ${ctx.session.userId}`,
         id: tickets.id,
         columns: {

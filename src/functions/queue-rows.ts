@@ -69,8 +69,8 @@ export function queueSource(ctx: RunContext): ListSource {
   const locked = sql`(${tickets.lockedBy} is not null and ${tickets.lockedUntil} > ${now})`;
   const abuse = sql`exists (select 1 from ${violations} where ${violations.ticketId} = ${tickets.id})`;
   return {
-    from: sql`${tickets}
-      left join ${clients} on ${clients.id} = ${tickets.clientId}
+    table: tickets,
+    joins: sql`      left join ${clients} on ${clients.id} = ${tickets.clientId}
       left join ${departments} on ${departments.id} = ${tickets.departmentId}
       left join ${providers} on ${providers.id} = ${departments.providerId}
       left join ${users} as ${responsible} on ${responsible.id} = ${tickets.responsibleId}

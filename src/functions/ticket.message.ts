@@ -19,7 +19,8 @@ export const ticketMessage = defineFunction({
     return {
       kind: 'list',
       source: {
-        from: sql`${messages} left join ${users} on ${users.id} = ${messages.authorId}`,
+        table: messages,
+        joins: sql`left join ${users} on ${users.id} = ${messages.authorId}`,
         id: messages.id,
         columns: {
           id: intColumn(messages.id),
