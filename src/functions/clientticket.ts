@@ -11,6 +11,7 @@ import { CLIENT, defineFunction } from './types.ts';
 export const clientticket = defineFunction({
   name: 'clientticket',
   access: CLIENT,
+  readOnly: true,
   params: z.object({}),
   async run(ctx) {
     const f = await loadFilter(ctx, 'clientticket');

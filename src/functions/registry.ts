@@ -1,3 +1,4 @@
+import type { Tx } from '../../db/client.ts';
 import { auditLog } from '../../db/schema.ts';
 import { clientticketArchive } from './clientticket.archive.ts';
 import { clientticketEdit } from './clientticket.edit.ts';
@@ -64,7 +65,7 @@ export async function call(
   }
   const params = parseParams(fn.params, raw);
   const now = deps.now();
-  const result = await deps.db.transaction(async (tx) => {
+  const work = async (tx: Tx): Promise<Result> => {
     const ctx = { tx, session, now, settings: deps.settings };
     const out = await fn.run(ctx, params);
     if (out.kind === 'list') return pageList(ctx, out, raw, Object.keys(fn.params.shape));
@@ -84,8 +85,8 @@ export async function call(
       );
     }
     return out;
-  });
-  return result;
+  };
+  return fn.readOnly ? work(deps.db) : deps.db.transaction(work);
 }
 
 /** Never keep secrets or huge bodies in the audit log. */

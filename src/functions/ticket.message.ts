@@ -13,6 +13,7 @@ import { defineFunction, STAFF } from './types.ts';
 export const ticketMessage = defineFunction({
   name: 'ticket.message',
   access: STAFF,
+  readOnly: true,
   params: z.object({ elid: posInt }),
   async run(ctx, { elid }) {
     await getTicket(ctx, elid);

@@ -14,6 +14,7 @@ import { defineFunction, STAFF } from './types.ts';
 export const ticket = defineFunction({
   name: 'ticket',
   access: STAFF,
+  readOnly: true,
   params: z.object({}),
   async run(ctx) {
     const f = await loadFilter(ctx, 'ticket');

@@ -95,6 +95,11 @@ export interface TicketFunction<S extends z.ZodObject = z.ZodObject> {
   name: string;
   access: readonly Level[];
   params: S;
+  /**
+   * Only reads, each step one statement (a list's page is one): runs without BEGIN/COMMIT, which
+   * would add two round trips to every call and protect nothing.
+   */
+  readOnly?: true;
   run(ctx: RunContext, params: z.output<S>): Promise<RawList | FormResult | OkResult>;
 }
 
