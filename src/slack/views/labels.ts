@@ -14,3 +14,6 @@ export const ABUSE_ACTION_LABEL: Record<string, string> = {
   suspend: 'Suspend services',
   block: 'Block account',
 };
+
+/** "1 ticket", "2 tickets": English plurals of the nouns the bot counts. */
+export const counted = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
