@@ -1,3 +1,4 @@
+import type { Tx } from '../../db/client.ts';
 import { auditLog } from '../../db/schema.ts';
 import { clientticketArchive } from './clientticket.archive.ts';
 import { clientticketEdit } from './clientticket.edit.ts';
@@ -87,8 +88,10 @@ export async function call(
   }
   const params = parseParams(fn.params, raw);
   const now = deps.now();
-  const result = await deps.db.transaction(async (tx) => {
-    const out = await fn.run({ tx, session, now, settings: deps.settings }, params);
+  const work = async (tx: Tx): Promise<Result> => {
+    const ctx = { tx, session, now, settings: deps.settings };
+    const out = await fn.run(ctx, params);
+    if (out.kind === 'list') return pageList(ctx, out, raw, Object.keys(fn.params.shape));
     if (out.kind === 'ok') {
       const actor = session.suBy ? `${session.suBy.login} as ${session.login}` : session.login;
       const ids = out.tickets.length > 0 ? out.tickets : [null];
@@ -106,8 +109,8 @@ export async function call(
       );
     }
     return out;
-  });
-  return result.kind === 'list' ? pageList(result, raw, Object.keys(fn.params.shape)) : result;
+  };
+  return fn.readOnly ? work(deps.db) : deps.db.transaction(work);
 }
 
 /** Never keep secrets or huge bodies in the audit log. */

@@ -64,6 +64,22 @@ describe('clientticket', () => {
     // Bob's filter is his own.
     expect(form(await w.run(w.as.bob, 'clientticket.filter')).fields).toEqual({});
   });
+
+  it('inline filters reach archived tickets and every column', async () => {
+    const a = await w.openTicket({ name: 'Alpha' });
+    const b = await w.openTicket({ name: 'Beta' });
+    await w.run(w.as.admin, 'ticket.delete', { elid: String(a), sok: 'ok' });
+    await w.run(w.as.alice, 'clientticket.archive', { elid: String(a), sok: 'ok' });
+    const ids = async (params: Record<string, string>) =>
+      list(await w.run(w.as.alice, 'clientticket', params)).rows.map((r) => r.id);
+    expect(await ids({ filter: 'on', tstatus: '10' })).toEqual([a]);
+    expect(await ids({ filter: 'on', tstatus: '1' })).toEqual([]);
+    expect(await ids({ filter: 'on', tstatus: '0' })).toEqual([b]);
+    expect(await ids({ filter: 'on', create_user: 'alice' })).toEqual([b]);
+    expect(await ids({ filter: 'on', last_message: 'VPS', tstatus: '10' })).toEqual([a]);
+    expect(await ids({ filter: 'on', date: '2026-03-02 10:00' })).toEqual([b]);
+    expect(await ids({ filter: 'on', wait_time: '0d+' })).toEqual([b]);
+  });
 });
 
 describe('clientticket.edit', () => {

@@ -1,6 +1,5 @@
 import { requireDepartment } from '../../functions/department-scope.ts';
 import { denied, invalid, missed } from '../../functions/errors.ts';
-import type { Session } from '../../functions/types.ts';
 import { digestFor } from '../../schedule/digest.ts';
 import { parseId } from '../../schedule/ids.ts';
 import { ackEscalation } from '../../schedule/oncall.ts';
