@@ -39,6 +39,26 @@ export async function getTickets(ctx: RunContext, ids: number[]): Promise<Ticket
   return rows;
 }
 
+/**
+ * Ticket `plid` and its messages `ids`, locked in the one order every function uses (ticket, then its
+ * messages), so two operations on one ticket never wait on each other crosswise. The messages are read
+ * after the ticket lock is held: a split or hide that committed meanwhile is seen, not overwritten.
+ * A message of another ticket is refused, so a ticket id sent as `elid` can never reach a stranger.
+ */
+export async function getTicketMessages(ctx: RunContext, plid: number, ids: number[]) {
+  const ticket = await getTicket(ctx, plid, 'plid');
+  const found = await ctx.tx
+    .select()
+    .from(messages)
+    .where(and(eq(messages.ticketId, plid), inArray(messages.id, ids)))
+    .orderBy(asc(messages.id))
+    .for('update');
+  const missing = ids.find((id) => !found.some((m) => m.id === id));
+  if (missing !== undefined)
+    throw missed('elid', `Message ${missing} is not a message of ticket ${plid} (plid)`, String(missing));
+  return { ticket, messages: found };
+}
+
 /** A ticket of the calling client; another client's ticket is refused. */
 export async function getOwnTicket(ctx: RunContext, id: number): Promise<Ticket> {
   const ticket = await getTicket(ctx, id);
@@ -114,11 +134,12 @@ export async function recomputeWaiting(ctx: RunContext, t: Ticket): Promise<void
   const unanswered = all.slice(lastAnswer + 1).find((m) => !m.fromStaff);
   const open = t.status !== STATUS.closed && t.status !== STATUS.archived;
   const waitingSince = open ? (unanswered?.createdAt ?? null) : null;
+  // Waiting again after staff had answered: staff have seen the ticket, so it is under review, not new.
   const status = !open
     ? t.status
     : waitingSince
       ? t.status === STATUS.awaiting
-        ? STATUS.new
+        ? STATUS.review
         : t.status
       : STATUS.awaiting;
   await updateTicket(ctx, t, {
