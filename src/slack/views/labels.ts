@@ -11,6 +11,5 @@ export const PRIORITY_OPTIONS = Object.entries(PRIORITY_LABEL);
 export const ABUSE_ACTION_LABEL: Record<string, string> = {
   none: 'No action',
   warn: 'Warn',
-  suspend: 'Suspend services',
-  block: 'Block account',
+  block: 'Block account (disables its logins)',
 };
