@@ -13,9 +13,12 @@ export const ticketDelete = defineFunction({
   access: STAFF,
   params: z.object({ elid: idList, sok }),
   async run(ctx, { elid }) {
-    const found = await getTickets(ctx, elid);
-    // A ticket already closed (or archived) is done, as in every group action.
-    for (const t of found.filter((t) => t.status !== STATUS.closed && t.status !== STATUS.archived)) {
+    // A ticket already closed (or archived) is done, as in every group action; only the others are
+    // touched (and named in the answer, so a front door can tell the two apart).
+    const open = (await getTickets(ctx, elid)).filter(
+      (t) => t.status !== STATUS.closed && t.status !== STATUS.archived,
+    );
+    for (const t of open) {
       await updateTicket(ctx, t, {
         status: STATUS.closed,
         waitingSince: null,
@@ -25,6 +28,6 @@ export const ticketDelete = defineFunction({
         lockedUntil: null,
       });
     }
-    return { kind: 'ok', tickets: elid };
+    return { kind: 'ok', tickets: open.map((t) => t.id) };
   },
 });
