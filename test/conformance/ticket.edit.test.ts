@@ -153,7 +153,11 @@ walkSpec(api, 'ticket.edit', {
       const elid = await open();
       const form = await expectOk(as(api, level).json('ticket.edit', { elid, show_abuse: 'on' }));
       expect(Object.keys(form)).toEqual(expect.arrayContaining(['score', 'score_note', 'action']));
-      expect((slist(form, 'action')?.val as DocNode[]).map((v) => v.$key)).toEqual(['none', 'warn', 'block']);
+      expect(((slist(form, 'action')?.val ?? []) as DocNode[]).map((v) => v.$key)).toEqual([
+        'none',
+        'warn',
+        'block',
+      ]);
       await expectError(edit(level, { elid, score: '3' }), 'value', 'show_abuse');
     },
     score: async (level) => {
