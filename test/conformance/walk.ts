@@ -16,6 +16,8 @@ export interface Conformance {
    * what happens instead (e.g. `sok`: without it a form, and nothing written).
    */
   absent?: Record<string, Check>;
+  /** What the function does beyond its table (e.g. a function without parameters), at every level. */
+  extra?: Record<string, Check>;
 }
 
 const LEVELS: Level[] = ['root', 'admin', 'user'];
@@ -44,6 +46,8 @@ export function walkSpec(api: Api, name: string, c: Conformance) {
         else expect(failure(answer)).toMatchObject({ type: 'access' });
       });
     }
+    for (const [what, check] of Object.entries(c.extra ?? {}))
+      for (const level of levels) it(`${what} as ${level}`, () => check(level));
     for (const param of spec.params) {
       for (const level of levels) {
         it(`${param.name} (${param.required ? 'required' : 'optional'}) as ${level}`, async () => {
