@@ -11,7 +11,8 @@ import {
   users,
   violations,
 } from '../../db/schema.ts';
-import { delay, formatDateTime, queueWeight } from '../domain/tickets.ts';
+import { delay, queueWeight } from '../domain/tickets.ts';
+import { blockedBy } from './store.ts';
 import type { Row, RunContext } from './types.ts';
 
 const responsible = alias(users, 'responsible');
@@ -81,7 +82,7 @@ export async function queueRows(ctx: RunContext, where: SQL | undefined): Promis
       note: r.notes,
       from_gate: t.fromGate,
       from_abuse_process: t.fromAbuseProcess,
-      blocked_by: locked ? `${r.locker}, ${formatDateTime(t.lockedUntil as Date)}` : undefined,
+      blocked_by: locked ? blockedBy(String(r.locker), t.lockedUntil as Date, ctx) : undefined,
       responsible_id: t.responsibleId ?? undefined,
       locked_by_id: locked ? (t.lockedBy ?? undefined) : undefined,
     };
