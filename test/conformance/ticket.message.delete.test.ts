@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import { messagesOf } from '../functions/support.ts';
 import { useApi } from '../helpers/api.ts';
 import { as } from './spec.ts';
-import { conversation, expectError, expectOk, walkSpec } from './walk.ts';
+import { atSecondMessage, conversation, expectError, expectOk, walkSpec } from './walk.ts';
 
 const { db, api } = useApi({}, { perFile: true });
 
@@ -10,10 +10,7 @@ const hidden = async (ticket: string) =>
   (await messagesOf(db.db, Number(ticket))).filter((m) => m.hidden).map((m) => String(m.id));
 
 walkSpec(api, 'ticket.message.delete', {
-  base: async () => {
-    const c = await conversation(api);
-    return { elid: c.second, plid: c.id, sok: 'ok' };
-  },
+  base: atSecondMessage(api),
   cases: {
     // elid: messages of ticket plid (required); a ticket id or another ticket's message hides nothing.
     elid: async (level) => {

@@ -1,10 +1,14 @@
 import { expect } from 'vitest';
 import { messagesOf } from '../functions/support.ts';
 import { t, useApi } from '../helpers/api.ts';
-import { as } from './spec.ts';
+import { as, type Level } from './spec.ts';
 import { conversation, expectError, expectOk, walkSpec } from './walk.ts';
 
 const { db, api } = useApi({}, { perFile: true });
+
+/** Edits the staff reply of a conversation. */
+const editReply = (level: Level, c: { id: string; reply: string }, message: string, sok = 'ok') =>
+  as(api, level).json('ticket.message.edit', { plid: c.id, elid: c.reply, message, sok });
 
 const bodies = async (ticket: string) => (await messagesOf(db.db, Number(ticket))).map((m) => m.body);
 
@@ -47,14 +51,7 @@ walkSpec(api, 'ticket.message.edit', {
     },
     elid: async (level) => {
       const c = await conversation(api);
-      await expectOk(
-        as(api, level).json('ticket.message.edit', {
-          plid: c.id,
-          elid: c.reply,
-          message: 'Edited',
-          sok: 'ok',
-        }),
-      );
+      await expectOk(editReply(level, c, 'Edited'));
       expect((await bodies(c.id))[1]).toBe('Edited');
       // Without elid: a new staff message.
       const added = await expectOk(
@@ -65,21 +62,12 @@ walkSpec(api, 'ticket.message.edit', {
     },
     message: async (level) => {
       const c = await conversation(api);
-      await expectOk(
-        as(api, level).json('ticket.message.edit', {
-          plid: c.id,
-          elid: c.reply,
-          message: '**Bold**',
-          sok: 'ok',
-        }),
-      );
+      await expectOk(editReply(level, c, '**Bold**'));
       expect((await bodies(c.id))[1]).toBe('**Bold**');
     },
     sok: async (level) => {
       const c = await conversation(api);
-      await expectOk(
-        as(api, level).json('ticket.message.edit', { plid: c.id, elid: c.reply, message: 'Yes', sok: 'yes' }),
-      );
+      await expectOk(editReply(level, c, 'Yes', 'yes'));
       expect((await bodies(c.id))[1]).toBe('Yes');
     },
   },

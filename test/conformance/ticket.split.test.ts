@@ -2,15 +2,12 @@ import { expect } from 'vitest';
 import { messagesOf, ticketRow } from '../functions/support.ts';
 import { useApi } from '../helpers/api.ts';
 import { as } from './spec.ts';
-import { conversation, expectError, expectOk, walkSpec } from './walk.ts';
+import { atSecondMessage, conversation, expectError, expectOk, walkSpec } from './walk.ts';
 
 const { db, api } = useApi({}, { perFile: true });
 
 walkSpec(api, 'ticket.split', {
-  base: async () => {
-    const c = await conversation(api);
-    return { elid: c.second, plid: c.id, sok: 'ok' };
-  },
+  base: atSecondMessage(api),
   cases: {
     // elid is the message to split from; plid (ours, required) its ticket. A ticket id in elid, as the
     // spec's wording suggests, can never split anything else.

@@ -99,3 +99,9 @@ export async function conversation(api: Api) {
   const [first, reply, second, third] = rows.kind === 'list' ? rows.rows.map((r) => String(r.id)) : [];
   return { id: String(id), first, reply, second, third };
 }
+
+/** The base call of the message actions: the second question of a fresh conversation, in its ticket. */
+export const atSecondMessage = (api: Api) => async () => {
+  const c = await conversation(api);
+  return { elid: c.second, plid: c.id, sok: 'ok' };
+};
