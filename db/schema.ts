@@ -3,7 +3,7 @@
  * hangs off them, the front doors' own state (sessions, Slack), and scheduled work.
  */
 import { clients, departments, providers, services, staffDepartments, users } from './schema/accounts.ts';
-import { authKeys, linkCodes, loginFailures, sessions, slackEvents, ticketCards } from './schema/doors.ts';
+import { authKeys, linkCodes, loginThrottle, sessions, slackEvents, ticketCards } from './schema/doors.ts';
 import { digests, escalations, jobs } from './schema/jobs.ts';
 import {
   attachments,
@@ -45,7 +45,7 @@ export const schema = {
   auditLog,
   sessions,
   authKeys,
-  loginFailures,
+  loginThrottle,
   slackEvents,
   ticketCards,
   linkCodes,

@@ -7,6 +7,8 @@ import type { Deps } from './functions/types.ts';
 export interface AppOptions {
   /** Limits of the BILLmanager API (session idle time, body size); defaults otherwise. */
   api?: Partial<ApiOptions>;
+  /** Express's `trust proxy` (TRUST_PROXY): whose X-Forwarded-* headers to believe. */
+  trustProxy?: boolean | number | string | string[];
 }
 
 /**
@@ -16,6 +18,7 @@ export interface AppOptions {
 export function createApp(deps: Deps, options: AppOptions = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy ?? false);
   app.get('/healthz', async (_req, res) => {
     const ok = await ping(deps.db);
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'database unavailable' });

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
-import { DataDirLockedError, openDb } from '../db/client.ts';
+import { openDb } from '../db/client.ts';
+import { DataDirLockedError } from '../db/data-dir-lock.ts';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { log, setLogLevel } from './log.ts';
@@ -21,7 +22,12 @@ async function main(): Promise<void> {
   });
   const deps = { db: handle.db, now: () => new Date(), settings: { lockMinutes: config.LOCK_MINUTES } };
   const app = createApp(deps, {
-    api: { sessionIdleMinutes: config.SESSION_IDLE_MINUTES, maxBodyBytes: config.MAX_BODY_BYTES },
+    api: {
+      sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
+      sessionMaxHours: config.SESSION_MAX_HOURS,
+      maxBodyBytes: config.MAX_BODY_BYTES,
+    },
+    trustProxy: config.TRUST_PROXY,
   });
   const slack = config.slack ? createSlack(deps, config.slack, { expressApp: app }) : undefined;
   if (slack) {
