@@ -4,7 +4,7 @@
  */
 import { clients, departments, providers, services, staffDepartments, users } from './schema/accounts.ts';
 import { authKeys, linkCodes, loginThrottle, sessions, slackEvents, ticketCards } from './schema/doors.ts';
-import { digests, escalations, jobs } from './schema/jobs.ts';
+import { digests, escalations, jobs, slaWarnings } from './schema/jobs.ts';
 import {
   attachments,
   auditLog,
@@ -52,6 +52,7 @@ export const schema = {
   jobs,
   escalations,
   digests,
+  slaWarnings,
 };
 
 export type Ticket = typeof tickets.$inferSelect;

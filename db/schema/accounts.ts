@@ -67,6 +67,11 @@ export const clients = pgTable('clients', {
   abuseScore: integer('abuse_score').notNull().default(0),
   /** A Slack Connect channel bound to this client account. */
   slackChannel: text('slack_channel').unique(),
+  /**
+   * The Slack team (organisation) of the client's people, recorded at bind time: in the bound
+   * channel only its members act as this client, never a third organisation sharing the channel.
+   */
+  slackTeam: text('slack_team'),
 });
 
 /** Everyone who can log in: staff (root/admin) and client users (user, with clientId). */

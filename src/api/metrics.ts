@@ -1,12 +1,15 @@
 import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { Deps } from '../functions/types.ts';
+import { registerJobMetrics } from '../schedule/metrics.ts';
 
 /**
  * The API's Prometheus metrics in a registry of their own (one per app, so several apps can live in
  * one process, as tests make them): calls and latencies per function, errors per type.
  */
-export function createApiMetrics() {
+export function createApiMetrics(deps: Pick<Deps, 'db' | 'now'>) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  registerJobMetrics(registry, deps);
   const requests = new Counter({
     name: 'billmgr_requests_total',
     help: 'BILLmanager API calls by function and outcome (ok or the error type)',

@@ -21,7 +21,7 @@ const PATHS = ['/billmgr', '/manager/billmgr'];
  */
 export function apiRouter(deps: Deps, options: Partial<ApiOptions> = {}): Router {
   const opts: ApiOptions = { ...DEFAULT_API_OPTIONS, ...options };
-  const metrics = createApiMetrics();
+  const metrics = createApiMetrics(deps);
   const router = Router();
 
   const handle = async (req: Request, res: Response) => {

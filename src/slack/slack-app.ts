@@ -10,6 +10,7 @@ import { setDepartmentChannel } from '../slack-store/cards.ts';
 import { claimOnce, purgeClaims, releaseClaim } from '../slack-store/dedupe.ts';
 import { upsertStaff } from '../slack-store/identity.ts';
 import { Directory, type SlackEnv } from './env.ts';
+import { answerMalformed, payloadGate, refuseFutureTimestamps } from './gate.ts';
 import { slackJobHandlers } from './jobs.ts';
 import { registerListeners } from './listeners.ts';
 
@@ -55,6 +56,7 @@ export function createSlack(deps: Deps, config: SlackConfig, options: SlackOptio
     ...(options.retries !== undefined ? { retryConfig: { retries: options.retries } } : {}),
   };
   const logger = boltLogger();
+  if (!config.appToken) options.expressApp.use('/slack/events', refuseFutureTimestamps());
   const receiver = config.appToken
     ? new SocketModeReceiver({ appToken: config.appToken, logger, installerOptions: { clientOptions } })
     : new ExpressReceiver({
@@ -63,6 +65,7 @@ export function createSlack(deps: Deps, config: SlackConfig, options: SlackOptio
         app: options.expressApp,
         logger,
         processBeforeResponse: options.processBeforeResponse ?? false,
+        processEventErrorHandler: answerMalformed,
       });
   const app = new App({
     token: config.botToken,
@@ -72,6 +75,8 @@ export function createSlack(deps: Deps, config: SlackConfig, options: SlackOptio
     processBeforeResponse: options.processBeforeResponse ?? false,
   });
   const env: SlackEnv = { deps, directory: new Directory(app.client) };
+
+  app.use(payloadGate(env.directory));
 
   let lastPurge = 0;
   // Slack redelivers events it thinks were lost; their ids are claimed in the database, so a

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
+import { validateBlocks, validateView } from '../../src/sandbox/block-kit.ts';
 
 /** One call the bot made to the fake Slack: a Web API method or a POST to a response_url. */
 export interface SlackCall {
@@ -40,6 +41,8 @@ export async function startFakeSlack(opts: { team?: string } = {}) {
   const users = new Map<string, FakeUser>();
   const failures = new Map<string, Answer[]>();
   const channelErrors = new Map<string, string>();
+  /** Slack Connect channels: the other organisations' teams. */
+  const shared = new Map<string, string[]>();
   let seq = 0;
   const nextTs = () => `1700000000.${String(++seq).padStart(6, '0')}`;
   /** Messages as Slack keeps them, so threads can be read back (conversations.replies). */
@@ -96,6 +99,13 @@ export async function startFakeSlack(opts: { team?: string } = {}) {
         response_metadata: { next_cursor: '' },
       };
     },
+    'conversations.info': (p) => {
+      const teams = shared.get(String(p.channel));
+      return {
+        ok: true,
+        channel: { id: p.channel, is_ext_shared: Boolean(teams), shared_team_ids: [team, ...(teams ?? [])] },
+      };
+    },
     'chat.postEphemeral': () => ({ ok: true, message_ts: nextTs() }),
     'apps.connections.open': () => ({ ok: true, url: socketUrl }),
   };
@@ -115,12 +125,21 @@ export async function startFakeSlack(opts: { team?: string } = {}) {
         .json(failure.body);
       return;
     }
+    const refused = blockErrors(params);
+    if (refused.length > 0) {
+      res.json({ ok: false, error: 'invalid_blocks', response_metadata: { messages: refused } });
+      return;
+    }
     const answer = answers[method];
     res.json(answer ? answer(params) : { ok: false, error: 'unknown_method' });
   });
   app.post('/response/:id', (req, res) => {
-    calls.push({ method: 'response_url', params: { ...decode(req.body ?? {}), url_id: req.params.id } });
-    res.json({ ok: true });
+    const params = decode(req.body ?? {});
+    calls.push({ method: 'response_url', params: { ...params, url_id: req.params.id } });
+    const refused = blockErrors(params);
+    res
+      .status(refused.length ? 400 : 200)
+      .json(refused.length ? { ok: false, error: 'invalid_blocks' } : { ok: true });
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -164,6 +183,8 @@ export async function startFakeSlack(opts: { team?: string } = {}) {
     /** Every chat.* call into `channel` fails with `error` (e.g. not_in_channel) until it is fixed. */
     breakChannel: (channel: string, error: string) => channelErrors.set(channel, error),
     fixChannel: (channel: string) => channelErrors.delete(channel),
+    /** The channel becomes a Slack Connect channel shared with these organisations. */
+    shareChannel: (channel: string, teams: string[]) => shared.set(channel, teams),
     of: (method: string) => calls.filter((c) => c.method === method),
     last(method: string): SlackCall {
       const found = calls.filter((c) => c.method === method).at(-1);
@@ -178,6 +199,12 @@ export async function startFakeSlack(opts: { team?: string } = {}) {
 }
 
 export type FakeSlack = Awaited<ReturnType<typeof startFakeSlack>>;
+
+/** Slack refuses messages and views whose Block Kit it does not accept. */
+function blockErrors(params: Record<string, unknown>): string[] {
+  if (params.view !== undefined) return validateView(params.view);
+  return params.blocks === undefined ? [] : validateBlocks(params.blocks, 'message');
+}
 
 /** The WebClient form-encodes arguments and JSON-encodes objects (blocks, view) inside them. */
 function decode(body: Record<string, unknown>): Record<string, unknown> {

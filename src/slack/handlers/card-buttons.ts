@@ -6,7 +6,7 @@ import type { SlackEnv } from '../env.ts';
 import { staffActor } from '../identity.ts';
 import { parseTicketValue } from '../ids.ts';
 import { audienceOf, tell } from '../tell.ts';
-import { clientViewModal } from '../views/client.ts';
+import { CLIENT_PAGE, clientViewModal } from '../views/client.ts';
 import { type ActionArgs, actionValue, clickOnce, guarded, modalAfterLoading } from './flow.ts';
 
 /** A card button that runs one ticket function on the ticket and says what happened. */
@@ -73,7 +73,7 @@ export async function clientView(env: SlackEnv, staff: Session, elid: string) {
     suBy: { userId: staff.userId, login: staff.login },
     via: 'slack',
   };
-  const list = await call(env.deps, session, 'clientticket', { p_cnt: '40' });
+  const list = await call(env.deps, session, 'clientticket', { p_cnt: String(CLIENT_PAGE) });
   if (list.kind !== 'list') throw new Error('clientticket did not list');
   return clientViewModal(user.name, list);
 }

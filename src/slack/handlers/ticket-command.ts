@@ -65,7 +65,7 @@ export function ticketCommand(env: SlackEnv) {
         return void (await show({ text: `What ${client.name} sees`, blocks: view.blocks }));
       }
       if (await staffCommand(env, args, { account, session }, sub, arg)) return;
-      if (await scheduleCommand(env, args, sub, arg)) return;
+      if (await scheduleCommand(env, args, { account, session }, sub, arg)) return;
       await tell(
         audienceOf(args),
         `I did not understand \`/ticket ${args.command.text.trim()}\`.\n${TICKET_USAGE}`,

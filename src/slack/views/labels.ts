@@ -13,3 +13,6 @@ export const ABUSE_ACTION_LABEL: Record<string, string> = {
   warn: 'Warn',
   block: 'Block account (disables its logins)',
 };
+
+/** "1 ticket", "2 tickets": English plurals of the nouns the bot counts. */
+export const counted = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
