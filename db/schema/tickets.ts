@@ -21,8 +21,12 @@ export type Status = (typeof STATUS)[keyof typeof STATUS];
 export const PRIORITIES = [0, 1, 2] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-/** Actions a violation (abuse registration) may carry. */
-export const ABUSE_ACTIONS = ['none', 'warn', 'suspend', 'block'] as const;
+/**
+ * Actions a violation (abuse registration) may carry, each with its effect: `none` records it, `warn`
+ * also tells the client in the ticket, `block` also disables the client's logins.
+ */
+export const ABUSE_ACTIONS = ['none', 'warn', 'block'] as const;
+export type AbuseAction = (typeof ABUSE_ACTIONS)[number];
 export const tickets = pgTable(
   'tickets',
   {

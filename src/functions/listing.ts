@@ -1,6 +1,6 @@
 import { and, type Column as DbColumn, type SQL, sql } from 'drizzle-orm';
 import type { PgTable } from 'drizzle-orm/pg-core';
-import type { Cell, ListResult, RawList, Row, RunContext } from './types.ts';
+import type { Cell, ListResult, Row, RunContext, SqlList } from './types.ts';
 
 /** Parameters every list takes, as BILLmanager names them. */
 export const LIST_PARAMS = ['p_num', 'p_cnt', 'p_sort', 'p_order', 'filter'] as const;
@@ -127,7 +127,7 @@ const toRow = (entries: [string, Column][], raw: Record<string, unknown>): Row =
  */
 export function listQuery(
   ctx: RunContext,
-  list: RawList,
+  list: SqlList,
   raw: Record<string, string>,
   fieldParams: readonly string[],
 ) {
@@ -156,8 +156,7 @@ export function listQuery(
   const order = raw.p_order === 'asc' || raw.p_order === 'desc' ? raw.p_order : list.defaultOrder;
   const key = columns[sort].sort;
   const orderBy = sql`${key} ${sql.raw(order === 'asc' ? 'asc nulls first' : 'desc nulls last')}, ${id} asc`;
-  const cnt = clampInt(raw.p_cnt, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE);
-  const num = clampInt(raw.p_num, 1, 1, Number.MAX_SAFE_INTEGER);
+  const { cnt, num } = requestedPage(raw);
   const total = ctx.tx.$with('total').as(
     ctx.tx
       .select({ n: sql<number>`count(*)`.as('n') })
@@ -192,7 +191,7 @@ export function listQuery(
 /** Counts, pages (past the last page gives the last one) and reads a list's rows in one statement. */
 export async function pageList(
   ctx: RunContext,
-  list: RawList,
+  list: SqlList,
   raw: Record<string, string>,
   fieldParams: readonly string[],
 ): Promise<ListResult> {
@@ -207,11 +206,20 @@ export async function pageList(
   };
 }
 
-function isReserved(key: string): boolean {
+/** A list parameter or an API-level one: never a column filter. */
+export function isReserved(key: string): boolean {
   return (
     (LIST_PARAMS as readonly string[]).includes(key) ||
     ['func', 'out', 'auth', 'authinfo', 'su', 'lang', 'sok'].includes(key)
   );
+}
+
+/** `p_cnt` (default 30, at most 1000) and `p_num` as asked; past the last page is clamped by the caller. */
+export function requestedPage(raw: Record<string, string>): { cnt: number; num: number } {
+  return {
+    cnt: clampInt(raw.p_cnt, DEFAULT_PAGE_SIZE, 1, MAX_PAGE_SIZE),
+    num: clampInt(raw.p_num, 1, 1, Number.MAX_SAFE_INTEGER),
+  };
 }
 
 function clampInt(value: string | undefined, fallback: number, min: number, max: number): number {

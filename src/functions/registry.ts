@@ -14,6 +14,7 @@ import { department, departmentDelete, departmentEdit } from './provisioning/dep
 import { project, projectDelete, projectEdit } from './provisioning/project.ts';
 import { ticketImport } from './provisioning/ticket.import.ts';
 import { user, userDelete, userEdit } from './provisioning/user.ts';
+import { pageRows } from './row-list.ts';
 import { ticketDelete } from './ticket.delete.ts';
 import { ticketEdit } from './ticket.edit.ts';
 import { ticketFavorite } from './ticket.favorite.ts';
@@ -91,7 +92,10 @@ export async function call(
   const work = async (tx: Tx): Promise<Result> => {
     const ctx = { tx, session, now, settings: deps.settings };
     const out = await fn.run(ctx, params);
-    if (out.kind === 'list') return pageList(ctx, out, raw, Object.keys(fn.params.shape));
+    if (out.kind === 'list') {
+      const own = Object.keys(fn.params.shape);
+      return 'rows' in out ? pageRows(out, raw, own) : pageList(ctx, out, raw, own);
+    }
     if (out.kind === 'ok') {
       const actor = session.suBy ? `${session.suBy.login} as ${session.login}` : session.login;
       const ids = out.tickets.length > 0 ? out.tickets : [null];

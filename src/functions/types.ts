@@ -79,14 +79,28 @@ export interface OkResult {
 }
 
 export type Result = ListResult | FormResult | OkResult;
-/** A list as a function describes it; the registry filters, sorts and pages it in SQL (listing.ts). */
-export interface RawList {
+/** A list as a function describes it: a SQL list (tickets, messages) or a small list of rows in memory. */
+export type RawList = SqlList | RowList;
+
+/** A list the registry filters, sorts and pages in SQL (listing.ts). */
+export interface SqlList {
   kind: 'list';
   source: ListSource;
   /** Who may see which rows, and the saved filter. */
   where: SQL | undefined;
   /** The default view by column (open tickets): each holds unless an inline filter names its column. */
   defaults?: Record<string, SQL>;
+  defaultSort: string;
+  defaultOrder: 'asc' | 'desc';
+}
+
+/**
+ * A list small enough to build whole (the provisioning objects: providers, departments, people),
+ * filtered, sorted and paged in memory (row-list.ts).
+ */
+export interface RowList {
+  kind: 'list';
+  rows: Row[];
   defaultSort: string;
   defaultOrder: 'asc' | 'desc';
 }

@@ -86,8 +86,10 @@ describe('the audit log', () => {
     ok(await w.run(w.as.admin, 'ticket.favorite', { elid, sok: 'ok' }));
     ok(await w.run(w.as.alice, 'clientticket.edit', { elid, message: 'More', sok: 'ok' }));
     const more = (await messagesOf(db.db, id))[2].id;
-    const split = ok(await w.run(w.as.root, 'ticket.split', { elid: String(more), sok: 'ok' })).id;
-    ok(await w.run(w.as.root, 'ticket.message.delete', { elid: String(reply), sok: 'ok' }));
+    const split = ok(
+      await w.run(w.as.root, 'ticket.split', { elid: String(more), plid: elid, sok: 'ok' }),
+    ).id;
+    ok(await w.run(w.as.root, 'ticket.message.delete', { elid: String(reply), plid: elid, sok: 'ok' }));
     ok(await w.run(w.as.root, 'ticket.unblock', { elid, sok: 'ok' }));
     ok(await w.run(w.as.root, 'ticket.setfilter', { elid: String(w.ids.acme.id) }));
     ok(await w.run(w.as.root, 'ticket.filter', { reset: 'on' }));

@@ -42,7 +42,11 @@ describe('staff replies reach the client in Slack', () => {
     });
     const list = await h.w.run(h.w.as.admin, 'ticket.message', { elid: String(id) });
     const reply = list.kind === 'list' ? list.rows.at(-1)?.id : undefined;
-    await h.w.run(h.w.as.admin, 'ticket.message.delete', { elid: String(reply), sok: 'ok' });
+    await h.w.run(h.w.as.admin, 'ticket.message.delete', {
+      elid: String(reply),
+      plid: String(id),
+      sok: 'ok',
+    });
     await h.runJobs();
     expect(sentTo('UALICE')).toEqual([]);
   });

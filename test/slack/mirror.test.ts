@@ -85,7 +85,7 @@ describe('thread mirrors follow edits and hides', () => {
       message: 'Edited by API',
       sok: 'ok',
     });
-    await h.w.run(h.w.as.admin, 'ticket.message.delete', { elid: String(m2), sok: 'ok' });
+    await h.w.run(h.w.as.admin, 'ticket.message.delete', { elid: String(m2), plid: String(id), sok: 'ok' });
     h.fake.clear();
     await h.runJobs();
     expect(h.fake.of('chat.postMessage')).toHaveLength(0);

@@ -5,7 +5,7 @@ import { externalIds, type Level, providers, users } from '../../../db/schema.ts
 import { hashPassword } from '../../passwords.ts';
 import { invalid, missed, TicketError } from '../errors.ts';
 import { idList, posInt, sok, text } from '../params.ts';
-import { defineFunction, type FormResult, type RawList, type RunContext } from '../types.ts';
+import { defineFunction, type FormResult, type Row, type RowList, type RunContext } from '../types.ts';
 
 /** Provisioning changes who may do what: roots only, as BILLmanager keeps these for its top level. */
 export const ROOT = ['root'] as const satisfies readonly Level[];
@@ -176,7 +176,7 @@ export function disableFunction<Row>(def: {
 }
 
 /** A list of a provisioning function: rows sorted by id unless the caller sorts. */
-export const listOf = (rows: RawList['rows']): RawList => ({
+export const listOf = (rows: Row[]): RowList => ({
   kind: 'list',
   rows,
   defaultSort: 'id',
@@ -241,7 +241,7 @@ export const wordList = z
   .refine((words) => words.every((w) => w.length <= 100), 'each entry must be at most 100 characters');
 
 /** A provisioning list without parameters of its own (paging, sorting and inline filters apply). */
-export function listFunction(name: string, rows: (ctx: RunContext) => Promise<RawList['rows']>) {
+export function listFunction(name: string, rows: (ctx: RunContext) => Promise<Row[]>) {
   return defineFunction({
     name,
     access: ROOT,

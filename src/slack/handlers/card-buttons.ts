@@ -20,14 +20,19 @@ function ticketButton(env: SlackEnv, name: string, said: (id: number) => string)
     });
 }
 
-/** Favorites are per staff member and toggle, so the answer says which way it went. */
+/** Favorites are per staff member; the button adds, or removes a favorite (`remove=on`). */
 export function favorite(env: SlackEnv) {
   return (args: ActionArgs) =>
     clickOnce(env, args, async () => {
       const { session } = await staffActor(env, args.body.user.id);
       const id = parseTicketValue(actionValue(args));
-      await call(env.deps, session, 'ticket.favorite', { elid: String(id), sok: 'ok' });
-      const now = await isFavorite(env.deps.db, session.userId, id);
+      const was = await isFavorite(env.deps.db, session.userId, id);
+      await call(env.deps, session, 'ticket.favorite', {
+        elid: String(id),
+        sok: 'ok',
+        ...(was ? { remove: 'on' } : {}),
+      });
+      const now = !was;
       await tell(
         audienceOf(args),
         now ? `:star: #${id} is one of your favorites.` : `#${id} is no longer a favorite.`,

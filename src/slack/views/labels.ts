@@ -11,8 +11,7 @@ export const PRIORITY_OPTIONS = Object.entries(PRIORITY_LABEL);
 export const ABUSE_ACTION_LABEL: Record<string, string> = {
   none: 'No action',
   warn: 'Warn',
-  suspend: 'Suspend services',
-  block: 'Block account',
+  block: 'Block account (disables its logins)',
 };
 
 /** "1 ticket", "2 tickets": English plurals of the nouns the bot counts. */
