@@ -111,7 +111,7 @@ export function queueSource(ctx: RunContext): ListSource {
       from_abuse_process: flagColumn(tickets.fromAbuseProcess),
       // Who took the lock and when, as BILLmanager shows it (the lock lasts LOCK_MINUTES from then).
       blocked_by: textColumn(
-        sql`case when ${locked} then ${locker.name} || ', ' || ${wireDate(sql`${tickets.lockedUntil} - make_interval(mins => ${ctx.settings.lockMinutes})`)} end`,
+        sql`case when ${locked} then ${locker.name} || ', ' || ${wireDate(sql`(${tickets.lockedUntil} - make_interval(mins => ${ctx.settings.lockMinutes}::int))`)} end`,
       ),
       responsible_id: intColumn(tickets.responsibleId),
       locked_by_id: intColumn(sql`case when ${locked} then ${tickets.lockedBy} end`),
