@@ -1,65 +1,171 @@
-import type { Server } from 'node:http';
-import { DataDirLockedError, openDb } from '../db/client.ts';
-import { createApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { createServer, type Server } from 'node:http';
+import { createApp, createMetricsApp } from './app.ts';
+import { loadConfig } from './config.ts';
 import { log, setLogLevel } from './log.ts';
+import { createMetrics } from './metrics.ts';
+import { createRetention } from './retention.ts';
 import { ensureDigests } from './schedule/digest.ts';
 import { scheduleJobHandlers, scheduleJobsWithoutSlack, scheduleSlackClient } from './schedule/handlers.ts';
 import { createWorker } from './schedule/worker.ts';
+import { connectSlack } from './slack/connection.ts';
 import { noSlackJobHandlers } from './slack/jobs.ts';
+import { slackLogger } from './slack/logger.ts';
 import { createSlack } from './slack/slack-app.ts';
+import { describeFailure, listen, openDatabase } from './startup.ts';
+import { createStatus, type SlackStatus } from './status.ts';
+
+type Closer = () => Promise<unknown> | undefined;
+/** On the way out the servers stop accepting first; then the rest is undone newest first: worker, Slack, database (its lock). */
+const servers: Closer[] = [];
+const closers: Closer[] = [];
+let stopping: Promise<void> | undefined;
+
+/** tsx watch kills a process that takes longer than 5 s; the database must be closed before that. */
+const STOP_BUDGET_MS = 4000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
   setLogLevel(config.LOG_LEVEL);
-  const handle = await openDb(
-    config.DATABASE_URL ? { databaseUrl: config.DATABASE_URL } : { dataDir: config.DATA_DIR },
-  );
+  // The ports first: a busy port or a bad HOST fails in a second, before the database is touched.
+  // Requests wait in the socket backlog until the app is attached below.
+  const server = createServer();
+  const port = await serve(server, config.PORT, config.HOST);
+  const metricsServer = config.METRICS_PORT === undefined ? undefined : createServer();
+  const metricsPort = metricsServer
+    ? await serve(metricsServer, config.METRICS_PORT as number, config.HOST, {
+        port: 'METRICS_PORT',
+        host: 'HOST',
+      })
+    : undefined;
+
+  const handle = await openDatabase(config);
+  closers.push(() => handle.close());
   log.info('database ready', {
     engine: handle.engine,
     ...(handle.engine === 'pglite' ? { dataDir: config.DATA_DIR } : {}),
   });
   const deps = { db: handle.db, now: () => new Date(), settings: { lockMinutes: config.LOCK_MINUTES } };
+
+  // Both are made after the status that reports them.
+  let slackStatus: () => SlackStatus = () => ({ state: 'not configured' });
+  let heartbeat: () => Date | undefined = () => undefined;
+  const status = createStatus(deps, {
+    engine: handle.engine,
+    slack: () => slackStatus(),
+    workerHeartbeat: () => heartbeat(),
+    sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
+  });
+  const metrics = createMetrics(status);
   const app = createApp(deps, {
     api: { sessionIdleMinutes: config.SESSION_IDLE_MINUTES, maxBodyBytes: config.MAX_BODY_BYTES },
+    status,
+    metrics,
+    metricsRoute: metricsServer ? false : { token: config.METRICS_TOKEN },
   });
-  const slack = config.slack ? createSlack(deps, config.slack, { expressApp: app }) : undefined;
-  if (slack) {
-    await slack.start();
-    log.info('slack ready', { mode: slack.mode, ...(slack.mode === 'http' ? { url: '/slack/events' } : {}) });
-  } else {
-    log.info('slack not configured: starting without Slack (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)');
+  const slackFetch = metrics.slackFetch();
+  const slack = config.slack
+    ? createSlack(deps, config.slack, {
+        expressApp: app,
+        fetch: slackFetch,
+        countRequest: metrics.slackRequest,
+      })
+    : undefined;
+  const connection =
+    slack && config.slack
+      ? connectSlack(config.slack, {
+          start: () => slack.start(),
+          fetch: slackFetch,
+          onTokenRefused: (error) => void exit(1, describeFailure(error)),
+        })
+      : undefined;
+  if (connection) slackStatus = connection.status;
+
+  server.on('request', app);
+  log.info('listening', { port, host: config.HOST });
+  if (metricsServer) {
+    metricsServer.on('request', createMetricsApp(metrics, config.METRICS_TOKEN));
+    log.info('metrics listening', {
+      port: metricsPort,
+      host: config.HOST,
+      token: Boolean(config.METRICS_TOKEN),
+    });
+  } else if (!config.METRICS_TOKEN) {
+    log.warn('/metrics is open on PORT: set METRICS_PORT or METRICS_TOKEN before exposing the server');
   }
+
   // One worker per process runs every job kind; without Slack its card jobs complete as no-ops.
   const scheduled = config.slack
-    ? scheduleJobHandlers(scheduleSlackClient(config.slack.botToken, config.slack.apiUrl))
+    ? scheduleJobHandlers(
+        scheduleSlackClient(config.slack.botToken, config.slack.apiUrl, {
+          fetch: slackFetch,
+          logger: slackLogger('schedule'),
+        }),
+      )
     : scheduleJobsWithoutSlack();
   const worker = createWorker(deps, {
     handlers: { ...(slack ? slack.jobHandlers : noSlackJobHandlers()), ...scheduled },
   });
+  heartbeat = worker.heartbeat;
   // Digests re-schedule themselves; this covers a fresh database and departments set up by SQL or seed.
   await ensureDigests(deps);
   worker.start();
-  const server: Server = app.listen(config.PORT, config.HOST, () => {
-    log.info('listening', { port: config.PORT, host: config.HOST });
+  closers.push(() => worker.stop());
+  const retention = createRetention(deps, {
+    jobsDays: config.JOBS_RETENTION_DAYS,
+    claimsDays: config.CLAIMS_RETENTION_DAYS,
   });
-  const stop = async (signal: string) => {
-    log.info('stopping', { signal });
-    server.close();
-    await worker.stop();
-    await slack?.stop();
-    await handle.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  retention.start();
+  closers.push(() => retention.stop());
+
+  if (slack && connection) {
+    closers.push(() => slack.stop());
+    closers.push(async () => connection.stop());
+    await connection.begin();
+  } else {
+    log.info('slack not configured: starting without Slack (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)');
+  }
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof DataDirLockedError) {
-    log.error(error.message);
-  } else {
-    log.error('start-up failed', { error: error instanceof Error ? error.stack : String(error) });
-  }
-  process.exit(1);
+/** Listens, and on the way out stops accepting and drops idle keep-alive connections. */
+async function serve(server: Server, port: number, host: string, variables?: { port: string; host: string }) {
+  const bound = await listen(server, port, host, variables);
+  servers.push(
+    () =>
+      new Promise((done) => {
+        server.close(done);
+        server.closeIdleConnections();
+      }),
+  );
+  return bound;
+}
+
+/**
+ * The one way out, for signals, refused tokens and failed start-ups alike: undo what was set up
+ * (within the budget), then exit. A second signal while stopping changes nothing (tsx watch and a
+ * terminal's Ctrl-C both send one).
+ */
+function exit(code: number, failure?: { msg: string; fields: Record<string, unknown> }): Promise<void> {
+  if (failure) log.error(failure.msg, failure.fields);
+  stopping ??= (async () => {
+    const budget = new Promise((done) => setTimeout(done, STOP_BUDGET_MS).unref());
+    for (const close of [...servers, ...closers.reverse()]) {
+      await Promise.race([Promise.resolve(close()).catch(() => {}), budget]);
+    }
+    process.exit(code);
+  })();
+  return stopping;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (!stopping) log.info('stopping', { signal });
+    void exit(0);
+  });
+}
+// Slack's libraries and timers run outside any request: a stray rejection is logged, never fatal.
+process.on('unhandledRejection', (reason) => {
+  log.error('unhandled rejection', { error: reason instanceof Error ? reason.stack : String(reason) });
 });
+process.on('uncaughtException', (error) => void exit(1, describeFailure(error)));
+
+main().catch((error: unknown) => exit(1, describeFailure(error)));

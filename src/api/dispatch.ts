@@ -42,6 +42,7 @@ export async function dispatch(
   if (knownFunc(func) === 'unknown') throw missed('func', `Unknown function ${func}`, func.slice(0, 100));
   if (func === 'auth') return login(ctx, params);
   const session = await authenticate(ctx, params, cookieSid);
+  ctx.caller = session;
   if (func === 'session.newkey') return { doc: await newKey(ctx, session, params) };
   if (func === 'su') return suSession(ctx, session, params);
 

@@ -36,6 +36,8 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let running: Promise<number> | undefined;
+  /** When the polling loop last finished a round (/healthz: a stuck worker stops beating). */
+  let heartbeat: Date | undefined;
 
   async function runOne(job: Job): Promise<void> {
     const handler = options.handlers[job.kind];
@@ -60,6 +62,7 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
   return {
     id,
     tick,
+    heartbeat: () => heartbeat,
     start() {
       stopped = false;
       const loop = async () => {
@@ -68,6 +71,7 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
           return 0;
         });
         const done = await running;
+        heartbeat = new Date();
         if (stopped) return;
         // Drain quickly while there is work; otherwise poll.
         timer = setTimeout(loop, done > 0 ? 0 : (options.pollMs ?? 1000));
