@@ -31,7 +31,7 @@ const schema = z.object({
     .default(30),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   /** /metrics on a port of its own (e.g. reachable only inside the cluster) instead of PORT. */
-  METRICS_PORT: port.optional(),
+  METRICS_PORT: z.preprocess((v) => (typeof v === 'string' && !v.trim() ? undefined : v), port.optional()),
   /** /metrics answers only with `Authorization: Bearer <token>`. */
   METRICS_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   /** Done and cancelled jobs are deleted this many days after they last changed. */

@@ -15,13 +15,17 @@ import { describeFailure, listen, openDatabase } from './startup.ts';
 import { createStatus, type SlackStatus } from './status.ts';
 
 type Closer = () => Promise<unknown> | undefined;
-/** On the way out the servers stop accepting first; then the rest is undone newest first: worker, Slack, database (its lock). */
+/**
+ * On the way out the servers stop accepting first; then the rest is undone newest first (Slack,
+ * retention, worker), each given a second at most; the database (and its lock) is closed last, always.
+ */
 const servers: Closer[] = [];
 const closers: Closer[] = [];
+let closeDatabase: Closer = async () => {};
 let stopping: Promise<void> | undefined;
 
 /** tsx watch kills a process that takes longer than 5 s; the database must be closed before that. */
-const STOP_BUDGET_MS = 4000;
+const STEP_BUDGET_MS = 1000;
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -39,7 +43,7 @@ async function main(): Promise<void> {
     : undefined;
 
   const handle = await openDatabase(config);
-  closers.push(() => handle.close());
+  closeDatabase = () => handle.close();
   log.info('database ready', {
     engine: handle.engine,
     ...(handle.engine === 'pglite' ? { dataDir: config.DATA_DIR } : {}),
@@ -140,17 +144,18 @@ async function serve(server: Server, port: number, host: string, variables?: { p
 }
 
 /**
- * The one way out, for signals, refused tokens and failed start-ups alike: undo what was set up
- * (within the budget), then exit. A second signal while stopping changes nothing (tsx watch and a
+ * The one way out, for signals, refused tokens and failed start-ups alike: undo what was set up,
+ * then exit. A second signal while stopping changes nothing (tsx watch and a
  * terminal's Ctrl-C both send one).
  */
 function exit(code: number, failure?: { msg: string; fields: Record<string, unknown> }): Promise<void> {
   if (failure) log.error(failure.msg, failure.fields);
   stopping ??= (async () => {
-    const budget = new Promise((done) => setTimeout(done, STOP_BUDGET_MS).unref());
     for (const close of [...servers, ...closers.reverse()]) {
+      const budget = new Promise((done) => setTimeout(done, STEP_BUDGET_MS));
       await Promise.race([Promise.resolve(close()).catch(() => {}), budget]);
     }
+    await Promise.resolve(closeDatabase()).catch(() => {});
     process.exit(code);
   })();
   return stopping;
