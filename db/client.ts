@@ -75,10 +75,18 @@ function withoutPassword(url: string): string {
   return u.toString();
 }
 
+/**
+ * Postgres's defaults size caches for a server (shared_buffers 128MB); inside one Node process they
+ * are WebAssembly memory that is never given back. 16MB halves the process (BENCHMARKS.md, "Memory").
+ */
+const PGLITE_OPTIONS = {
+  postgresqlconf: ['shared_buffers=16MB', 'work_mem=1MB', 'maintenance_work_mem=8MB', 'temp_buffers=1MB'],
+};
+
 async function openPglite(dataDir: string | undefined): Promise<DbHandle> {
   const releaseLock = dataDir ? lockDataDir(dataDir) : () => {};
   try {
-    const client = dataDir ? new PGlite(dataDir) : new PGlite();
+    const client = dataDir ? new PGlite(dataDir, PGLITE_OPTIONS) : new PGlite(PGLITE_OPTIONS);
     const db = drizzlePglite(client, { schema }) as unknown as Db;
     await migratePglite(drizzlePglite(client), { migrationsFolder });
     return {

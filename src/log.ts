@@ -37,8 +37,6 @@ export const setLogLevel = (level: Level) => {
   logger.level = level;
 };
 
-export const isDebug = () => logger.isLevelEnabled('debug');
-
 type Fields = Record<string, unknown>;
 
 export const log = {

@@ -137,5 +137,3 @@ function describe(error: unknown): string {
   if (e.code === ErrorCode.RequestError) return e.original?.cause?.code ?? e.message ?? 'request failed';
   return e.message ?? String(error);
 }
-
-export type SlackConnection = ReturnType<typeof connectSlack>;

@@ -14,7 +14,7 @@ type Body = {
 };
 
 /** What a request from Slack is, by the names the routing table uses; never its text or values. */
-export function describeRequest(body: Body): { kind: string; name?: string; user?: string } {
+function describeRequest(body: Body): { kind: string; name?: string; user?: string } {
   const user = body.user_id ?? body.user?.id ?? body.event?.user;
   if (body.command) return { kind: 'command', name: body.command, user };
   if (body.type === 'event_callback') return { kind: 'event', name: body.event?.type, user };
