@@ -1,4 +1,3 @@
-import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +9,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { lockDataDir } from './data-dir-lock.ts';
 import { schema } from './schema.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -27,9 +27,6 @@ export type DbOptions = { databaseUrl: string } | { dataDir: string } | { memory
 const migrationsFolder = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
 /** Arbitrary constant: the advisory lock replicas take while migrating. */
 const MIGRATION_LOCK = 7_410_001;
-
-/** Thrown when another process already owns the embedded data directory. */
-export class DataDirLockedError extends Error {}
 
 /** Thrown when the server in DATABASE_URL cannot be reached or refuses the connection. */
 export class DatabaseConnectError extends Error {}
@@ -84,7 +81,7 @@ const PGLITE_OPTIONS = {
 };
 
 async function openPglite(dataDir: string | undefined): Promise<DbHandle> {
-  const releaseLock = dataDir ? lockDataDir(dataDir) : () => {};
+  const releaseLock = dataDir ? await lockDataDir(dataDir) : () => {};
   try {
     const client = dataDir ? new PGlite(dataDir, PGLITE_OPTIONS) : new PGlite(PGLITE_OPTIONS);
     const db = drizzlePglite(client, { schema }) as unknown as Db;
@@ -100,78 +97,6 @@ async function openPglite(dataDir: string | undefined): Promise<DbHandle> {
   } catch (error) {
     releaseLock();
     throw error;
-  }
-}
-
-/**
- * PGlite has no lock of its own and two processes on one directory lose data, so the first
- * process creates `<dir>.lock` holding its pid; a lock left by a dead process is taken over.
- * The lock appears complete or not at all (a pid file linked into place), and a stale lock is moved
- * aside before it is replaced, so two processes taking over the same stale lock cannot both win.
- */
-function lockDataDir(dataDir: string): () => void {
-  mkdirSync(dataDir, { recursive: true });
-  const lockPath = `${dataDir}.lock`;
-  const mine = `${lockPath}.${process.pid}`;
-  writeFileSync(mine, String(process.pid));
-  try {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        linkSync(mine, lockPath);
-        return () => rmSync(lockPath, { force: true });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      }
-      const holder = readPid(lockPath);
-      if (holder === undefined) continue; // released meanwhile
-      if (holder !== 0 && (holder === process.pid || isAlive(holder))) {
-        throw new DataDirLockedError(
-          `The data directory ${dataDir} is in use by ${holder === process.pid ? 'this process' : `process ${holder}`}. ` +
-            'Only one process can use the embedded database; stop it, or set DATABASE_URL to use Postgres.',
-        );
-      }
-      takeOverStale(lockPath, holder);
-    }
-    throw new DataDirLockedError(`Could not lock ${lockPath}: other processes keep taking it`);
-  } finally {
-    rmSync(mine, { force: true });
-  }
-}
-
-/** Moves a dead process's lock aside; puts it back if it turned out to be a live one taken meanwhile. */
-function takeOverStale(lockPath: string, stalePid: number): void {
-  const aside = `${lockPath}.stale.${process.pid}`;
-  try {
-    renameSync(lockPath, aside);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
-  }
-  if (readPid(aside) !== stalePid) {
-    try {
-      linkSync(aside, lockPath);
-    } catch {
-      // Someone locked again meanwhile; the next attempt reads their pid.
-    }
-  }
-  rmSync(aside, { force: true });
-}
-
-function readPid(path: string): number | undefined {
-  try {
-    return Number(readFileSync(path, 'utf8')) || 0;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -3,8 +3,8 @@
  * hangs off them, the front doors' own state (sessions, Slack), and scheduled work.
  */
 import { clients, departments, providers, services, staffDepartments, users } from './schema/accounts.ts';
-import { authKeys, linkCodes, loginFailures, sessions, slackEvents, ticketCards } from './schema/doors.ts';
-import { digests, escalations, jobs } from './schema/jobs.ts';
+import { authKeys, linkCodes, loginThrottle, sessions, slackEvents, ticketCards } from './schema/doors.ts';
+import { digests, escalations, jobs, slaWarnings } from './schema/jobs.ts';
 import {
   attachments,
   auditLog,
@@ -45,13 +45,14 @@ export const schema = {
   auditLog,
   sessions,
   authKeys,
-  loginFailures,
+  loginThrottle,
   slackEvents,
   ticketCards,
   linkCodes,
   jobs,
   escalations,
   digests,
+  slaWarnings,
 };
 
 export type Ticket = typeof tickets.$inferSelect;

@@ -17,6 +17,8 @@ export interface AppOptions {
    * all when a separate METRICS_PORT serves it.
    */
   metricsRoute?: { token?: string } | false;
+  /** Express's `trust proxy` (TRUST_PROXY): whose X-Forwarded-* headers to believe. */
+  trustProxy?: boolean | number | string | string[];
 }
 
 /**
@@ -26,9 +28,10 @@ export interface AppOptions {
 export function createApp(deps: Deps, options: AppOptions = {}): express.Express {
   const status =
     options.status ?? createStatus(deps, { sessionIdleMinutes: options.api?.sessionIdleMinutes });
-  const metrics = options.metrics ?? createMetrics(status);
+  const metrics = options.metrics ?? createMetrics(deps, status);
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', options.trustProxy ?? false);
   app.get('/healthz', async (_req, res) => {
     const { code, body } = await healthReport(status);
     res.status(code).set('Cache-Control', 'no-store').json(body);

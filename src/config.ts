@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const optional = z
@@ -45,6 +46,28 @@ const schema = z.object({
     .min(1)
     .max(7 * 24 * 60)
     .default(60),
+  /** BILLmanager API: a session ends this many hours after login, however busy. */
+  SESSION_MAX_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24)
+    .default(24),
+  /**
+   * Which proxies in front of the server to believe about the client (X-Forwarded-For, for login
+   * throttling per address) and about TLS (X-Forwarded-Proto, for the Secure cookie).
+   */
+  TRUST_PROXY: optional.transform((v, ctx) => {
+    const trust = trustProxy(v);
+    if (trust === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'must be true, false, a number of proxies, or addresses/subnets (loopback, linklocal, uniquelocal, 10.0.0.0/8, …)',
+      });
+    }
+    return trust ?? false;
+  }),
   /** BILLmanager API: the largest request body in bytes (parameters and attachments together). */
   MAX_BODY_BYTES: z.coerce
     .number()
@@ -58,6 +81,30 @@ const schema = z.object({
   SLACK_ROOT_USERS: optional,
   SLACK_DEPARTMENT_CHANNELS: optional,
 });
+
+/**
+ * TRUST_PROXY as express takes it: `true` (any proxy: only when the server is reachable only through
+ * the proxy), a number of proxy hops, or the proxies' addresses and subnets; undefined when invalid.
+ */
+function trustProxy(value: string | undefined): boolean | number | string[] | undefined {
+  if (value === undefined || value.toLowerCase() === 'false') return false;
+  if (value.toLowerCase() === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  const names = ['loopback', 'linklocal', 'uniquelocal'];
+  const list = value.split(/[\s,]+/).filter(Boolean);
+  const valid = list.every((item) => {
+    if (names.includes(item)) return true;
+    const [address, bits, ...rest] = item.split('/');
+    const family = isIP(address);
+    const maxBits = family === 6 ? 128 : 32;
+    return (
+      family !== 0 &&
+      rest.length === 0 &&
+      (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits))
+    );
+  });
+  return valid ? list : undefined;
+}
 
 export type Config = z.output<typeof schema> & { slack?: SlackConfig };
 

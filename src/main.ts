@@ -59,9 +59,14 @@ async function main(): Promise<void> {
     workerHeartbeat: () => heartbeat(),
     sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
   });
-  const metrics = createMetrics(status);
+  const metrics = createMetrics(deps, status);
   const app = createApp(deps, {
-    api: { sessionIdleMinutes: config.SESSION_IDLE_MINUTES, maxBodyBytes: config.MAX_BODY_BYTES },
+    api: {
+      sessionIdleMinutes: config.SESSION_IDLE_MINUTES,
+      sessionMaxHours: config.SESSION_MAX_HOURS,
+      maxBodyBytes: config.MAX_BODY_BYTES,
+    },
+    trustProxy: config.TRUST_PROXY,
     status,
     metrics,
     metricsRoute: metricsServer ? false : { token: config.METRICS_TOKEN },
@@ -109,7 +114,7 @@ async function main(): Promise<void> {
   const worker = createWorker(deps, {
     handlers: { ...(slack ? slack.jobHandlers : noSlackJobHandlers()), ...scheduled },
   });
-  heartbeat = worker.heartbeat;
+  heartbeat = worker.lastRoundAt;
   // Digests re-schedule themselves; this covers a fresh database and departments set up by SQL or seed.
   await ensureDigests(deps);
   worker.start();

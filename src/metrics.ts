@@ -3,17 +3,20 @@ import { performance } from 'node:perf_hooks';
 import type { RequestHandler } from 'express';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { createApiMetrics } from './api/metrics.ts';
+import type { Deps } from './functions/types.ts';
 import { log } from './log.ts';
+import { registerJobMetrics } from './schedule/metrics.ts';
 import type { Status } from './status.ts';
 
 /**
  * The Prometheus registry of one app (tests run several in a process): process defaults, the API's
- * series, Slack Web API calls and incoming Slack requests, and gauges read at scrape time from the
+ * series, scheduled work (src/schedule/metrics.ts), Slack Web API calls and incoming Slack requests, and gauges read at scrape time from the
  * same status /healthz reports (database, Slack connection, worker heartbeat, sessions).
  */
-export function createMetrics(status: Status) {
+export function createMetrics(deps: Pick<Deps, 'db' | 'now'>, status: Status) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  registerJobMetrics(registry, deps);
   const registers = [registry];
 
   const slackCalls = new Counter({

@@ -1,7 +1,8 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { resolve } from 'node:path';
-import { DatabaseConnectError, DataDirLockedError, type DbHandle, openDb } from '../db/client.ts';
+import { DatabaseConnectError, type DbHandle, openDb } from '../db/client.ts';
+import { DataDirLockedError } from '../db/data-dir-lock.ts';
 import { type Config, ConfigError } from './config.ts';
 
 /**

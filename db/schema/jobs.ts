@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  boolean,
   index,
   integer,
   jsonb,
@@ -77,9 +78,33 @@ export const digests = pgTable(
       .references(() => departments.id),
     /** 'YYYY-MM-DD' in the department calendar's time zone. */
     localDate: text('local_date').notNull(),
+    /**
+     * The digest time it was posted for: a job for a later time of the same day (the time was moved)
+     * posts a new digest, while a retried job of the same time refreshes this one.
+     */
+    digestTime: text('digest_time'),
     channel: text('channel').notNull(),
     ts: text('ts'),
     postedAt: ts('posted_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.departmentId, t.localDate] })],
+);
+
+/**
+ * The SLA warnings sent: one per ticket, deadline and stage, whatever re-plans the warnings later
+ * (settings saves, restarts, retries). `overdue` marks a warning that told the deadline had passed,
+ * so a deadline moved into the past during the same wait does not say it again.
+ */
+export const slaWarnings = pgTable(
+  'sla_warnings',
+  {
+    ticketId: integer('ticket_id')
+      .notNull()
+      .references(() => tickets.id),
+    deadline: ts('deadline').notNull(),
+    stage: integer('stage').notNull(),
+    overdue: boolean('overdue').notNull(),
+    sentAt: ts('sent_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.ticketId, t.deadline, t.stage] })],
 );

@@ -1,12 +1,21 @@
 import { and, eq, gt, lt } from 'drizzle-orm';
-import { auditLog, authKeys, type Level, type User, users } from '../../db/schema.ts';
-import { denied, invalid, missed, TicketError } from '../functions/errors.ts';
+import { auditLog, authKeys, type User, users } from '../../db/schema.ts';
+import { denied, missed, TicketError } from '../functions/errors.ts';
 import type { Deps, Session } from '../functions/types.ts';
 import { hashPassword, verifyPassword } from '../passwords.ts';
+import { type CallParams, parseLoginParams, parseNewKeyParams, parseSuParams } from './api-params.ts';
 import { authNode, type Doc, okDoc } from './doc.ts';
-import { clearFailures, reserveAttempt } from './login-failures.ts';
+import { throttled } from './login-throttle.ts';
 import type { ApiOptions } from './options.ts';
-import { createSession, LEVEL_CODES, mayTake, resumeSession, secretHash, sessionOf } from './sessions.ts';
+import {
+  createSession,
+  LEVEL_CODES,
+  makerMayAct,
+  mayTake,
+  resumeSession,
+  secretHash,
+  sessionOf,
+} from './sessions.ts';
 
 /** What authentication needs besides the parameters: the database and clock, limits, the caller's address. */
 export interface AuthContext {
@@ -28,7 +37,7 @@ let dummyHash: Promise<string> | undefined;
  */
 export async function authenticate(
   ctx: AuthContext,
-  params: Record<string, string>,
+  params: CallParams,
   cookieSid: string | undefined,
 ): Promise<Session> {
   let session: Session;
@@ -52,12 +61,13 @@ export async function authenticate(
 
 async function checkPassword(ctx: AuthContext, login: string, password: string): Promise<User> {
   const { db } = ctx.deps;
-  await reserveAttempt(db, ctx.address, ctx.deps.now(), ctx.opts);
-  const [user] = await db.select().from(users).where(eq(users.login, login));
-  dummyHash ??= hashPassword('not a password');
-  const ok = await verifyPassword(password, user?.passwordHash ?? (await dummyHash));
-  if (!user || !ok) throw authError('authinfo', 'Wrong login or password');
-  await clearFailures(db, ctx.address);
+  let user: User | undefined;
+  const ok = await throttled(db, { login, address: ctx.address }, ctx.deps.now(), ctx.opts, async () => {
+    [user] = await db.select().from(users).where(eq(users.login, login));
+    dummyHash ??= hashPassword('not a password');
+    return (await verifyPassword(password, user?.passwordHash ?? (await dummyHash))) && user !== undefined;
+  });
+  if (!ok || !user) throw authError('authinfo', 'Wrong login or password');
   if (user.disabled) throw authError('authinfo', 'The account is disabled');
   return user;
 }
@@ -67,63 +77,71 @@ export async function login(
   ctx: AuthContext,
   params: Record<string, string>,
 ): Promise<{ doc: Doc; sid: string }> {
-  if (!params.username) throw missed('username', 'Parameter username is required');
+  const { username, password, key } = parseLoginParams(params);
   let user: User;
-  if (params.key) user = await useKey(ctx, params.username, params.key);
-  else if (params.password) user = await checkPassword(ctx, params.username, params.password);
+  let madeBy: number | undefined;
+  if (key) ({ user, madeBy } = await useKey(ctx, username, key));
+  else if (password) user = await checkPassword(ctx, username, password);
   else throw missed('password', 'Parameter password (or key) is required');
-  const sid = await createSession(ctx.deps.db, user.id, undefined, ctx.deps.now(), ctx.opts);
+  const sid = await createSession(ctx.deps.db, user.id, madeBy, ctx.deps.now(), ctx.opts);
   return { doc: { doc: { auth: authNode(sid, LEVEL_CODES[user.level]) } }, sid };
 }
 
-async function useKey(ctx: AuthContext, login: string, key: string): Promise<User> {
+/**
+ * A key logs its user in once, as a session made by the staff member who registered it: such a
+ * session acts as su does (audited as "maker as user", no su, no keys) and ends with the maker's
+ * right to take that user's rights.
+ */
+async function useKey(ctx: AuthContext, login: string, key: string): Promise<{ user: User; madeBy: number }> {
   const { db } = ctx.deps;
   const now = ctx.deps.now();
-  await reserveAttempt(db, ctx.address, now, ctx.opts);
-  const [user] = await db.select().from(users).where(eq(users.login, login));
-  const used = user
-    ? await db
-        .delete(authKeys)
-        .where(
-          and(
-            eq(authKeys.keyHash, keyHash(key, user.level)),
-            eq(authKeys.userId, user.id),
-            gt(authKeys.createdAt, new Date(now.getTime() - ctx.opts.keyTtlMinutes * 60_000)),
-          ),
-        )
-        .returning()
-    : [];
-  if (used.length === 0) throw authError('key', 'The key is wrong, already used or expired');
-  await clearFailures(db, ctx.address);
+  let user: User | undefined;
+  let maker: User | undefined;
+  const ok = await throttled(db, { login, address: ctx.address }, now, ctx.opts, async () => {
+    [user] = await db.select().from(users).where(eq(users.login, login));
+    if (!user) return false;
+    const [used] = await db
+      .delete(authKeys)
+      .where(
+        and(
+          eq(authKeys.keyHash, keyHash(key, user.id)),
+          gt(authKeys.createdAt, new Date(now.getTime() - ctx.opts.keyTtlMinutes * 60_000)),
+        ),
+      )
+      .returning();
+    if (used?.madeBy) [maker] = await db.select().from(users).where(eq(users.id, used.madeBy));
+    return maker !== undefined;
+  });
+  if (!ok || !user || !maker) throw authError('key', 'The key is wrong, already used or expired');
   if (user.disabled) throw authError('key', 'The account is disabled');
-  return user;
+  if (!makerMayAct(maker, user))
+    throw authError('key', 'The key was made by someone who may no longer use it');
+  return { user, madeBy: maker.id };
 }
 
-/** `func=session.newkey` (staff): registers a one-use key with which `username` can log in. */
+/**
+ * `func=session.newkey` (staff): registers a one-use key with which `username` can log in.
+ * Registering a key that is already registered for that user renews it: the answer never tells
+ * whether a key value is in use.
+ */
 export async function newKey(
   ctx: AuthContext,
   caller: Session,
   params: Record<string, string>,
 ): Promise<Doc> {
   mayActForOthers(caller, 'session.newkey');
-  if (!params.username) throw missed('username', 'Parameter username is required');
-  if (!params.key) throw missed('key', 'Parameter key is required');
-  if (params.key.length < 8 || params.key.length > 1000)
-    throw invalid('key', 'The key must be 8 to 1000 characters long');
-  const target = await userByLogin(ctx, params.username, 'username');
+  const { username, key } = parseNewKeyParams(params);
+  const target = await userByLogin(ctx, username, 'username');
   mayBecome(caller, target, 'username');
   const now = ctx.deps.now();
   const { db } = ctx.deps;
   await db
     .delete(authKeys)
     .where(lt(authKeys.createdAt, new Date(now.getTime() - ctx.opts.keyTtlMinutes * 60_000)));
-  const made = await db
+  await db
     .insert(authKeys)
-    .values({ keyHash: keyHash(params.key, target.level), userId: target.id, createdAt: now })
-    .onConflictDoNothing()
-    .returning();
-  if (made.length === 0)
-    throw new TicketError('exists', 'key', 'This key is already registered; choose another');
+    .values({ keyHash: keyHash(key, target.id), userId: target.id, createdAt: now, madeBy: caller.userId })
+    .onConflictDoUpdate({ target: authKeys.keyHash, set: { createdAt: now, madeBy: caller.userId } });
   await audit(ctx, caller, 'session.newkey', { username: target.login });
   return okDoc();
 }
@@ -134,8 +152,8 @@ export async function suSession(
   caller: Session,
   params: Record<string, string>,
 ): Promise<{ doc: Doc; sid: string }> {
-  if (!params.elid) throw missed('elid', 'Parameter elid (the login to act as) is required');
-  const as = await actAs(ctx, caller, params.elid, 'elid');
+  const { elid } = parseSuParams(params);
+  const as = await actAs(ctx, caller, elid, 'elid');
   await audit(ctx, caller, 'su', { elid: as.login });
   return sessionDoc(ctx, as);
 }
@@ -146,7 +164,7 @@ export async function sessionDoc(ctx: AuthContext, as: Session): Promise<{ doc: 
   return { doc: okDoc(undefined, { auth: authNode(sid) }), sid };
 }
 
-/** Staff acting as another user: only as `mayTake` allows, and never from a session su made. */
+/** Staff acting as another user: only as `mayTake` allows, and never from a session su or a key made. */
 export async function actAs(
   ctx: AuthContext,
   caller: Session,
@@ -166,7 +184,7 @@ export async function actAs(
  */
 export function mayActForOthers(caller: Session, object: string): void {
   if (caller.level === 'user') throw denied(object, 'Only staff may do this');
-  if (caller.suBy) throw denied(object, 'A session made by su cannot act as another user');
+  if (caller.suBy) throw denied(object, 'A session made by su or by a key cannot act as another user');
 }
 
 /** The target of su, ticket.su or a key must be one `mayTake` allows the caller. */
@@ -179,13 +197,9 @@ export function mayBecome(caller: Session, target: Pick<User, 'level' | 'login'>
   }
 }
 
-/**
- * Keys for staff are hashed apart from keys for clients: only root can register them (mayBecome),
- * so a key an admin registered (for a client promoted since, or before this rule) never logs in
- * as staff.
- */
-function keyHash(key: string, target: Level): string {
-  return secretHash(target === 'user' ? key : `staff:${key}`);
+/** A key is hashed with its user: the same value registered for two users makes two keys. */
+function keyHash(key: string, userId: number): string {
+  return secretHash(`${userId}:${key}`);
 }
 
 async function userByLogin(ctx: AuthContext, login: string, param: string): Promise<User> {

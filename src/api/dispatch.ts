@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { users } from '../../db/schema.ts';
 import { missed } from '../functions/errors.ts';
 import { call, registry } from '../functions/registry.ts';
+import { API_PARAMS, parseCallParams, parseCookieSid } from './api-params.ts';
 import { newestMessageId, refuseStrayFiles, storeAttachments } from './attachments.ts';
 import {
   type AuthContext,
@@ -13,13 +14,14 @@ import {
   sessionDoc,
   suSession,
 } from './auth.ts';
+import { refuseCrossSiteWrite } from './cross-site.ts';
 import { DEPARTMENT_SCHEDULE, departmentSchedule } from './department-schedule.ts';
 import { type Doc, formDoc, listDoc, okDoc } from './doc.ts';
 import type { UploadedFile } from './request.ts';
-import { sessionOf } from './sessions.ts';
+import { endSession, sessionOf } from './sessions.ts';
 
 /** Functions of the API itself, beside the ticket functions of the registry. */
-const SESSION_FUNCS = ['auth', 'session.newkey', 'su', DEPARTMENT_SCHEDULE];
+const SESSION_FUNCS = ['auth', 'logout', 'session.newkey', 'su', DEPARTMENT_SCHEDULE];
 
 /** The function name as metrics label it: known names only, so clients cannot flood the labels. */
 export function knownFunc(func: string | undefined): string {
@@ -27,21 +29,37 @@ export function knownFunc(func: string | undefined): string {
   return SESSION_FUNCS.includes(func) || Object.hasOwn(registry, func) ? func : 'unknown';
 }
 
-/** Parameters the API consumes itself; the functions never see credentials. */
-const API_PARAMS = ['func', 'out', 'authinfo', 'auth', 'su', 'lang', 'username', 'password', 'key'];
+/** What the request says besides its parameters. */
+export interface RequestFacts {
+  /** The `billmgrses5` cookie, as sent. */
+  cookieSid: string | undefined;
+  /** A POST that a page of this site sent, or not from a browser (see cross-site.ts). */
+  postedHere: boolean;
+}
 
-/** One API call: authenticates, runs the function and returns the answer (and a new session id, if any). */
+/**
+ * One API call: authenticates, runs the function and returns the answer, with a new session id to
+ * set as the cookie, or `null` when the cookie must go (logout).
+ */
 export async function dispatch(
   ctx: AuthContext,
   params: Record<string, string>,
   files: UploadedFile[],
-  cookieSid: string | undefined,
-): Promise<{ doc: Doc; sid?: string }> {
-  const func = params.func?.trim();
+  request: RequestFacts,
+): Promise<{ doc: Doc; sid?: string | null }> {
+  const api = parseCallParams(params);
+  const cookieSid = parseCookieSid(request.cookieSid);
+  const { func } = api;
   if (!func) throw missed('func', 'Parameter func is required');
   if (knownFunc(func) === 'unknown') throw missed('func', `Unknown function ${func}`, func.slice(0, 100));
   if (func === 'auth') return login(ctx, params);
-  const session = await authenticate(ctx, params, cookieSid);
+  if (!api.authinfo && !api.auth && cookieSid) refuseCrossSiteWrite(func, params.sok, request.postedHere);
+  if (func === 'logout') {
+    const sid = api.auth || cookieSid;
+    if (sid) await endSession(ctx.deps.db, sid);
+    return { doc: okDoc(), sid: null };
+  }
+  const session = await authenticate(ctx, api, cookieSid);
   ctx.caller = session;
   if (func === 'session.newkey') return { doc: await newKey(ctx, session, params) };
   if (func === 'su') return suSession(ctx, session, params);

@@ -8,8 +8,15 @@ export interface ApiOptions {
   maxFiles: number;
   /** A key from session.newkey must be used within this time (and only once). */
   keyTtlMinutes: number;
-  /** Failed logins from one address that are let through before attempts are slowed down. */
+  /** A session ends this long after login, however busy. */
+  sessionMaxHours: number;
+  /** Failed logins to one account that are let through before its attempts are slowed down. */
   freeLoginFailures: number;
+  /**
+   * The same per remote address: higher, as users behind one NAT or proxy share an address and a
+   * success clears only its own account.
+   */
+  freeAddressFailures: number;
   /** The first wait after the free failures; each further failure doubles it up to the maximum. */
   loginDelaySeconds: number;
   maxLoginDelaySeconds: number;
@@ -19,10 +26,12 @@ export interface ApiOptions {
 
 export const DEFAULT_API_OPTIONS: ApiOptions = {
   sessionIdleMinutes: 60,
+  sessionMaxHours: 24,
   maxBodyBytes: 10 * 1024 * 1024,
   maxFiles: 10,
   keyTtlMinutes: 60,
   freeLoginFailures: 5,
+  freeAddressFailures: 20,
   loginDelaySeconds: 30,
   maxLoginDelaySeconds: 15 * 60,
   forgetFailuresMinutes: 60,

@@ -18,9 +18,15 @@ export const SUPPORTED_OUT = ['xml', 'devel', 'json', 'sjson', 'xjson', 'JSONdat
 /** The answer's format; an unknown `out` is refused (the refusal itself goes out as XML). */
 export function outFormat(out: string | undefined): OutFormat {
   if (out === undefined || out.trim() === '') return 'xml';
-  const format = FORMATS[out.trim().toLowerCase()];
+  const key = out.trim().toLowerCase();
+  // Own entries only: `__proto__` and `constructor` are values a request may send too.
+  const format = Object.hasOwn(FORMATS, key) ? FORMATS[key] : undefined;
   if (!format) {
-    throw invalid('out', `Unknown output format ${out}; supported: ${SUPPORTED_OUT.join(', ')}`, out);
+    throw invalid(
+      'out',
+      `Unknown output format ${out.slice(0, 100)}; supported: ${SUPPORTED_OUT.join(', ')}`,
+      out.slice(0, 100),
+    );
   }
   return format;
 }

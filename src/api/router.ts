@@ -4,6 +4,7 @@ import { TicketError } from '../functions/errors.ts';
 import type { Deps, Session } from '../functions/types.ts';
 import { log } from '../log.ts';
 import type { AuthContext } from './auth.ts';
+import { postedFromHere } from './cross-site.ts';
 import { dispatch, knownFunc } from './dispatch.ts';
 import { errorDoc } from './doc.ts';
 import type { ApiMetrics } from './metrics.ts';
@@ -37,9 +38,13 @@ export function apiRouter(deps: Deps, metrics: ApiMetrics, options: Partial<ApiO
       login = func === 'auth' ? (params.username ?? '') : params.authinfo?.split(':')[0];
       format = 'xml';
       format = outFormat(params.out);
+      // With TRUST_PROXY set, express takes the address from X-Forwarded-For and TLS from X-Forwarded-Proto.
       ctx = { deps, opts, address: req.ip ?? req.socket.remoteAddress ?? 'unknown' };
-      const { doc, sid } = await dispatch(ctx, params, files, cookie(req, SESSION_COOKIE));
-      if (sid) res.cookie(SESSION_COOKIE, sid, { httpOnly: true, sameSite: 'lax', path: '/' });
+      const request = { cookieSid: cookie(req, SESSION_COOKIE), postedHere: postedFromHere(req) };
+      const { doc, sid } = await dispatch(ctx, params, files, request);
+      const attributes = { httpOnly: true, sameSite: 'lax', path: '/', secure: req.secure } as const;
+      if (sid) res.cookie(SESSION_COOKIE, sid, attributes);
+      if (sid === null) res.clearCookie(SESSION_COOKIE, attributes);
       send(res, serialize(doc, format));
     } catch (error) {
       if (error instanceof TicketError) {
@@ -104,10 +109,17 @@ function send(res: Response, out: { contentType: string; body: string }): void {
   res.type(out.contentType).send(out.body);
 }
 
+/** A cookie's value; one that is not valid percent-encoding is taken as sent (and then matches no session). */
 function cookie(req: Request, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return decodeURIComponent(part.slice(eq + 1).trim());
+    if (eq <= 0 || part.slice(0, eq).trim() !== name) continue;
+    const raw = part.slice(eq + 1).trim();
+    try {
+      return decodeURIComponent(raw);
+    } catch {
+      return raw;
+    }
   }
   return undefined;
 }

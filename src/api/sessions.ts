@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, lt, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { type Level, sessions, type User, users } from '../../db/schema.ts';
 import { TicketError } from '../functions/errors.ts';
@@ -25,7 +25,7 @@ export function sessionOf(user: User, suBy?: Pick<User, 'id' | 'login'>): Sessio
   };
 }
 
-/** A new session for `userId` (made by `suBy` when it comes from su); returns its id. */
+/** A new session for `userId` (made by `suBy` when it comes from su or a key); returns its id. */
 export async function createSession(
   db: Db,
   userId: number,
@@ -34,10 +34,19 @@ export async function createSession(
   opts: ApiOptions,
 ): Promise<string> {
   const sid = randomBytes(24).toString('hex');
-  await db.insert(sessions).values({ id: secretHash(sid), userId, suBy: suBy ?? null, lastUsed: now });
+  await db
+    .insert(sessions)
+    .values({ id: secretHash(sid), userId, suBy: suBy ?? null, lastUsed: now, createdAt: now });
   // Sessions nobody will use again are swept here rather than by a timer.
-  await db.delete(sessions).where(lt(sessions.lastUsed, idleLimit(now, opts)));
+  await db
+    .delete(sessions)
+    .where(or(lt(sessions.lastUsed, idleLimit(now, opts)), lt(sessions.createdAt, ageLimit(now, opts))));
   return sid;
+}
+
+/** `func=logout`: the session ends (an unknown or ended one is no error: the caller is out either way). */
+export async function endSession(db: Db, sid: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.id, secretHash(sid)));
 }
 
 /** The caller of a session id: unknown, expired, or a disabled user is an `auth` error. */
@@ -45,7 +54,7 @@ export async function resumeSession(db: Db, sid: string, now: Date, opts: ApiOpt
   const id = secretHash(sid);
   const [row] = await db.select().from(sessions).where(eq(sessions.id, id));
   if (!row) throw authError('The session is unknown or has ended; log in again');
-  if (row.lastUsed < idleLimit(now, opts)) {
+  if (row.lastUsed < idleLimit(now, opts) || row.createdAt < ageLimit(now, opts)) {
     await db.delete(sessions).where(eq(sessions.id, id));
     throw authError('The session has expired; log in again');
   }
@@ -54,8 +63,7 @@ export async function resumeSession(db: Db, sid: string, now: Date, opts: ApiOpt
   if (row.suBy !== null) {
     [origin] = await db.select().from(users).where(eq(users.id, row.suBy));
   }
-  // An su session lasts only while its maker may still take these rights (the rule may be newer).
-  if (user.disabled || (origin && (origin.disabled || !mayTake(origin.level, user.level)))) {
+  if (user.disabled || (origin && !makerMayAct(origin, user))) {
     await db.delete(sessions).where(eq(sessions.id, id));
     throw authError('The account is disabled');
   }
@@ -75,6 +83,18 @@ export function mayTake(caller: Level, target: Level): boolean {
   return target === 'admin' && caller === 'root';
 }
 
+/**
+ * A session made by su or by a key lasts only while its maker is enabled and may still take these
+ * rights (the rule may be newer than the session).
+ */
+export function makerMayAct(maker: User, user: Pick<User, 'level'>): boolean {
+  return !maker.disabled && mayTake(maker.level, user.level);
+}
+
 function idleLimit(now: Date, opts: ApiOptions): Date {
   return new Date(now.getTime() - opts.sessionIdleMinutes * 60_000);
+}
+
+function ageLimit(now: Date, opts: ApiOptions): Date {
+  return new Date(now.getTime() - opts.sessionMaxHours * 3_600_000);
 }

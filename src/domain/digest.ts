@@ -33,10 +33,13 @@ export interface Digest {
 
 const LIST_LIMIT = 5;
 
+/** A ticket whose client waits for the staff: the only ones that can be overdue. */
+const isWaiting = (t: DigestTicket) => t.waitingSince !== null && t.status !== STATUS.awaiting;
+
 /** The state of a department's queue at `now`, "today" being the local day in `timezone`. */
 export function buildDigest(open: DigestTicket[], now: Date, timezone: string): Digest {
   const localDate = localDay(now, timezone);
-  const waiting = open.filter((t) => t.waitingSince && t.status !== STATUS.awaiting);
+  const waiting = open.filter(isWaiting);
   const overdue = waiting.filter((t) => t.deadline && t.deadline <= now);
   const dueToday = waiting.filter(
     (t) => t.deadline && t.deadline > now && localDay(t.deadline, timezone) === localDate,
@@ -64,6 +67,20 @@ export function buildDigest(open: DigestTicket[], now: Date, timezone: string): 
       .map(([responsible, count]) => ({ responsible, count }))
       .sort((a, b) => b.count - a.count || byName(a.responsible, b.responsible)),
   };
+}
+
+/**
+ * When the counts of a digest built at `now` change by time alone: the next deadline of a waiting
+ * ticket to pass on the same local day (a later day has its own digest). Null when none does.
+ */
+export function nextCountChange(open: DigestTicket[], now: Date, timezone: string): Date | null {
+  const today = localDay(now, timezone);
+  const next = open
+    .filter((t) => isWaiting(t) && t.deadline && t.deadline > now)
+    .map((t) => t.deadline as Date)
+    .filter((d) => localDay(d, timezone) === today)
+    .sort((a, b) => a.getTime() - b.getTime())[0];
+  return next ?? null;
 }
 
 /** Names alphabetically, the unassigned last. */

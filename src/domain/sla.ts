@@ -27,25 +27,43 @@ export interface WarningPlan {
 }
 
 /**
- * The warnings still to send for a deadline. Early stages whose time has passed are dropped (a later
- * stage says it better); the breach warning always stays, sent at once when the deadline already passed.
+ * The warnings still to send for a deadline: the stages still ahead. A deadline already passed adds
+ * its last stage at once when `overdueOwed` (nobody was told the ticket is overdue during this wait);
+ * passed early stages are never sent (a later stage says it better).
  */
-export function warningPlan(deadline: Date, stages: number[], now: Date): WarningPlan[] {
+export function warningPlan(
+  deadline: Date,
+  stages: number[],
+  now: Date,
+  overdueOwed: boolean,
+): WarningPlan[] {
   const sorted = [...new Set(stages)].sort((a, b) => b - a);
+  const plan = sorted
+    .map((stage) => ({ stage, at: new Date(deadline.getTime() - stage * MINUTE) }))
+    .filter((p) => p.at >= now);
   const last = sorted.at(-1);
-  return sorted.flatMap((stage) => {
-    const at = new Date(deadline.getTime() - stage * MINUTE);
-    if (at >= now) return [{ stage, at }];
-    return stage === last ? [{ stage, at: now }] : [];
-  });
+  if (plan.length === 0 && last !== undefined && overdueOwed) plan.push({ stage: last, at: now });
+  return plan;
 }
 
-/** Remaining time to a deadline for people: "1 h 05 min left", "overdue by 12 min". */
+/**
+ * Whether a warning stage is stale at `now`: a later stage of the same deadline is due as well (the
+ * worker was down, or another replica was slow), so that later one alone is sent.
+ */
+export function supersededStage(deadline: Date, stage: number, stages: number[], now: Date): boolean {
+  return stages.some((s) => s < stage && deadline.getTime() - s * MINUTE <= now.getTime());
+}
+
+/**
+ * Remaining time to a deadline as people read it: "2 min left" two minutes before, give or take the
+ * seconds a message takes to go out (rounded to the nearest minute); "overdue by 12 min", where a
+ * second past the deadline already reads "overdue by 1 min".
+ */
 export function formatRemaining(deadline: Date, now: Date): string {
   const ms = deadline.getTime() - now.getTime();
-  // Rounded away from the deadline: a second past it already reads "overdue by 1 min".
+  // Halves round down: 65½ minutes still read "1 h 05 min left".
   return ms >= 0
-    ? `${humanMinutes(Math.floor(ms / MINUTE))} left`
+    ? `${humanMinutes(Math.ceil(ms / MINUTE - 0.5))} left`
     : `overdue by ${humanMinutes(Math.ceil(-ms / MINUTE))}`;
 }
 

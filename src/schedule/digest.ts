@@ -1,12 +1,12 @@
 import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import { clients, type Department, departments, digests, jobs, tickets, users } from '../../db/schema.ts';
-import { buildDigest, localDay, nextDigestAt } from '../domain/digest.ts';
+import { buildDigest, type DigestTicket, localDay, nextCountChange, nextDigestAt } from '../domain/digest.ts';
 import { OPEN_STATUSES } from '../domain/tickets.ts';
 import { missed } from '../functions/errors.ts';
 import type { Deps } from '../functions/types.ts';
 import { cancel, enqueue, enqueueOnce, type Job } from './jobs.ts';
-import { post, type Slack, update } from './slack-out.ts';
+import { post, postIdentity, type Slack, update } from './slack-out.ts';
 import { digestMessage } from './views/digest.ts';
 
 export const DIGEST_POST = 'digest.post';
@@ -31,9 +31,9 @@ export async function scheduleDigest(tx: Tx, dep: Department, now: Date, replace
     tx,
     {
       kind: DIGEST_POST,
-      dedupeKey: `digest:${dep.id}:${localDate}`,
+      dedupeKey: `digest:${dep.id}:${localDate}:${dep.digestTime}`,
       runAt: at,
-      payload: { departmentId: dep.id, localDate },
+      payload: { departmentId: dep.id, localDate, time: dep.digestTime },
     },
     now,
   );
@@ -56,17 +56,31 @@ export async function ensureDigests(deps: Deps): Promise<void> {
 
 /** A ticket of the department changed: refresh today's digest in place a minute later. */
 export async function digestTouched(tx: Tx, dep: Department, now: Date): Promise<void> {
+  await refreshAt(tx, dep, new Date(now.getTime() + REFRESH_DELAY_MS), now);
+}
+
+/** One pending refresh per department, at the earliest time anything asked for. */
+async function refreshAt(tx: Tx, dep: Department, at: Date, now: Date): Promise<void> {
   if (!wantsDigest(dep)) return;
   await enqueueOnce(
     tx,
     {
       kind: DIGEST_REFRESH,
       dedupeKey: `digest-refresh:${dep.id}`,
-      runAt: new Date(now.getTime() + REFRESH_DELAY_MS),
+      runAt: at,
       payload: { departmentId: dep.id },
     },
     now,
   );
+}
+
+/**
+ * Counts change with time alone: a deadline passing moves a ticket from "due today" to "overdue".
+ * The digest just shown is refreshed at the next such moment of its day.
+ */
+async function refreshWhenCountsChange(db: Db, dep: Department, open: DigestTicket[], now: Date) {
+  const next = nextCountChange(open, now, dep.calendar.timezone);
+  if (next) await db.transaction((tx) => refreshAt(tx, dep, next, now));
 }
 
 /** The digest of a department as it stands now: for the daily post and for `/ticket digest`. */
@@ -77,6 +91,8 @@ export async function digestFor(deps: Deps, departmentId: number) {
   const open = await openTickets(deps.db, dep.id);
   return {
     dep,
+    open,
+    now,
     message: digestMessage(
       dep.name,
       buildDigest(open, now, dep.calendar.timezone),
@@ -87,34 +103,36 @@ export async function digestFor(deps: Deps, departmentId: number) {
 }
 
 /**
- * The daily post. The digests row, claimed before posting, makes it one per department and local day:
- * a second run of the day (a re-scheduled time, a retried job) refreshes the posted message instead.
+ * The daily post. The digests row, claimed before posting, makes it one per department, local day and
+ * digest time: a retried job refreshes the message it posted, while a job for a later time of the
+ * same day (the time was moved) posts the new digest. The post carries the job's key, so a worker
+ * dying between the post and saving its ts does not post it twice.
  */
 export function digestPostHandler(slack: Slack) {
   return async (job: Job, deps: Deps): Promise<void> => {
-    const { departmentId, localDate } = job.payload as { departmentId: number; localDate: string };
-    const { dep, message } = await digestFor(deps, departmentId);
+    const { departmentId, localDate, time } = job.payload as {
+      departmentId: number;
+      localDate: string;
+      time?: string;
+    };
+    const { dep, open, now, message } = await digestFor(deps, departmentId);
     if (!wantsDigest(dep)) return;
-    const claimed = await deps.db
+    const day = and(eq(digests.departmentId, departmentId), eq(digests.localDate, localDate));
+    await deps.db
       .insert(digests)
-      .values({ departmentId, localDate, channel: dep.slackChannel, postedAt: deps.now() })
-      .onConflictDoNothing()
-      .returning();
-    const [row] = claimed.length
-      ? claimed
-      : await deps.db
-          .select()
-          .from(digests)
-          .where(and(eq(digests.departmentId, departmentId), eq(digests.localDate, localDate)));
-    if (row.ts) {
+      .values({ departmentId, localDate, digestTime: time, channel: dep.slackChannel, postedAt: now })
+      .onConflictDoNothing();
+    const [row] = await deps.db.select().from(digests).where(day);
+    if (row.ts && row.digestTime === (time ?? null)) {
       await update(slack, { channel: row.channel, ts: row.ts, ...message });
     } else {
-      const posted = await post(slack, { channel: dep.slackChannel, ...message });
+      const posted = await post(slack, { channel: dep.slackChannel, ...message }, postIdentity(job));
       await deps.db
         .update(digests)
-        .set({ ts: posted.ts, channel: posted.channel })
-        .where(and(eq(digests.departmentId, departmentId), eq(digests.localDate, localDate)));
+        .set({ ts: posted.ts, channel: posted.channel, digestTime: time, postedAt: now })
+        .where(day);
     }
+    await refreshWhenCountsChange(deps.db, dep, open, now);
     await deps.db.transaction((tx) => scheduleDigest(tx, dep, deps.now()));
   };
 }
@@ -123,15 +141,17 @@ export function digestPostHandler(slack: Slack) {
 export function digestRefreshHandler(slack: Slack) {
   return async (job: Job, deps: Deps): Promise<void> => {
     const { departmentId } = job.payload as { departmentId: number };
-    const { dep, message } = await digestFor(deps, departmentId);
-    const today = localDay(deps.now(), dep.calendar.timezone);
+    const { dep, open, now, message } = await digestFor(deps, departmentId);
+    const today = localDay(now, dep.calendar.timezone);
     const [row] = await deps.db
       .select()
       .from(digests)
       .where(
         and(eq(digests.departmentId, departmentId), eq(digests.localDate, today), isNotNull(digests.ts)),
       );
-    if (row?.ts) await update(slack, { channel: row.channel, ts: row.ts, ...message });
+    if (!row?.ts) return;
+    await update(slack, { channel: row.channel, ts: row.ts, ...message });
+    await refreshWhenCountsChange(deps.db, dep, open, now);
   };
 }
 

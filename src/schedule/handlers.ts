@@ -1,18 +1,20 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { DIGEST_POST, DIGEST_REFRESH, digestPostHandler, digestRefreshHandler } from './digest.ts';
-import { ONCALL_PAGE, ONCALL_TAKEN, oncallPageHandler, oncallTakenHandler } from './oncall.ts';
+import { ONCALL_PAGE, ONCALL_SETTLED, oncallPageHandler, oncallSettledHandler } from './oncall.ts';
 import { SLA_WARNING, slaWarningHandler } from './sla.ts';
 import type { Slack } from './slack-out.ts';
+import { alertWhenUndeliverable, UNDELIVERED, undeliveredHandler } from './undelivered.ts';
 import type { JobHandler } from './worker.ts';
 
 /** The job kinds of scheduled work, to merge with the Slack card jobs into the one worker. */
 export function scheduleJobHandlers(slack: Slack): Record<string, JobHandler> {
   return {
-    [SLA_WARNING]: slaWarningHandler(slack),
-    [ONCALL_PAGE]: oncallPageHandler(slack),
-    [ONCALL_TAKEN]: oncallTakenHandler(slack),
-    [DIGEST_POST]: digestPostHandler(slack),
+    [SLA_WARNING]: alertWhenUndeliverable(slaWarningHandler(slack)),
+    [ONCALL_PAGE]: alertWhenUndeliverable(oncallPageHandler(slack)),
+    [DIGEST_POST]: alertWhenUndeliverable(digestPostHandler(slack)),
+    [ONCALL_SETTLED]: oncallSettledHandler(slack),
     [DIGEST_REFRESH]: digestRefreshHandler(slack),
+    [UNDELIVERED]: undeliveredHandler(slack),
   };
 }
 
@@ -20,14 +22,18 @@ export function scheduleJobHandlers(slack: Slack): Record<string, JobHandler> {
 export function scheduleJobsWithoutSlack(): Record<string, JobHandler> {
   const done: JobHandler = async () => {};
   return Object.fromEntries(
-    [SLA_WARNING, ONCALL_PAGE, ONCALL_TAKEN, DIGEST_POST, DIGEST_REFRESH].map((k) => [k, done]),
+    [SLA_WARNING, ONCALL_PAGE, ONCALL_SETTLED, DIGEST_POST, DIGEST_REFRESH, UNDELIVERED].map((k) => [
+      k,
+      done,
+    ]),
   );
 }
 
 /**
  * The Web API client for scheduled jobs: a rate limit fails the call at once (the job is retried at
- * Slack's Retry-After by the job table) instead of the client sleeping while the job's lease runs out.
- * `extra`: main.ts's logger and metered fetch.
+ * Slack's Retry-After by the job table) instead of the client sleeping; a call that hangs times out,
+ * since the worker's heartbeat would otherwise hold its job forever. `extra`: main.ts's logger and
+ * metered fetch.
  */
 export function scheduleSlackClient(token: string, apiUrl?: string, extra: WebClientOptions = {}): WebClient {
   return new WebClient(token, {
@@ -35,5 +41,6 @@ export function scheduleSlackClient(token: string, apiUrl?: string, extra: WebCl
     ...(apiUrl ? { slackApiUrl: apiUrl.replace(/\/?$/, '/') } : {}),
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },
+    timeout: 30_000,
   });
 }

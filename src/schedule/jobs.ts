@@ -18,9 +18,9 @@ export async function enqueue(tx: Tx, job: NewJob, now: Date): Promise<void> {
 }
 
 /**
- * Schedules a job unless one with the same key is already pending: a debounce that, unlike `enqueue`,
- * never pushes the pending job further out (steady changes cannot starve it). A running one is asked
- * to run again, as with `enqueue`.
+ * Schedules a job, or brings the pending one with the same key forward to the earlier of the two
+ * times: a debounce that, unlike `enqueue`, never pushes the pending job further out (steady changes
+ * cannot starve it). A running one is asked to run again, as with `enqueue`.
  */
 export async function enqueueOnce(tx: Tx, job: NewJob, now: Date): Promise<void> {
   await upsert(tx, job, now, false);
@@ -41,9 +41,7 @@ async function upsert(tx: Tx, job: NewJob, now: Date, move: boolean): Promise<vo
       target: jobs.dedupeKey,
       targetWhere: sql`state in ('pending', 'running')`,
       set: {
-        runAt: move
-          ? sql`case when ${jobs.state} = 'pending' then ${runAt} else ${jobs.runAt} end`
-          : jobs.runAt,
+        runAt: sql`case when ${jobs.state} = 'pending' then ${move ? runAt : sql`least(${jobs.runAt}, ${runAt})`} else ${jobs.runAt} end`,
         rerunAt: sql`case when ${jobs.state} = 'running' then coalesce(${jobs.rerunAt}, ${runAt}) end`,
         payload: move ? sql`excluded.payload` : jobs.payload,
         kind: sql`excluded.kind`,
@@ -79,7 +77,7 @@ export async function claim(tx: Tx, worker: string, now: Date, leaseMs: number, 
     .limit(limit)
     .for('update', { skipLocked: true });
   if (due.length === 0) return [];
-  return tx
+  const claimed = await tx
     .update(jobs)
     .set({
       state: 'running',
@@ -95,6 +93,8 @@ export async function claim(tx: Tx, worker: string, now: Date, leaseMs: number, 
       ),
     )
     .returning();
+  // UPDATE … RETURNING keeps no order: the batch runs in planned order, as claimed.
+  return claimed.sort((a, b) => a.runAt.getTime() - b.runAt.getTime() || a.id - b.id);
 }
 
 /** Marks a claimed job done (or pending again, if it was re-enqueued while running), if this worker still holds it. */
@@ -104,6 +104,33 @@ export async function complete(tx: Tx, job: Job, worker: string, now: Date): Pro
     .set({
       state: sql`case when ${jobs.rerunAt} is null then 'done' else 'pending' end`,
       runAt: sql`coalesce(${jobs.rerunAt}, ${jobs.runAt})`,
+      rerunAt: null,
+      lockedBy: null,
+      lockedUntil: null,
+      updatedAt: now,
+    })
+    .where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, worker), eq(jobs.state, 'running')));
+}
+
+/** Keeps this worker's running jobs leased: its heartbeat, so a short lease only runs out when it died. */
+export async function extendLeases(tx: Tx, worker: string, now: Date, leaseMs: number): Promise<void> {
+  await tx
+    .update(jobs)
+    .set({ lockedUntil: new Date(now.getTime() + leaseMs) })
+    .where(and(eq(jobs.lockedBy, worker), eq(jobs.state, 'running')));
+}
+
+/**
+ * Puts a claimed job back for later without counting the attempt: it chose to wait (an earlier step
+ * of its chain is still on its way), it did not fail.
+ */
+export async function postpone(tx: Tx, job: Job, worker: string, runAt: Date, now: Date): Promise<void> {
+  await tx
+    .update(jobs)
+    .set({
+      state: 'pending',
+      runAt,
+      attempts: sql`${jobs.attempts} - 1`,
       rerunAt: null,
       lockedBy: null,
       lockedUntil: null,

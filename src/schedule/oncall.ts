@@ -5,6 +5,7 @@ import {
   departments,
   type Escalation,
   escalations,
+  jobs,
   STATUS,
   type Ticket,
   tickets,
@@ -12,16 +13,22 @@ import {
 } from '../../db/schema.ts';
 import { mention, onCallAt } from '../domain/rotation.ts';
 import { effectivePriority } from '../domain/tickets.ts';
-import { denied, invalid, missed } from '../functions/errors.ts';
-import type { Deps } from '../functions/types.ts';
+import { denied, invalid, missed, TicketError } from '../functions/errors.ts';
+import { call } from '../functions/registry.ts';
+import type { Deps, Session } from '../functions/types.ts';
+import { log } from '../log.ts';
 import { cancel, enqueue, type Job } from './jobs.ts';
-import { postAboutTicket, type Slack, update } from './slack-out.ts';
-import { pageMessage, pageTakenMessage } from './views/alerts.ts';
+import { postAboutTicket, postIdentity, type Slack, update } from './slack-out.ts';
+import { pageEndedMessage, pageMessage, pageTakenMessage } from './views/alerts.ts';
+import { NotYet } from './worker.ts';
 
 export const ONCALL_PAGE = 'oncall.page';
-export const ONCALL_TAKEN = 'oncall.taken';
+/** Replaces the posted pages of an episode that was taken or ended: no live Ack button stays behind. */
+export const ONCALL_SETTLED = 'oncall.settled';
 /** Chain step targets; 'oncall' is resolved when the step runs, so a hand-over in between counts. */
 const CURRENT_ONCALL = 'oncall';
+/** How long a step waits for the step before it to be posted (it is running or about to). */
+const STEP_WAIT_MS = 2_000;
 
 /** A ticket needs a human on call while it is high priority (set or raised) and not closed. */
 export function needsOnCall(t: Ticket): boolean {
@@ -51,6 +58,7 @@ export async function syncEscalation(
     if (open) {
       await tx.update(escalations).set({ endedAt: now }).where(eq(escalations.id, open.id));
       await cancel(tx, `oncall:${t.id}:`, now);
+      if (!open.ackedAt) await settle(tx, open, now);
     }
     return;
   }
@@ -85,22 +93,28 @@ async function startEscalation(tx: Tx, t: Ticket, dep: Department, now: Date): P
   }
 }
 
-/** Records who took the ticket, stops the chain and, if anyone was paged, tells them. */
+/** Records who took the ticket, stops the chain and updates the pages posted. */
 async function take(tx: Tx, esc: Escalation, by: string, now: Date): Promise<void> {
   await tx.update(escalations).set({ ackedAt: now, ackedBy: by }).where(eq(escalations.id, esc.id));
   await cancel(tx, `oncall:${esc.ticketId}:${esc.id}:`, now);
-  if (esc.lastStep >= 0) {
-    await enqueue(
-      tx,
-      {
-        kind: ONCALL_TAKEN,
-        dedupeKey: `oncall-taken:${esc.id}`,
-        runAt: now,
-        payload: { escalationId: esc.id },
-      },
-      now,
-    );
-  }
+  await settle(tx, esc, now);
+}
+
+/**
+ * The episode's pages are updated to say how it ended. Always scheduled: a page being posted right
+ * now is in no list yet, and the update, running after it, still finds it.
+ */
+async function settle(tx: Tx, esc: Escalation, now: Date): Promise<void> {
+  await enqueue(
+    tx,
+    {
+      kind: ONCALL_SETTLED,
+      dedupeKey: `oncall-settled:${esc.id}`,
+      runAt: now,
+      payload: { escalationId: esc.id },
+    },
+    now,
+  );
 }
 
 export type AckResult =
@@ -108,17 +122,19 @@ export type AckResult =
   | { taken: false; ticketId: number; by: string | null };
 
 /**
- * The Ack button: the first staff member to press it takes the ticket and stops the chain; a later
- * press learns who already did. Only staff linked to Slack may take tickets.
+ * The Ack button: the first staff member to press it takes the ticket and stops the chain, and the
+ * ticket is assigned to them (so its SLA warnings mention them, not the whole group); a later press
+ * learns who already did. Only staff linked to Slack may take tickets.
  */
 export async function ackEscalation(
   deps: Deps,
   escalationId: number,
   slackUserId: string,
 ): Promise<AckResult> {
-  return deps.db.transaction(async (tx) => {
+  type Taken = { result: AckResult; staff: Pick<Session, 'userId' | 'login' | 'level'> };
+  const { result, staff } = await deps.db.transaction(async (tx): Promise<Taken> => {
     const [staff] = await tx
-      .select({ id: users.id })
+      .select({ userId: users.id, login: users.login, level: users.level })
       .from(users)
       .where(
         and(
@@ -130,14 +146,40 @@ export async function ackEscalation(
     if (!staff) throw denied('user', 'Only staff members can take on-call tickets');
     const [esc] = await tx.select().from(escalations).where(eq(escalations.id, escalationId)).for('update');
     if (!esc) throw missed('escalation', `Page ${escalationId} does not exist`, String(escalationId));
-    if (esc.ackedAt) return { taken: false, ticketId: esc.ticketId, by: esc.ackedBy };
+    if (esc.ackedAt) return { staff, result: { taken: false, ticketId: esc.ticketId, by: esc.ackedBy } };
     if (esc.endedAt) throw invalid('escalation', `Ticket ${esc.ticketId} no longer needs on-call`);
     await take(tx, esc, slackUserId, deps.now());
-    return { taken: true, ticketId: esc.ticketId };
+    return { staff, result: { taken: true, ticketId: esc.ticketId } };
   });
+  if (result.taken) await assign(deps, staff, result.ticketId);
+  return result;
 }
 
-/** Posts one step of the chain, unless the ticket was taken, lowered or closed meanwhile. */
+/** The acker becomes responsible, through the registry like any assignment (audited, card refreshed). */
+async function assign(
+  deps: Deps,
+  staff: Pick<Session, 'userId' | 'login' | 'level'>,
+  ticketId: number,
+): Promise<void> {
+  const session = { ...staff, via: 'slack' };
+  try {
+    await call(deps, session, 'ticket.edit', {
+      elid: String(ticketId),
+      responsible: String(staff.userId),
+      sok: 'ok',
+    });
+  } catch (error) {
+    // The Ack stands (the chain is stopped); the assignment is left to a person.
+    if (!(error instanceof TicketError)) throw error;
+    log.warn('acked ticket not assigned', { ticketId, error: error.message });
+  }
+}
+
+/**
+ * Posts one step of the chain, unless the ticket was taken, lowered or closed meanwhile. Steps go out
+ * in order: a step waits while the one before it is still on its way (a slow or dead replica holds
+ * it), but not for one that is failing, so a broken step cannot hold the escalation back.
+ */
 export function oncallPageHandler(slack: Slack) {
   return async (job: Job, deps: Deps): Promise<void> => {
     const p = job.payload as { escalationId: number; ticketId: number; step: number; target: string };
@@ -148,25 +190,46 @@ export function oncallPageHandler(slack: Slack) {
       .innerJoin(departments, eq(departments.id, tickets.departmentId))
       .where(eq(escalations.id, p.escalationId));
     if (!row || row.esc.ackedAt || row.esc.endedAt || !needsOnCall(row.ticket)) return;
+    if (p.step > 0 && row.esc.lastStep < p.step - 1) {
+      const [before] = await deps.db
+        .select({ state: jobs.state, lastError: jobs.lastError })
+        .from(jobs)
+        .where(eq(jobs.dedupeKey, `oncall:${p.ticketId}:${p.escalationId}:${p.step - 1}`))
+        .orderBy(desc(jobs.id))
+        .limit(1);
+      const onItsWay = before?.state === 'running' || (before?.state === 'pending' && !before.lastError);
+      if (onItsWay) throw new NotYet(`step ${p.step - 1} not posted yet`, STEP_WAIT_MS);
+    }
     const now = deps.now();
     const target = p.target === CURRENT_ONCALL ? onCallAt(row.dep.oncall ?? null, now).current : p.target;
     if (!target) throw new Error(`Department ${row.dep.id} has nobody on call`);
     const waited = Math.round((now.getTime() - row.esc.startedAt.getTime()) / 60_000);
     const message = pageMessage(row.ticket, row.esc.id, p.step, mention(target), waited);
-    const posted = await postAboutTicket(slack, deps.db, p.ticketId, { ...message, broadcast: true });
+    const posted = await postAboutTicket(
+      slack,
+      deps.db,
+      p.ticketId,
+      { ...message, broadcast: true },
+      postIdentity(job),
+    );
     if (!posted) throw new Error(`Ticket ${p.ticketId} has no card and its department no channel`);
+    // A retry that found its earlier post records it once.
     await deps.db
       .update(escalations)
       .set({
         lastStep: sql`greatest(${escalations.lastStep}, ${p.step})`,
-        messages: sql`${escalations.messages} || ${JSON.stringify([posted])}::jsonb`,
+        messages: sql`case when ${escalations.messages} @> ${JSON.stringify([posted])}::jsonb
+          then ${escalations.messages} else ${escalations.messages} || ${JSON.stringify([posted])}::jsonb end`,
       })
       .where(eq(escalations.id, row.esc.id));
+    // Taken or ended while this page was on its way: it gets the same update as the others.
+    const [after] = await deps.db.select().from(escalations).where(eq(escalations.id, row.esc.id));
+    if (after.ackedAt || after.endedAt) await deps.db.transaction((tx) => settle(tx, after, deps.now()));
   };
 }
 
-/** After an Ack: every page posted for the episode is replaced in place by who took the ticket. */
-export function oncallTakenHandler(slack: Slack) {
+/** After an Ack or the end of the need: every page posted for the episode says so, with no button. */
+export function oncallSettledHandler(slack: Slack) {
   return async (job: Job, deps: Deps): Promise<void> => {
     const { escalationId } = job.payload as { escalationId: number };
     const [row] = await deps.db
@@ -174,8 +237,13 @@ export function oncallTakenHandler(slack: Slack) {
       .from(escalations)
       .innerJoin(tickets, eq(tickets.id, escalations.ticketId))
       .where(eq(escalations.id, escalationId));
-    if (!row?.esc.ackedBy) return;
-    const message = pageTakenMessage(row.ticket, row.esc.ackedBy);
+    if (!row) return;
+    const message = row.esc.ackedBy
+      ? pageTakenMessage(row.ticket, row.esc.ackedBy)
+      : row.esc.endedAt
+        ? pageEndedMessage(row.ticket)
+        : null;
+    if (!message) return;
     for (const m of row.esc.messages) await update(slack, { ...m, ...message });
   };
 }

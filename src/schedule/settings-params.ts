@@ -30,6 +30,8 @@ export type SettingsField = (typeof SETTINGS_FIELDS)[number];
 export type FlatSettings = Record<SettingsField, string>;
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time HH:MM');
+/** The end of the working day may be 24:00: with 00:00 to 24:00 every day, a round-the-clock calendar. */
+const endOfDay = z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'must be a time HH:MM, up to 24:00');
 const day = z.string().regex(/^\d{4}-\d\d-\d\d$/, 'must be a date YYYY-MM-DD');
 const timezone = z.string().refine(isTimeZone, 'must be a time zone such as Europe/Berlin');
 const list = (s: string) =>
@@ -66,7 +68,7 @@ export const settingsSchema = z
         z.array(z.enum(['1', '2', '3', '4', '5', '6', '7'], 'must be weekdays 1 (Mon) to 7 (Sun)')).min(1),
       ),
     work_start: hhmm,
-    work_end: hhmm,
+    work_end: endOfDay,
     holidays: z.string().transform(list).pipe(z.array(day)),
     warning_stages: z
       .string()

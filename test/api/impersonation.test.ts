@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, authKeys, sessions, users } from '../../db/schema.ts';
 import type { DocNode } from '../../src/api/doc.ts';
@@ -104,3 +104,59 @@ describe('who may take whose rights', () => {
     expect(level(await api.json({ func: 'auth', username: 'boris', password: PASSWORD }))).toBe('29');
   });
 });
+
+describe('a key login is a session made by the key’s maker', () => {
+  it('acts as su does: audited as "maker as user", no su, no keys', async () => {
+    expect(await api.as('admin').json('session.newkey', { username: 'alice', key: KEY })).toEqual({ ok: {} });
+    const sid = sidOf(await api.json({ func: 'auth', username: 'alice', key: KEY }));
+    const id = String(await api.w.openTicket());
+    const viaKey = (params: Record<string, string>) => api.json({ auth: sid, ...params });
+    expect(
+      await viaKey({ func: 'clientticket.edit', elid: id, message: 'typed by staff', sok: 'ok' }),
+    ).toEqual({
+      ok: {},
+    });
+    const [last] = await db.db
+      .select()
+      .from(auditLog)
+      .where(and(eq(auditLog.via, 'api'), eq(auditLog.func, 'clientticket.edit')));
+    expect([last.actor, last.actorId]).toEqual(['admin as alice', api.w.ids.admin.id]);
+
+    const asAdmin = sidOf(
+      await api.json({ func: 'auth', username: 'boris', key: await rootKeyFor('boris') }),
+    );
+    const viaAdminKey = (params: Record<string, string>) => api.json({ auth: asAdmin, ...params });
+    refused(await viaAdminKey({ func: 'su', elid: 'alice' }));
+    refused(await viaAdminKey({ func: 'clientticket', su: 'alice' }));
+    refused(await viaAdminKey({ func: 'session.newkey', username: 'alice', key: 'another-key' }));
+    refused(await viaAdminKey({ func: 'ticket.su', elid: id }));
+    expect(await db.db.select().from(authKeys)).toEqual([]);
+    expect((await viaAdminKey({ func: 'ticket' })).error).toBeUndefined();
+  });
+
+  it('ends when its maker is disabled, and a key whose maker is disabled does not log in', async () => {
+    await api.as('admin').json('session.newkey', { username: 'alice', key: KEY });
+    await api.as('admin').json('session.newkey', { username: 'bob', key: KEY });
+    const sid = sidOf(await api.json({ func: 'auth', username: 'alice', key: KEY }));
+    await db.db.update(users).set({ disabled: true }).where(eq(users.login, 'admin'));
+    expect(errorOf(await api.json({ func: 'clientticket', auth: sid })).type).toBe('auth');
+    expect(errorOf(await api.json({ func: 'auth', username: 'bob', key: KEY })).type).toBe('auth');
+  });
+
+  it('registering never tells whether a key value is in use', async () => {
+    expect(await api.as('admin').json('session.newkey', { username: 'alice', key: KEY })).toEqual({ ok: {} });
+    expect(await api.as('admin').json('session.newkey', { username: 'bob', key: KEY })).toEqual({ ok: {} });
+    expect(await api.as('admin').json('session.newkey', { username: 'bob', key: KEY })).toEqual({ ok: {} });
+    // Each registration is a key of its own user.
+    expect(level(await api.json({ func: 'auth', username: 'bob', key: KEY }))).toBe('16');
+    expect(level(await api.json({ func: 'auth', username: 'alice', key: KEY }))).toBe('16');
+    expect(errorOf(await api.json({ func: 'auth', username: 'bob', key: KEY })).type).toBe('auth');
+  });
+});
+
+/** A key root registers for `login`. */
+async function rootKeyFor(login: string): Promise<string> {
+  const key = `root-key-for-${login}`;
+  expect(await api.as('root').json('session.newkey', { username: login, key })).toEqual({ ok: {} });
+  return key;
+}

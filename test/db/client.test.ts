@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,12 +43,22 @@ function secondProcess(dataDir: string): Promise<{ code: number | null; out: str
   });
 }
 
+/** The pid a lock names (its first line). */
+const lockPid = (dataDir: string) => Number(readFileSync(`${dataDir}.lock`, 'utf8').split('\n')[0]);
+/** Field 22 of /proc/PID/stat, as the lock records it; undefined off Linux. */
+function startTime(pid: number): string | undefined {
+  if (!existsSync(`/proc/${pid}/stat`)) return undefined;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+}
+const bootId = () => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+
 describe('the embedded data directory lock', () => {
   it('refuses a second process with a clear message while the first keeps working', async () => {
     const dataDir = join(dir, 'data');
     const first = await openDb({ dataDir });
     try {
-      expect(readFileSync(`${dataDir}.lock`, 'utf8')).toBe(String(process.pid));
+      expect(lockPid(dataDir)).toBe(process.pid);
       const second = await secondProcess(dataDir);
       expect(second.code).toBe(3);
       expect(second.out).toContain('DataDirLockedError');
@@ -58,7 +68,7 @@ describe('the embedded data directory lock', () => {
       await first.db.insert(providers).values({ name: 'Still here' });
       const rows = await first.db.select().from(providers);
       expect(rows.map((p) => p.name)).toEqual(['Still here']);
-      expect(readFileSync(`${dataDir}.lock`, 'utf8')).toBe(String(process.pid));
+      expect(lockPid(dataDir)).toBe(process.pid);
     } finally {
       await first.close();
     }
@@ -72,7 +82,7 @@ describe('the embedded data directory lock', () => {
     writeFileSync(`${dataDir}.lock`, String(dead));
     const handle = await openDb({ dataDir });
     try {
-      expect(readFileSync(`${dataDir}.lock`, 'utf8')).toBe(String(process.pid));
+      expect(lockPid(dataDir)).toBe(process.pid);
       await handle.db.execute(sql`select 1`);
     } finally {
       await handle.close();
@@ -93,5 +103,55 @@ describe('the embedded data directory lock', () => {
     const again = await openDb({ dataDir });
     await again.close();
     expect(existsSync(`${dataDir}.lock`)).toBe(false);
+  }, 120_000);
+
+  it('takes over a lock naming this very pid from an earlier run (a container restarted as PID 1)', async () => {
+    const dataDir = join(dir, 'restarted');
+    // What a container's previous PID 1 left after kill -9: the old format, and the new one.
+    for (const lock of [String(process.pid), `${process.pid}\n1\n${'x'.repeat(36)}\n${hostname()}`]) {
+      writeFileSync(`${dataDir}.lock`, lock);
+      const handle = await openDb({ dataDir });
+      expect(lockPid(dataDir)).toBe(process.pid);
+      await handle.close();
+      expect(existsSync(`${dataDir}.lock`)).toBe(false);
+    }
+  }, 120_000);
+
+  it.runIf(startTime(process.pid))(
+    'a live pid counts only while it is the process that took the lock (pids are reused)',
+    async () => {
+      const dataDir = join(dir, 'reused');
+      const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+      const pid = other.pid as number;
+      try {
+        const lock = (start: string) => [pid, start, bootId(), hostname()].join('\n');
+        writeFileSync(`${dataDir}.lock`, lock(String(Number(startTime(pid)) - 1)));
+        const handle = await openDb({ dataDir });
+        await handle.close();
+        writeFileSync(`${dataDir}.lock`, lock(startTime(pid) as string));
+        await expect(openDb({ dataDir })).rejects.toThrow(`in use by process ${pid}.`);
+      } finally {
+        other.kill('SIGKILL');
+        rmSync(`${dataDir}.lock`, { force: true });
+      }
+    },
+    120_000,
+  );
+
+  it('a lock from another host or container counts while its holder keeps touching it', async () => {
+    const dataDir = join(dir, 'shared');
+    writeFileSync(`${dataDir}.lock`, `1\n12345\n${'b'.repeat(36)}\nother-container\npid:[1]`);
+    // Its holder's processes cannot be seen: alive is what keeps touching the lock.
+    const heartbeat = setInterval(() => utimesSync(`${dataDir}.lock`, new Date(), new Date()), 200);
+    try {
+      await expect(openDb({ dataDir })).rejects.toThrow(/in use by process 1 on other-container/);
+    } finally {
+      clearInterval(heartbeat);
+    }
+    const stopped = new Date(Date.now() - 60_000);
+    utimesSync(`${dataDir}.lock`, stopped, stopped);
+    const handle = await openDb({ dataDir });
+    expect(lockPid(dataDir)).toBe(process.pid);
+    await handle.close();
   }, 120_000);
 });

@@ -84,6 +84,14 @@ describe('addBusinessMinutes', () => {
     expect(add(new Date('2026-02-27T08:00:00Z'), 120, tokyo)).toBe('2026-03-02T01:00:00.000Z');
   });
 
+  it('a round-the-clock calendar (00:00 to 24:00, every day) counts real time, across DST and midnights', () => {
+    const always = { ...BERLIN, days: [1, 2, 3, 4, 5, 6, 7], start: '00:00', end: '24:00' };
+    // Saturday 23:00 CET + 180 minutes: the clocks jump from 02:00 to 03:00 on Sunday.
+    expect(add(berlin(2026, 3, 28, 23), 180, always)).toBe('2026-03-29T01:00:00.000Z');
+    expect(add(berlin(2026, 3, 2, 23, 50), 20, always)).toBe(berlin(2026, 3, 3, 0, 10).toISOString());
+    expect(add(berlin(2026, 3, 2, 10), 3 * 1440, always)).toBe(berlin(2026, 3, 5, 10).toISOString());
+  });
+
   it('refuses a calendar without working days instead of looping forever', () => {
     expect(() => addBusinessMinutes(berlin(2026, 3, 2, 10), 60, { ...BERLIN, days: [] })).toThrow(RangeError);
   });

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
+import type { Express } from 'express';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
 import type { Db } from '../../db/client.ts';
@@ -40,10 +41,7 @@ export async function startApi(db: Db, options: Partial<ApiOptions> = {}) {
   const w = await makeWorld(db);
   passwordHash ??= hashPassword(PASSWORD);
   await db.update(users).set({ passwordHash: await passwordHash });
-  const app = createApp(w.deps, { api: options });
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { base, close } = await serve(createApp(w.deps, { api: options }));
   const opts = { ...DEFAULT_API_OPTIONS, ...options };
 
   const send = (params: Params, init: RequestInit = {}) =>
@@ -89,6 +87,19 @@ export async function startApi(db: Db, options: Partial<ApiOptions> = {}) {
     xml,
     sids,
     as,
+    close,
+  };
+}
+
+/**
+ * An app on a free local port (another replica of the API, or one set up differently); `base` is
+ * its URL.
+ */
+export async function serve(app: Express) {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

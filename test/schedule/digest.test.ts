@@ -1,7 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { departments, digests } from '../../db/schema.ts';
-import { digestFor, ensureDigests, scheduleDigest } from '../../src/schedule/digest.ts';
+import { digestFor, ensureDigests } from '../../src/schedule/digest.ts';
+import { enqueue } from '../../src/schedule/jobs.ts';
+import { updateScheduleSettings } from '../../src/schedule/settings.ts';
 import { WEEKDAYS_9_TO_18 } from '../helpers/world.ts';
 import { useScheduleWorld } from './fixture.ts';
 
@@ -28,9 +30,9 @@ describe('daily digest', () => {
   it('goes out at the local time on the right local day in two time zones, once a day', async () => {
     const pending = (await w.jobsOf('digest.post')).map((j) => [j.dedupeKey, j.runAt.toISOString()]);
     expect(pending).toEqual([
-      [`digest:${w.ids.support.id}:2026-03-09`, '2026-03-09T08:00:00.000Z'],
+      [`digest:${w.ids.support.id}:2026-03-09:09:00`, '2026-03-09T08:00:00.000Z'],
       // 21:30 EDT on the 8th is already the 9th in UTC.
-      [`digest:${w.ids.paid.id}:2026-03-08`, '2026-03-09T01:30:00.000Z'],
+      [`digest:${w.ids.paid.id}:2026-03-08:21:30`, '2026-03-09T01:30:00.000Z'],
     ]);
     await ensureDigests(w.deps);
     expect(await w.jobsOf('digest.post')).toHaveLength(2);
@@ -61,7 +63,7 @@ describe('daily digest', () => {
     );
   });
 
-  it('is refreshed in place during the day; a second run the same day updates instead of posting', async () => {
+  it('is refreshed in place during the day; a retried run updates, a later digest time posts anew', async () => {
     await w.at('2026-03-09T08:00:00Z');
     expect(postsIn('C_SUPPORT')).toHaveLength(1);
     const [posted] = await db.db.select().from(digests).where(eq(digests.departmentId, w.ids.support.id));
@@ -81,13 +83,53 @@ describe('daily digest', () => {
     expect(JSON.stringify(refreshed[0].blocks)).toContain(
       `"action_id":"digest_open_ticket","text":{"type":"plain_text","text":"Open"},"value":"${id}"`,
     );
-    // The job of the day runs again (a re-scheduled time, a retry): the posted digest is updated.
-    await db.db.update(departments).set({ digestTime: '15:00' }).where(eq(departments.id, w.ids.support.id));
+    // The job of the day runs again (a retry after it was done): the posted digest is updated.
     const dep = (await db.db.select().from(departments).where(eq(departments.id, w.ids.support.id)))[0];
-    await db.db.transaction((tx) => scheduleDigest(tx, dep, w.clock.now(), true));
-    await w.at('2026-03-09T14:00:00Z');
+    await db.db.transaction((tx) =>
+      enqueue(
+        tx,
+        {
+          kind: 'digest.post',
+          dedupeKey: `digest:${dep.id}:2026-03-09:09:00`,
+          runAt: w.clock.now(),
+          payload: { departmentId: dep.id, localDate: '2026-03-09', time: '09:00' },
+        },
+        w.clock.now(),
+      ),
+    );
+    await w.drain();
     expect(postsIn('C_SUPPORT')).toEqual([]);
     expect(slack.updates().filter((u) => u.ts === posted.ts)).toHaveLength(2);
+    // The digest time moves later the same day: the new time posts the day's digest anew.
+    await updateScheduleSettings(w.deps, w.as.root, dep.id, { digest_time: '15:00' });
+    await w.at('2026-03-09T13:59:59Z');
+    expect(postsIn('C_SUPPORT')).toEqual([]);
+    await w.at('2026-03-09T14:00:00Z');
+    expect(postsIn('C_SUPPORT')).toEqual([
+      expect.objectContaining({
+        text: 'Queue digest for Support, 2026-03-09: 1 open, 1 overdue, 0 due today',
+      }),
+    ]);
+    const [now] = await db.db.select().from(digests).where(eq(digests.departmentId, w.ids.support.id));
+    expect(now).toMatchObject({ digestTime: '15:00', ts: expect.not.stringMatching(posted.ts ?? '') });
+  });
+
+  it('is refreshed when its counts change with time alone: a deadline passing makes a ticket overdue', async () => {
+    // Opened at 08:00 Berlin, before opening hours: due 13:00 Berlin (12:00 UTC), the day of the digest.
+    w.clock.set(new Date('2026-03-09T07:00:00Z'));
+    await w.openTicket();
+    await w.at('2026-03-09T08:00:00Z');
+    const [posted] = postsIn('C_SUPPORT');
+    expect(posted).toMatchObject({ text: expect.stringContaining('1 open, 0 overdue, 1 due today') });
+    const [row] = await db.db.select().from(digests).where(eq(digests.departmentId, w.ids.support.id));
+    await w.at('2026-03-09T11:59:59Z');
+    expect(slack.updates().filter((u) => u.ts === row.ts)).toEqual([]);
+    await w.at('2026-03-09T12:00:00Z');
+    expect(slack.updates().filter((u) => u.ts === row.ts)).toEqual([
+      expect.objectContaining({
+        text: 'Queue digest for Support, 2026-03-09: 1 open, 1 overdue, 0 due today',
+      }),
+    ]);
   });
 
   it('on demand: the digest as it stands, with overdue, due today, waiting longest, top and load', async () => {

@@ -1,24 +1,57 @@
 import { describe, expect, it } from 'vitest';
 import { nextDigestAt } from '../../src/domain/digest.ts';
 import { onCallAt } from '../../src/domain/rotation.ts';
-import { formatRemaining, warningPlan } from '../../src/domain/sla.ts';
+import { formatRemaining, supersededStage, warningPlan } from '../../src/domain/sla.ts';
+import { warningMessage } from '../../src/schedule/views/alerts.ts';
 import { ROTATION } from './fixture.ts';
 
 describe('warning plan', () => {
   const deadline = new Date('2026-03-02T14:00:00Z');
   it('keeps the stages still ahead, always the breach, sent at once if already past', () => {
-    expect(warningPlan(deadline, [0, 60, 15, 15], new Date('2026-03-02T13:30:00Z'))).toEqual([
+    expect(warningPlan(deadline, [0, 60, 15, 15], new Date('2026-03-02T13:30:00Z'), true)).toEqual([
       { stage: 15, at: new Date('2026-03-02T13:45:00Z') },
       { stage: 0, at: deadline },
     ]);
     const late = new Date('2026-03-02T15:00:00Z');
-    expect(warningPlan(deadline, [60, 15, 0], late)).toEqual([{ stage: 0, at: late }]);
-    expect(warningPlan(deadline, [], late)).toEqual([]);
+    expect(warningPlan(deadline, [60, 15, 0], late, true)).toEqual([{ stage: 0, at: late }]);
+    expect(warningPlan(deadline, [], late, true)).toEqual([]);
+  });
+  it('does not announce a passed deadline twice in one wait', () => {
+    const late = new Date('2026-03-02T15:00:00Z');
+    expect(warningPlan(deadline, [60, 15, 0], late, false)).toEqual([]);
+  });
+  it('a stage is superseded when a later one is due as well', () => {
+    const stages = [60, 15, 0];
+    const afterDowntime = new Date('2026-03-02T16:00:00Z');
+    expect(stages.filter((s) => !supersededStage(deadline, s, stages, afterDowntime))).toEqual([0]);
+    const between = new Date('2026-03-02T13:50:00Z');
+    expect(stages.filter((s) => !supersededStage(deadline, s, stages, between))).toEqual([15, 0]);
   });
   it('reads remaining time for people', () => {
     expect(formatRemaining(deadline, new Date('2026-03-02T12:54:30Z'))).toBe('1 h 05 min left');
     expect(formatRemaining(deadline, new Date('2026-03-02T14:00:01Z'))).toBe('overdue by 1 min');
+    // The 2-minute warning goes out a second or so late: it still reads two minutes.
+    expect(formatRemaining(deadline, new Date('2026-03-02T13:58:01.200Z'))).toBe('2 min left');
+    expect(formatRemaining(deadline, new Date('2026-03-02T13:57:31Z'))).toBe('2 min left');
     expect(formatRemaining(deadline, new Date('2026-02-27T14:00:00Z'))).toBe('3 d 0 h left');
+  });
+});
+
+describe('warning text', () => {
+  it('reads the deadline and the time left to the nearest minute, so the two agree', () => {
+    // The 2-minute warning of a deadline at 10:35:40 Berlin, sent a second late.
+    const due = new Date('2026-03-02T09:35:40Z');
+    const { text } = warningMessage(
+      { id: 7, name: 'Mail' },
+      2,
+      due,
+      'Europe/Berlin',
+      null,
+      new Date('2026-03-02T09:33:41Z'),
+    );
+    expect(text).toBe(
+      ':hourglass_flowing_sand: Ticket #7 “Mail” must be answered by Mon 2 Mar 10:36 (Europe/Berlin): 2 min left.',
+    );
   });
 });
 

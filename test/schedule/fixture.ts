@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import type { Db } from '../../db/client.ts';
 import { departments, jobs, type OnCall, ticketCards, users } from '../../db/schema.ts';
 import type { Deps } from '../../src/functions/types.ts';
@@ -56,8 +56,10 @@ export async function makeScheduleWorld(db: Db, slack: FakeSlack, start: Date) {
     },
     jobsOf: (kind: string) => db.select().from(jobs).where(eq(jobs.kind, kind)).orderBy(jobs.id),
     /** What the Slack helper does when it posts a ticket's card. */
-    card: (ticketId: number) =>
-      db.insert(ticketCards).values({ ticketId, channel: 'C_SUPPORT', ts: `card.${ticketId}` }),
+    card: async (ticketId: number) => {
+      slack.seed('C_SUPPORT', `card.${ticketId}`, `Ticket #${ticketId}`);
+      await db.insert(ticketCards).values({ ticketId, channel: 'C_SUPPORT', ts: `card.${ticketId}` });
+    },
   };
 }
 
@@ -82,3 +84,17 @@ export function useScheduleWorld(start?: Date) {
   });
   return { db, slack, w };
 }
+
+/**
+ * Every message Support posts, in order, for one high-priority ticket opened Monday 10:00 UTC with its
+ * card, and the digest (09:00 Berlin) of the next day.
+ */
+export const HIGH_TICKET_AND_DIGEST = [
+  expect.stringContaining(':hourglass_flowing_sand: <@UANNA>'), // 60 min before
+  expect.stringContaining(':rotating_light: <@UANNA> High-priority'), // page
+  expect.stringContaining('<@UBACKUP> Escalation'),
+  expect.stringContaining('<!subteam^SLEADS> Escalation'),
+  expect.stringContaining(':hourglass_flowing_sand: <@UANNA>'), // 15 min before
+  expect.stringContaining(':rotating_light: <@UANNA> The response deadline'), // breach
+  expect.stringContaining('Queue digest for Support, 2026-03-03'),
+];

@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { jobs } from '../../db/schema.ts';
 import { cancel, claim, complete, enqueue, enqueueOnce, fail } from '../../src/schedule/jobs.ts';
+import { createWorker } from '../../src/schedule/worker.ts';
 import { useTestDb } from '../helpers/setup.ts';
 
 const db = useTestDb();
@@ -24,6 +25,9 @@ describe('job table', () => {
     await db.db.transaction((tx) => enqueueOnce(tx, job(at(60)), t0));
     await db.db.transaction((tx) => enqueueOnce(tx, job(at(120)), t0));
     expect((await rows()).map((j) => j.runAt)).toEqual([at(60)]);
+    // An earlier need brings it forward (a digest refresh planned for a deadline, then a ticket change).
+    await db.db.transaction((tx) => enqueueOnce(tx, job(at(30)), t0));
+    expect((await rows()).map((j) => j.runAt)).toEqual([at(30)]);
   });
 
   it('a job enqueued again while it runs runs once more after it completes', async () => {
@@ -85,5 +89,27 @@ describe('job table', () => {
         { key: 'sla:11:60', state: 'pending' },
       ]),
     );
+  });
+
+  it('a running job keeps its short lease by heartbeat: nobody else takes it while its worker lives', async () => {
+    let now = at(0);
+    const deps = { db: db.db, now: () => now, settings: { lockMinutes: 15 } };
+    await db.db.transaction((tx) => enqueue(tx, job(at(0)), t0));
+    let stolen: unknown[] = [];
+    const worker = createWorker(deps, {
+      id: 'w1',
+      leaseMs: 300,
+      handlers: {
+        test: async () => {
+          // Slack is slow: a second passes, far beyond the lease, while the worker waits for it.
+          now = at(1);
+          await new Promise((r) => setTimeout(r, 1000));
+          stolen = await db.db.transaction((tx) => claim(tx, 'w2', now, 300));
+        },
+      },
+    });
+    expect(await worker.tick()).toBe(1);
+    expect(stolen).toEqual([]);
+    expect((await rows())[0]).toMatchObject({ state: 'done', attempts: 1 });
   });
 });

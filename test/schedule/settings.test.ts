@@ -50,6 +50,8 @@ describe('department settings without SQL', () => {
       [{ oncall_members: 'UANNA' }, 'oncall_members', 'not both'],
       [{ oncall_chain: '@lead' }, 'oncall_chain', 'Slack user ids'],
       [{ digest_time: '25:00' }, 'digest_time', 'HH:MM'],
+      [{ work_start: '24:00' }, 'work_start', 'HH:MM'],
+      [{ work_end: '24:30' }, 'work_end', 'up to 24:00'],
       [{ regulation_2: '0' }, 'regulation_2', 'at least 1'],
       [{ color: 'red' }, 'color', 'Unknown setting'],
     ];
@@ -65,6 +67,20 @@ describe('department settings without SQL', () => {
       oncall_chain: '',
     });
     expect((await support()).oncall).toBeNull();
+  });
+
+  it('a round-the-clock calendar: every day from 00:00 to 24:00; deadlines count real time', async () => {
+    await updateScheduleSettings(w.deps, w.as.root, w.ids.support.id, {
+      workdays: '1,2,3,4,5,6,7',
+      work_start: '00:00',
+      work_end: '24:00',
+    });
+    expect((await support()).calendar).toMatchObject({ start: '00:00', end: '24:00' });
+    // Saturday 23:30 in Berlin: 240 minutes later is Sunday 03:30, no opening hours in between.
+    w.clock.set(new Date('2026-03-07T22:30:00Z'));
+    const id = await w.openTicket();
+    const [t] = await db.db.select().from(tickets).where(eq(tickets.id, id));
+    expect(t.deadline?.toISOString()).toBe('2026-03-08T02:30:00.000Z');
   });
 
   it('an API request passes only its settings on', async () => {

@@ -128,10 +128,15 @@ describe('SLA warnings', () => {
     [job] = (await w.jobsOf('sla.warning')).filter((j) => j.payload.stage === 60);
     expect(job.state).toBe('done');
     // The 15-minute warning fails on every attempt: after the fourth it is kept as failed.
-    slack.failNext('chat.postMessage', ...Array(4).fill({ error: 'not_in_channel' }));
+    slack.breakChannel('C_SUPPORT', 'not_in_channel');
     for (const t of ['13:45:00', '13:45:30', '13:46:30', '13:48:30']) await w.at(`2026-03-02T${t}Z`);
     [job] = (await w.jobsOf('sla.warning')).filter((j) => j.payload.stage === 15);
     expect(job).toMatchObject({ state: 'failed', attempts: 4, lastError: 'Slack: not_in_channel' });
+    // After the third failure the roots were told by direct message: the channel itself is the problem.
+    expect(texts().slice(1)).toEqual([
+      `:warning: The SLA warning for ticket #${id} could not be posted after 3 attempts: Slack: not_in_channel. It is still being retried; check the channel and the bot's access.`,
+    ]);
+    expect(slack.posts()[1].channel).toBe('UROOT');
     await w.at('2026-03-02T14:00:00Z');
     expect(texts()).toHaveLength(2);
     expect(await db.db.select().from(jobs).where(eq(jobs.state, 'running'))).toEqual([]);

@@ -1,6 +1,7 @@
 import { formatRemaining, humanMinutes } from '../../domain/sla.ts';
+import { escapeText } from '../../slack/views/mrkdwn.ts';
 import { SCHEDULE_IDS } from '../ids.ts';
-import { actor, escapeText, localTime } from './text.ts';
+import { actor, localTime } from './text.ts';
 
 interface TicketRef {
   id: number;
@@ -60,6 +61,12 @@ export function pageMessage(
       },
     ],
   };
+}
+
+/** A page whose ticket no longer needs on-call (lowered, closed): the button goes too. */
+export function pageEndedMessage(t: TicketRef): { text: string; blocks: unknown[] } {
+  const text = `:white_check_mark: ${capital(title(t))} no longer needs someone on call (no longer high priority, or closed).`;
+  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
 }
 
 /** A page after someone took the ticket: the button gives way to who took it. */

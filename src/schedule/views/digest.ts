@@ -1,7 +1,8 @@
 import type { Digest, DigestTicket } from '../../domain/digest.ts';
 import { formatRemaining, humanMinutes } from '../../domain/sla.ts';
+import { escapeText } from '../../slack/views/mrkdwn.ts';
 import { SCHEDULE_IDS } from '../ids.ts';
-import { escapeText, localTime } from './text.ts';
+import { localTime } from './text.ts';
 
 /** The daily digest of a department's queue as a Slack message; pure, `now` passed in. */
 export function digestMessage(
@@ -11,7 +12,7 @@ export function digestMessage(
   now: Date,
 ): { text: string; blocks: unknown[] } {
   const s = digest.byStatus;
-  const text = `Queue digest for ${department}, ${digest.localDate}: ${digest.total} open, ${digest.overdue.length} overdue, ${digest.dueToday.length} due today`;
+  const text = `Queue digest for ${escapeText(department)}, ${digest.localDate}: ${digest.total} open, ${digest.overdue.length} overdue, ${digest.dueToday.length} due today`;
   const blocks: unknown[] = [
     {
       type: 'header',

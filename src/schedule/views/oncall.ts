@@ -1,6 +1,7 @@
 import type { OnCall } from '../../../db/schema.ts';
 import { mention, type OnCallNow } from '../../domain/rotation.ts';
-import { escapeText, localTime } from './text.ts';
+import { escapeText } from '../../slack/views/mrkdwn.ts';
+import { localTime } from './text.ts';
 
 /** Who is on call now and next in a department, with the escalation chain; pure. */
 export function oncallMessage(

@@ -1,14 +1,14 @@
 import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
+import { format, roundToNearestMinutes } from 'date-fns';
+import { escapeText } from '../../slack/views/mrkdwn.ts';
 
-/** Client-written text made inert: no mentions, links or broadcasts can be smuggled in. */
-export function escapeText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-/** "Mon 2 Mar 14:30 (Europe/Berlin)": a time as the department reads it. */
+/**
+ * "Mon 2 Mar 14:30 (Europe/Berlin)": a time as the department reads it, to the nearest minute, the
+ * way the countdowns next to it are rounded.
+ */
 export function localTime(at: Date, timezone: string): string {
-  return `${format(new TZDate(at, timezone), 'EEE d MMM HH:mm')} (${timezone})`;
+  const local = roundToNearestMinutes(new TZDate(at, timezone));
+  return `${format(local, 'EEE d MMM HH:mm')} (${timezone})`;
 }
 
 /** How a person who acted is shown: a Slack user id is mentioned, anything else is quoted as is. */
