@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 PORT=$port HOST=127.0.0.1 DATA_DIR="$tmp/data" node dist/src/main.js 2>"$tmp/log" &
 pid=$!
 for _ in $(seq 1 120); do
-  if body=$(curl -fsS "http://127.0.0.1:$port/healthz" 2>/dev/null); then break; fi
+  if body=$(curl -fsS -m 5 "http://127.0.0.1:$port/healthz" 2>/dev/null); then break; fi
   if ! kill -0 "$pid" 2>/dev/null; then cat "$tmp/log"; echo "smoke: the server exited"; exit 1; fi
   sleep 1
 done

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createApp, createMetricsApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { log, setLogLevel } from './log.ts';
@@ -31,10 +31,10 @@ async function main(): Promise<void> {
   const config = loadConfig();
   setLogLevel(config.LOG_LEVEL);
   // The ports first: a busy port or a bad HOST fails in a second, before the database is touched.
-  // Requests wait in the socket backlog until the app is attached below.
-  const server = createServer();
+  // Until the app is attached below, requests are answered 503 (a health check then retries).
+  const server = createServer(starting);
   const port = await serve(server, config.PORT, config.HOST);
-  const metricsServer = config.METRICS_PORT === undefined ? undefined : createServer();
+  const metricsServer = config.METRICS_PORT === undefined ? undefined : createServer(starting);
   const metricsPort = metricsServer
     ? await serve(metricsServer, config.METRICS_PORT as number, config.HOST, {
         port: 'METRICS_PORT',
@@ -89,10 +89,10 @@ async function main(): Promise<void> {
       : undefined;
   if (connection) slackStatus = connection.status;
 
-  server.on('request', app);
+  server.off('request', starting).on('request', app);
   log.info('listening', { port, host: config.HOST });
   if (metricsServer) {
-    metricsServer.on('request', createMetricsApp(metrics, config.METRICS_TOKEN));
+    metricsServer.off('request', starting).on('request', createMetricsApp(metrics, config.METRICS_TOKEN));
     log.info('metrics listening', {
       port: metricsPort,
       host: config.HOST,
@@ -133,6 +133,11 @@ async function main(): Promise<void> {
   } else {
     log.info('slack not configured: starting without Slack (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)');
   }
+}
+
+/** The answer while the database opens and migrations run. */
+function starting(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(503, { 'Retry-After': '1', 'Content-Type': 'text/plain' }).end('starting\n');
 }
 
 /** Listens, and on the way out stops accepting and drops idle keep-alive connections. */
