@@ -1,90 +1,145 @@
-import { cpus } from 'node:os';
-import { sql } from 'drizzle-orm';
+import type { AddressInfo } from 'node:net';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { type SQL, sql } from 'drizzle-orm';
+import postgres from 'postgres';
 import { openDb } from '../db/client.ts';
-import { users } from '../db/schema.ts';
-import { seedDemo } from '../db/seed.ts';
+import { messages, tickets, users } from '../db/schema.ts';
+import { createApp } from '../src/app.ts';
 import { call } from '../src/functions/registry.ts';
 import type { Deps, Session } from '../src/functions/types.ts';
+import { BENCH, generate, scale } from './generate.ts';
+import { benchLists, clientFloor, type Floors, type ListCase, messagesFloor, queueFloor } from './lists.ts';
+import { benchDigest, benchJobs, benchStartup, benchThroughput, rssMb } from './system.ts';
 
 /**
- * Benchmarks of the ticket engine: the staff queue (`ticket`) and the client list at growing queue
- * sizes, opening a ticket form, and a client opening a ticket. `npm run bench` runs on embedded
- * PGlite; BENCH_DATABASE_URL=postgres://… runs on Postgres (the database is emptied first).
+ * The scale benchmark: generates an installation of BENCH_TICKETS tickets (see generate.ts), then
+ * measures every list through the registry and the HTTP API against hand-written SQL, API throughput,
+ * digest build, the job table and memory. `npm run bench` runs on embedded PGlite (in memory);
+ * BENCH_DATABASE_URL=postgres://… runs on that Postgres database, which is emptied first.
  */
 const url = process.env.BENCH_DATABASE_URL;
+const size = scale(Number(process.env.BENCH_TICKETS ?? 10_000));
+const runs = Number(process.env.BENCH_RUNS ?? 50);
+const say = (text: string) => console.log(text);
+
+if (url) {
+  const wipe = postgres(url, { max: 1, onnotice: () => {} });
+  await wipe.unsafe(
+    'drop schema public cascade; create schema public; drop schema if exists drizzle cascade',
+  );
+  await wipe.end();
+}
 const handle = await openDb(url ? { databaseUrl: url } : { memory: true });
 const { db } = handle;
-if (url) {
-  await db.execute(
-    sql`drop schema public cascade; create schema public; drop schema if exists drizzle cascade`,
-  );
-  await handle.close();
-}
-const live = url ? await openDb({ databaseUrl: url }) : handle;
-const deps: Deps = { db: live.db, now: () => new Date(), settings: { lockMinutes: 30 } };
-await seedDemo(live.db);
+const now = new Date();
+const deps: Deps = { db, now: () => now, settings: { lockMinutes: 30 } };
 
-const all = await live.db.select().from(users);
-const session = (login: string): Session => {
-  const u = all.find((x) => x.login === login);
-  if (!u) throw new Error(login);
+say(
+  `Node ${process.version}, ${cpus().length}× ${cpus()[0]?.model}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ` +
+    `load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}, ${url ? 'Postgres' : 'PGlite (in memory)'}`,
+);
+const generating = performance.now();
+await generate(db, size, now);
+const number = (query: SQL) => sql`(${query})`.mapWith(Number);
+const [c] = await db
+  .select({
+    tickets: number(sql`select count(*) from ${tickets}`),
+    open: number(sql`select count(*) from ${tickets} where ${tickets.status} in (0, 1, 2)`),
+    messages: number(sql`select count(*) from ${messages}`),
+    long: number(
+      sql`select max(${tickets.id}) from ${tickets} where ${tickets.clientId} = ${BENCH.bigClientId}`,
+    ),
+  })
+  .from(sql`(select 1) as one`);
+say(
+  `Generated ${c.tickets} tickets (${c.open} open), ${c.messages} messages, ${size.clients} clients, ` +
+    `${size.departments} departments in ${((performance.now() - generating) / 1000).toFixed(0)} s\n`,
+);
+
+const all = await db.select().from(users);
+const session = (id: number): Session => {
+  const u = all.find((x) => x.id === id);
+  if (!u) throw new Error(`no user ${id}`);
   return { userId: u.id, login: u.login, level: u.level, clientId: u.clientId ?? undefined, via: 'bench' };
 };
-const anna = session('anna');
-const acme = session('acme');
+const root = session(BENCH.staffId);
+const byDepartment = session(2);
+const closedOnly = session(3);
+await call(deps, byDepartment, 'ticket.filter', { department: String(BENCH.department), sok: 'ok' });
+await call(deps, closedOnly, 'ticket.filter', { tstatus: '3', sok: 'ok' });
+const server = createApp(deps).listen(0, '127.0.0.1');
+await new Promise((resolve) => server.once('listening', resolve));
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+const idleRss = rssMb();
 
-async function time(label: string, runs: number, fn: () => Promise<unknown>) {
-  await fn(); // warm-up
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = performance.now();
-    await fn();
-    samples.push(performance.now() - start);
-  }
-  samples.sort((a, b) => a - b);
-  const pick = (q: number) =>
-    samples[Math.min(samples.length - 1, Math.floor(q * samples.length))].toFixed(1);
-  console.log(`| ${label} | ${runs} | ${pick(0.5)} | ${pick(0.95)} |`);
-}
-
-/** Grows the open queue to `size` tickets with two messages each, spread over the demo clients. */
-async function growQueue(size: number) {
-  await live.db.execute(sql`
-    with made as (
-      insert into tickets (client_id, created_by, department_id, name, status, priority, client_priority, high_priority,
-                           waiting_since, deadline, created_at, updated_at)
-      select u.client_id, u.id, d.id, 'Bulk ticket ' || g, (g % 3), (g % 3), 1, (g % 17 = 0),
-             now() - (g % 500) * interval '1 minute', now() + ((g % 900) - 300) * interval '1 minute', now(), now()
-      from generate_series(1, ${size}) g
-      join lateral (select * from users where level = 'user' and client_id is not null order by id offset (g % 5) limit 1) u on true
-      join lateral (select id from departments where provider_id = (select provider_id from clients where id = u.client_id) order by id limit 1) d on true
-      returning id, created_by
-    )
-    insert into messages (ticket_id, author_id, from_staff, body, created_at)
-    select id, created_by, false, 'Bulk message', now() from made
-    union all select id, ${anna.userId}, true, 'Internal', now() from made`);
-}
-
-console.log(
-  `Node ${process.version}, ${cpus().length}× ${cpus()[0]?.model}, ${url ? 'Postgres' : 'PGlite (in memory)'}\n`,
+const pg = url ? postgres(url, { max: 4, onnotice: () => {} }) : undefined;
+const floors: Floors = pg
+  ? {
+      run: (text) => pg.unsafe(text),
+      explain: async (text, params) =>
+        (await pg.unsafe(`explain (analyze, buffers off) ${text}`, params as never[]))
+          .map((r) => r['QUERY PLAN'])
+          .join('\n'),
+    }
+  : { run: (text) => db.execute(sql.raw(text)) };
+const open = 'status in (0, 1, 2)';
+const cases: ListCase[] = [
+  { label: '`ticket` queue, page 1', who: root, func: 'ticket', params: {}, floor: queueFloor(now, open) },
+  {
+    label: '`ticket` queue, page 50',
+    who: root,
+    func: 'ticket',
+    params: { p_num: '50' },
+    floor: queueFloor(now, open, 50),
+  },
+  {
+    label: '`ticket` saved filter: department',
+    who: byDepartment,
+    func: 'ticket',
+    params: {},
+    floor: queueFloor(now, `${open} and t.department_id = ${BENCH.department}`),
+  },
+  {
+    label: '`ticket` saved filter: closed',
+    who: closedOnly,
+    func: 'ticket',
+    params: {},
+    floor: queueFloor(now, 'status = 3'),
+  },
+  {
+    label: `\`clientticket\` big client (${size.bigClient} tickets)`,
+    who: session(BENCH.bigClientUserId),
+    func: 'clientticket',
+    params: {},
+    floor: clientFloor(BENCH.bigClientId),
+  },
+  {
+    label: '`ticket.message`, 500+ messages',
+    who: root,
+    func: 'ticket.message',
+    params: { elid: String(c.long) },
+    floor: messagesFloor(c.long),
+  },
+];
+const lists = await benchLists(deps, base, floors, cases, runs);
+say(`### Lists (${runs} runs each, ms)\n\n${lists.table}\n`);
+say(`### API throughput (3 s per cell)\n\n${await benchThroughput(deps, base, root, 3)}\n`);
+const loadedRss = rssMb();
+say(
+  `### Scheduled work\n\n- ${await benchDigest(deps, BENCH.department, 20)}\n- ${await benchJobs(deps, 2000)}\n`,
 );
-console.log('| operation | runs | median ms | p95 ms |');
-console.log('|---|---|---|---|');
-let size = 60;
-for (const target of [1000, 5000]) {
-  await time(`\`ticket\` (staff queue, ~${size} open, page of 30)`, 20, () => call(deps, anna, 'ticket', {}));
-  await growQueue(target - size);
-  size = target;
-}
-await time(`\`ticket\` (staff queue, ~${size} open, page of 30)`, 20, () => call(deps, anna, 'ticket', {}));
-await time('`clientticket` (client list)', 50, () => call(deps, acme, 'clientticket', {}));
-await time('`ticket.edit` form (open a ticket)', 50, () => call(deps, anna, 'ticket.edit', { elid: '3' }));
-await time('`clientticket.edit` (client opens a ticket)', 50, () =>
-  call(deps, acme, 'clientticket.edit', {
-    name: 'Bench',
-    message: 'Hello',
-    client_department: '1',
-    sok: 'ok',
-  }),
+server.close();
+await pg?.end();
+await handle.close();
+// The embedded engine keeps its data in this process: a fresh data directory measures start-up with migrations.
+const startup = await benchStartup(
+  url ? { DATABASE_URL: url } : { DATA_DIR: `/tmp/ticket-ops-bench-${process.pid}` },
+  Number(process.env.BENCH_PORT ?? 4015),
 );
-await live.close();
+say(
+  `### Memory and start-up\n\n- RSS idle ${idleRss} MB, after the list and throughput runs ${loadedRss} MB` +
+    `${url ? '' : ' (PGlite holds the whole database in this process)'}\n- start-up to ready (/healthz 200): ${startup.toFixed(0)} ms\n`,
+);
+if (lists.plans) say(`### Plans\n\n${lists.plans}`);

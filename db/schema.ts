@@ -2,7 +2,15 @@
  * Every table, in four files along the seams of the system: accounts and departments, tickets and what
  * hangs off them, the front doors' own state (sessions, Slack), and scheduled work.
  */
-import { clients, departments, providers, services, staffDepartments, users } from './schema/accounts.ts';
+import {
+  clients,
+  departments,
+  externalIds,
+  providers,
+  services,
+  staffDepartments,
+  users,
+} from './schema/accounts.ts';
 import { authKeys, linkCodes, loginThrottle, sessions, slackEvents, ticketCards } from './schema/doors.ts';
 import { digests, escalations, jobs, slaWarnings } from './schema/jobs.ts';
 import {
@@ -32,6 +40,7 @@ export const schema = {
   users,
   staffDepartments,
   services,
+  externalIds,
   tickets,
   messages,
   messageEdits,

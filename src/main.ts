@@ -1,9 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createApp, createMetricsApp } from './app.ts';
 import { loadConfig } from './config.ts';
 import { log, setLogLevel } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { createRetention } from './retention.ts';
+import { sandboxClock } from './sandbox/clock.ts';
+import { startSandbox } from './sandbox/sandbox.ts';
 import { ensureDigests } from './schedule/digest.ts';
 import { scheduleJobHandlers, scheduleJobsWithoutSlack, scheduleSlackClient } from './schedule/handlers.ts';
 import { createWorker } from './schedule/worker.ts';
@@ -48,7 +51,13 @@ async function main(): Promise<void> {
     engine: handle.engine,
     ...(handle.engine === 'pglite' ? { dataDir: config.DATA_DIR } : {}),
   });
-  const deps = { db: handle.db, now: () => new Date(), settings: { lockMinutes: config.LOCK_MINUTES } };
+  // Without Slack credentials the local sandbox plays Slack, on a clock the visitor can move forward.
+  const clock = config.slack ? undefined : sandboxClock();
+  const deps = {
+    db: handle.db,
+    now: clock?.now ?? (() => new Date()),
+    settings: { lockMinutes: config.LOCK_MINUTES },
+  };
 
   // Both are made after the status that reports them.
   let slackStatus: () => SlackStatus = () => ({ state: 'not configured' });
@@ -71,17 +80,20 @@ async function main(): Promise<void> {
     metrics,
     metricsRoute: metricsServer ? false : { token: config.METRICS_TOKEN },
   });
+  const sandbox = clock ? await startSandbox(deps, clock, app) : undefined;
+  if (sandbox) closers.push(() => sandbox.close());
+  const slackConfig = config.slack ?? sandbox?.slack;
   const slackFetch = metrics.slackFetch();
-  const slack = config.slack
-    ? createSlack(deps, config.slack, {
+  const slack = slackConfig
+    ? createSlack(deps, slackConfig, {
         expressApp: app,
         fetch: slackFetch,
         countRequest: metrics.slackRequest,
       })
     : undefined;
   const connection =
-    slack && config.slack
-      ? connectSlack(config.slack, {
+    slack && slackConfig
+      ? connectSlack(slackConfig, {
           start: () => slack.start(),
           fetch: slackFetch,
           onTokenRefused: (error) => void exit(1, describeFailure(error)),
@@ -91,6 +103,10 @@ async function main(): Promise<void> {
 
   server.off('request', starting).on('request', app);
   log.info('listening', { port, host: config.HOST });
+  if (sandbox) {
+    const url = sandbox.listening(server.address() as AddressInfo, config.HOST);
+    log.info(`sandbox: no Slack configured, try the bot in a local Slack at ${url}`, { url });
+  }
   if (metricsServer) {
     metricsServer.off('request', starting).on('request', createMetricsApp(metrics, config.METRICS_TOKEN));
     log.info('metrics listening', {
@@ -103,9 +119,9 @@ async function main(): Promise<void> {
   }
 
   // One worker per process runs every job kind; without Slack its card jobs complete as no-ops.
-  const scheduled = config.slack
+  const scheduled = slackConfig
     ? scheduleJobHandlers(
-        scheduleSlackClient(config.slack.botToken, config.slack.apiUrl, {
+        scheduleSlackClient(slackConfig.botToken, slackConfig.apiUrl, {
           fetch: slackFetch,
           logger: slackLogger('schedule'),
         }),
@@ -115,6 +131,7 @@ async function main(): Promise<void> {
     handlers: { ...(slack ? slack.jobHandlers : noSlackJobHandlers()), ...scheduled },
   });
   heartbeat = worker.lastRoundAt;
+  await sandbox?.loadDemo();
   // Digests re-schedule themselves; this covers a fresh database and departments set up by SQL or seed.
   await ensureDigests(deps);
   worker.start();

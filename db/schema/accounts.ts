@@ -29,6 +29,8 @@ export type Regulation = Record<'0' | '1' | '2', number>;
 export const providers = pgTable('providers', {
   id: serial('id').primaryKey(),
   name: text('name').notNull().unique(),
+  /** Deleted with history left behind: kept for its departments' and clients' past. */
+  disabled: boolean('disabled').notNull().default(false),
 });
 
 export const departments = pgTable('departments', {
@@ -49,6 +51,10 @@ export const departments = pgTable('departments', {
   oncall: jsonb('oncall').$type<OnCall | null>(),
   /** Daily digest: local time of day 'HH:MM' in the calendar's time zone; null = no digest. */
   digestTime: text('digest_time'),
+  /** Clients may not pick it when they open a ticket; only staff move tickets there. */
+  staffOnly: boolean('staff_only').notNull().default(false),
+  /** Deleted with tickets behind it: kept for their history, offered to nobody. */
+  disabled: boolean('disabled').notNull().default(false),
 });
 
 export const clients = pgTable('clients', {
@@ -67,6 +73,13 @@ export const clients = pgTable('clients', {
   abuseScore: integer('abuse_score').notNull().default(0),
   /** A Slack Connect channel bound to this client account. */
   slackChannel: text('slack_channel').unique(),
+  /**
+   * The Slack team (organisation) of the client's people, recorded at bind time: in the bound
+   * channel only its members act as this client, never a third organisation sharing the channel.
+   */
+  slackTeam: text('slack_team'),
+  /** Deleted with history left behind: its users cannot log in. */
+  disabled: boolean('disabled').notNull().default(false),
 });
 
 /** Everyone who can log in: staff (root/admin) and client users (user, with clientId). */
@@ -79,6 +92,7 @@ export const users = pgTable(
     level: text('level', { enum: LEVELS }).notNull(),
     clientId: integer('client_id').references(() => clients.id),
     passwordHash: text('password_hash'),
+    email: text('email'),
     slackUserId: text('slack_user_id').unique(),
     timezone: text('timezone').notNull().default('UTC'),
     disabled: boolean('disabled').notNull().default(false),
@@ -108,3 +122,24 @@ export const services = pgTable('services', {
   name: text('name').notNull(),
   productType: text('product_type').notNull(),
 });
+
+/**
+ * Ids an object had in the system it was imported from (`SOURCE#ID`, SOURCE being the other
+ * BILLmanager's address), so importing again updates instead of duplicating. One table for every
+ * kind: the importer and the provisioning functions look ids up the same way, and the mapping is
+ * written in the same transaction as the object.
+ */
+export const externalIds = pgTable(
+  'external_ids',
+  {
+    /** The registry's object: project, department, account, user, admin, ticket, message. */
+    kind: text('kind').notNull(),
+    externalId: text('external_id').notNull(),
+    localId: integer('local_id').notNull(),
+  },
+  // The primary key answers "is this source object here already?"; the index the reverse, for lists.
+  (t) => [
+    primaryKey({ columns: [t.kind, t.externalId] }),
+    index('external_ids_local_idx').on(t.kind, t.localId),
+  ],
+);

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import {
   bigint,
   boolean,
@@ -20,8 +21,12 @@ export type Status = (typeof STATUS)[keyof typeof STATUS];
 export const PRIORITIES = [0, 1, 2] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-/** Actions a violation (abuse registration) may carry. */
-export const ABUSE_ACTIONS = ['none', 'warn', 'suspend', 'block'] as const;
+/**
+ * Actions a violation (abuse registration) may carry, each with its effect: `none` records it, `warn`
+ * also tells the client in the ticket, `block` also disables the client's logins.
+ */
+export const ABUSE_ACTIONS = ['none', 'warn', 'block'] as const;
+export type AbuseAction = (typeof ABUSE_ACTIONS)[number];
 export const tickets = pgTable(
   'tickets',
   {
@@ -42,6 +47,14 @@ export const tickets = pgTable(
     priority: integer('priority').$type<Priority>().notNull().default(1),
     clientPriority: integer('client_priority').$type<Priority>().notNull().default(1),
     highPriority: boolean('high_priority').notNull().default(false),
+    /**
+     * The queue weight's time-independent part (domain/tickets.ts `queueWeight`): 1 + 1000·priority +
+     * 3000·raised manually. Generated, so every write path keeps it current in its own statement; the
+     * queue adds premium (from the client) and the waiting and deadline parts (from `now`) in SQL.
+     */
+    queueBase: integer('queue_base')
+      .notNull()
+      .generatedAlwaysAs(sql`1 + 1000 * priority + case when high_priority then 3000 else 0 end`),
     deadline: ts('deadline'),
     deadlineManual: boolean('deadline_manual').notNull().default(false),
     /** Since when the client waits for an answer (oldest unanswered client message); null if not waiting. */
@@ -58,7 +71,17 @@ export const tickets = pgTable(
     updatedAt: ts('updated_at').notNull(),
   },
   (t) => [
-    index('tickets_queue_idx').on(t.status, t.highPriority, t.priority, t.waitingSince),
+    /**
+     * The open queue (1–2% of all tickets): everything its weight needs as key columns (drizzle has no INCLUDE), so the queue's count and sort
+     * read this small index alone (index-only scan), never the heap of closed tickets. Department
+     * first: a staff member's department scope narrows it. The status list is literal in the queries
+     * (not a parameter), or Postgres could not prove a generic plan may use a partial index.
+     */
+    index('tickets_open_idx')
+      .on(t.departmentId, t.id, t.status, t.queueBase, t.clientId, t.waitingSince, t.deadline)
+      .where(sql`status in (0, 1, 2)`),
+    /** A client's list (`clientticket`) newest first, archived tickets left out, paged in index order. */
+    index('tickets_client_list_idx').on(t.clientId, t.updatedAt.desc(), t.id).where(sql`status <> 10`),
     index('tickets_client_idx').on(t.clientId, t.status),
     index('tickets_department_idx').on(t.departmentId, t.status),
     index('tickets_responsible_idx').on(t.responsibleId),
@@ -86,7 +109,13 @@ export const messages = pgTable(
     createdAt: ts('created_at').notNull(),
     editedAt: ts('edited_at'),
   },
-  (t) => [index('messages_ticket_idx').on(t.ticketId, t.id)],
+  (t) => [
+    index('messages_ticket_idx').on(t.ticketId, t.id),
+    /** What a client sees of a ticket: `clientticket`'s last visible message, the client's thread. */
+    index('messages_client_visible_idx').on(t.ticketId, t.id).where(sql`not internal and not hidden`),
+    /** The queue's `note` flag: whether a ticket has internal notes, without reading its messages. */
+    index('messages_internal_idx').on(t.ticketId).where(sql`internal`),
+  ],
 );
 
 export const messageEdits = pgTable('message_edits', {

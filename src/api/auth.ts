@@ -161,7 +161,7 @@ export async function suSession(
 /** A session for `as` (from su or ticket.su), answered as BILLmanager answers su. */
 export async function sessionDoc(ctx: AuthContext, as: Session): Promise<{ doc: Doc; sid: string }> {
   const sid = await createSession(ctx.deps.db, as.userId, as.suBy?.userId, ctx.deps.now(), ctx.opts);
-  return { doc: okDoc(undefined, { auth: authNode(sid) }), sid };
+  return { doc: okDoc(undefined, { auth: authNode(sid, LEVEL_CODES[as.level]) }), sid };
 }
 
 /** Staff acting as another user: only as `mayTake` allows, and never from a session su or a key made. */

@@ -1,18 +1,23 @@
 import { z } from 'zod';
 import { STATUS } from '../../db/schema.ts';
-import { invalid } from './errors.ts';
+import { denied, invalid } from './errors.ts';
 import { idList, sok } from './params.ts';
-import { getOwnTicket, updateTicket } from './store.ts';
+import { getTickets, updateTicket } from './store.ts';
 import { CLIENT, defineFunction } from './types.ts';
 
-/** Move the client's closed tickets to the archive. Every listed ticket must be the client's and closed. */
+/**
+ * Move the client's closed tickets to the archive. Every listed ticket must be the client's and closed;
+ * one already archived is done.
+ */
 export const clientticketArchive = defineFunction({
   name: 'clientticket.archive',
   access: CLIENT,
   params: z.object({ elid: idList, sok }),
   async run(ctx, { elid }) {
-    const found = [];
-    for (const id of elid) found.push(await getOwnTicket(ctx, id));
+    // Locked in id order like every group action, so two overlapping calls cannot deadlock.
+    const found = await getTickets(ctx, elid);
+    const foreign = found.find((t) => t.clientId !== ctx.session.clientId);
+    if (foreign) throw denied('elid', `Ticket ${foreign.id} is not yours`);
     const open = found.find((t) => t.status !== STATUS.closed && t.status !== STATUS.archived);
     if (open)
       throw invalid(

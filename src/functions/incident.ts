@@ -1,13 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { clients, departments, incidentPurchases } from '../../db/schema.ts';
-import { denied, invalid, missed } from './errors.ts';
+import { denied, invalid } from './errors.ts';
 import { posInt, sok } from './params.ts';
 import { CLIENT, defineFunction } from './types.ts';
 
 /**
  * Buy paid support tickets from the client's balance, at the price of the provider's paid-support
- * department. Without `sok` the form shows price, balance and tickets left.
+ * department; without `count`, one. Without `sok` the form shows price, balance and tickets left.
  */
 export const incident = defineFunction({
   name: 'incident',
@@ -17,7 +17,7 @@ export const incident = defineFunction({
     count: posInt.refine((n) => n <= 1000, 'must be at most 1000').optional(),
     sok: sok.optional(),
   }),
-  async run(ctx, { elid, count, sok: submit }) {
+  async run(ctx, { elid, count = 1, sok: submit }) {
     const clientId = ctx.session.clientId ?? -1;
     if (elid !== undefined && elid !== clientId)
       throw denied('elid', 'You can buy support tickets only for your own account');
@@ -42,7 +42,6 @@ export const incident = defineFunction({
         },
       };
     }
-    if (count === undefined) throw missed('count', 'Parameter count is required');
     const total = (Math.round(Number(paid.price) * 100) * count) / 100;
     if (Number(client.balance) < total) {
       throw invalid(

@@ -16,6 +16,13 @@ export const posInt = z
   .transform(Number)
   .refine(isId, `must be a positive integer up to ${MAX_ID}`);
 
+/** A whole number from 0 (0 often means "none"). */
+export const nonNegative = z
+  .string()
+  .trim()
+  .regex(/^\d{1,9}$/, 'must be a whole number')
+  .transform(Number);
+
 /** "123, 456" or "123,456": one or more positive integers. */
 export const idList = z
   .string()

@@ -1,4 +1,4 @@
-import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { inArray, type SQL, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import {
   clients,
@@ -11,81 +11,117 @@ import {
   users,
   violations,
 } from '../../db/schema.ts';
-import { delay, formatDateTime, queueWeight } from '../domain/tickets.ts';
+import {
+  type Column,
+  dateColumn,
+  flagColumn,
+  intColumn,
+  type ListSource,
+  readRows,
+  sqlNow,
+  textColumn,
+  wireDate,
+} from './listing.ts';
 import type { Row, RunContext } from './types.ts';
 
 const responsible = alias(users, 'responsible');
 const locker = alias(users, 'locker');
 
-/**
- * The staff queue's rows for the tickets matching `where`, with every spec column and `props` flag
- * derived from the data as the calling staff member sees it (favorites and unread are theirs).
- */
-export async function queueRows(ctx: RunContext, where: SQL | undefined): Promise<Row[]> {
-  const me = ctx.session.userId;
-  const found = await ctx.tx
-    .select({
-      t: tickets,
-      client: clients.name,
-      premium: clients.premium,
-      attitude: clients.attitude,
-      groups: clients.groups,
-      department: departments.name,
-      project: providers.name,
-      responsible: responsible.name,
-      locker: locker.name,
-      favorite: sql<boolean>`${favorites.ticketId} is not null`,
-      lastRead: readMarks.lastMessageId,
-      lastMessage: sql<
-        number | null
-      >`(select max(${messages.id}) from ${messages} where ${messages.ticketId} = ${tickets.id} and ${messages.authorId} <> ${me})`,
-      notes: sql<boolean>`exists (select 1 from ${messages} where ${messages.ticketId} = ${tickets.id} and ${messages.internal})`,
-      abuse: sql<boolean>`exists (select 1 from ${violations} where ${violations.ticketId} = ${tickets.id})`,
-    })
-    .from(tickets)
-    .innerJoin(clients, eq(clients.id, tickets.clientId))
-    .innerJoin(departments, eq(departments.id, tickets.departmentId))
-    .innerJoin(providers, eq(providers.id, departments.providerId))
-    .leftJoin(responsible, eq(responsible.id, tickets.responsibleId))
-    .leftJoin(locker, eq(locker.id, tickets.lockedBy))
-    .leftJoin(favorites, and(eq(favorites.ticketId, tickets.id), eq(favorites.userId, me)))
-    .leftJoin(readMarks, and(eq(readMarks.ticketId, tickets.id), eq(readMarks.userId, me)))
-    .where(where);
+const epoch = (value: SQL | typeof tickets.deadline) => sql`extract(epoch from ${value})`;
 
-  return found.map(({ t, ...r }) => {
-    const locked = t.lockedBy !== null && t.lockedUntil !== null && t.lockedUntil > ctx.now;
-    return {
-      id: t.id,
-      ticket: t.id,
-      name: t.name,
-      client: r.client,
-      client_id: t.clientId,
-      delay: delay(t.waitingSince, ctx.now),
-      deadline: t.deadline,
-      responsible: r.responsible ?? r.department,
-      project: r.project,
-      department: r.department,
-      department_id: t.departmentId,
-      queue: queueWeight(t, r.premium, ctx.now),
-      tstatus: String(t.status),
-      priority: String(t.priority),
-      client_priority: String(t.clientPriority),
-      unread: r.lastMessage !== null && r.lastMessage > (r.lastRead ?? 0),
-      favorite: r.favorite,
-      highpriority: t.highPriority,
-      abuse: r.abuse,
-      abuse_id: r.abuse ? String(t.clientId) : undefined,
-      premium: r.premium,
-      attitude: String(r.attitude),
-      accgroup: r.groups.length > 0,
-      note: r.notes,
-      from_gate: t.fromGate,
-      from_abuse_process: t.fromAbuseProcess,
-      blocked_by: locked ? `${r.locker}, ${formatDateTime(t.lockedUntil as Date)}` : undefined,
-      responsible_id: t.responsibleId ?? undefined,
-      locked_by_id: locked ? (t.lockedBy ?? undefined) : undefined,
-    };
-  });
+/**
+ * `queueWeight` (domain/tickets.ts) in SQL, so the queue sorts and pages in the database. The stored
+ * `queue_base` is the time-independent part; premium comes from the client (a client's premium changes
+ * no ticket row) and the waiting and deadline parts from `now`.
+ */
+export function queueWeightSql(now: SQL): SQL {
+  const left = sql`floor((${epoch(tickets.deadline)} - ${epoch(now)}) / 60)`;
+  return sql`greatest(1, ${tickets.queueBase}
+    + case when ${clients.premium} then 500 else 0 end
+    + case when ${tickets.waitingSince} is null then 0
+        else least(720, floor((${epoch(now)} - ${epoch(tickets.waitingSince)}) / 240)) end
+    + case when ${tickets.deadline} is null then 0 when ${left} < 0 then 1500
+        else greatest(0, 1000 - ${left}) end)::int`;
+}
+
+/**
+ * `delay` (domain/tickets.ts) in SQL: `Nd+HH:MM` since the client began waiting ('' when nobody owes
+ * an answer), sorted by the whole minutes behind it.
+ */
+export function delayColumn(now: SQL): Column {
+  const minutes = sql`greatest(0, floor((${epoch(now)} - ${epoch(tickets.waitingSince)}) / 60))::bigint`;
+  const shown = sql`case when ${tickets.waitingSince} is not null then
+      (${minutes} / 1440)::text || 'd+' || lpad((${minutes} % 1440 / 60)::text, 2, '0')
+      || ':' || lpad((${minutes} % 60)::text, 2, '0') else '' end`;
+  return {
+    ...textColumn(shown),
+    sort: sql`case when ${tickets.waitingSince} is not null then ${minutes} end`,
+  };
+}
+
+/**
+ * The staff queue as a list source: every spec column and `props` flag derived from the data as the
+ * calling staff member sees it (favorites and unread are theirs).
+ */
+export function queueSource(ctx: RunContext): ListSource {
+  const me = ctx.session.userId;
+  const now = sqlNow(ctx);
+  const locked = sql`(${tickets.lockedBy} is not null and ${tickets.lockedUntil} > ${now})`;
+  const abuse = sql`exists (select 1 from ${violations} where ${violations.ticketId} = ${tickets.id})`;
+  return {
+    table: tickets,
+    joins: sql`      left join ${clients} on ${clients.id} = ${tickets.clientId}
+      left join ${departments} on ${departments.id} = ${tickets.departmentId}
+      left join ${providers} on ${providers.id} = ${departments.providerId}
+      left join ${users} as ${responsible} on ${responsible.id} = ${tickets.responsibleId}
+      left join ${users} as ${locker} on ${locker.id} = ${tickets.lockedBy}
+      left join ${favorites} on ${favorites.ticketId} = ${tickets.id} and ${favorites.userId} = ${me}
+      left join ${readMarks} on ${readMarks.ticketId} = ${tickets.id} and ${readMarks.userId} = ${me}`,
+    id: tickets.id,
+    columns: {
+      id: intColumn(tickets.id),
+      ticket: intColumn(tickets.id),
+      name: textColumn(tickets.name),
+      client: textColumn(clients.name),
+      client_id: intColumn(tickets.clientId),
+      delay: delayColumn(now),
+      deadline: dateColumn(tickets.deadline),
+      responsible: textColumn(sql`coalesce(${responsible.name}, ${departments.name})`),
+      project: textColumn(providers.name),
+      department: textColumn(departments.name),
+      department_id: intColumn(tickets.departmentId),
+      queue: intColumn(queueWeightSql(now)),
+      tstatus: intColumn(tickets.status, 'code'),
+      priority: intColumn(tickets.priority, 'code'),
+      client_priority: intColumn(tickets.clientPriority, 'code'),
+      unread: flagColumn(
+        sql`(select max(${messages.id}) from ${messages} where ${messages.ticketId} = ${tickets.id} and ${messages.authorId} <> ${me}) > coalesce(${readMarks.lastMessageId}, 0)`,
+      ),
+      favorite: flagColumn(sql`${favorites.ticketId} is not null`),
+      highpriority: flagColumn(tickets.highPriority),
+      abuse: flagColumn(abuse),
+      abuse_id: intColumn(sql`case when ${abuse} then ${tickets.clientId} end`, 'code'),
+      premium: flagColumn(clients.premium),
+      attitude: intColumn(clients.attitude, 'code'),
+      accgroup: flagColumn(sql`cardinality(${clients.groups}) > 0`),
+      note: flagColumn(
+        sql`exists (select 1 from ${messages} where ${messages.ticketId} = ${tickets.id} and ${messages.internal})`,
+      ),
+      from_gate: flagColumn(tickets.fromGate),
+      from_abuse_process: flagColumn(tickets.fromAbuseProcess),
+      // Who took the lock and when, as BILLmanager shows it (the lock lasts LOCK_MINUTES from then).
+      blocked_by: textColumn(
+        sql`case when ${locked} then ${locker.name} || ', ' || ${wireDate(sql`${tickets.lockedUntil} - make_interval(mins => ${ctx.settings.lockMinutes})`)} end`,
+      ),
+      responsible_id: intColumn(tickets.responsibleId),
+      locked_by_id: intColumn(sql`case when ${locked} then ${tickets.lockedBy} end`),
+    },
+  };
+}
+
+/** The staff queue's rows for the tickets matching `where` (cards and digests read them too). */
+export function queueRows(ctx: RunContext, where: SQL | undefined): Promise<Row[]> {
+  return readRows(ctx, queueSource(ctx), where);
 }
 
 export const ticketIdIn = (ids: number[]) => inArray(tickets.id, ids);

@@ -1,3 +1,4 @@
+import type { Tx } from '../../db/client.ts';
 import { auditLog } from '../../db/schema.ts';
 import { clientticketArchive } from './clientticket.archive.ts';
 import { clientticketEdit } from './clientticket.edit.ts';
@@ -7,6 +8,13 @@ import { denied, missed } from './errors.ts';
 import { incident } from './incident.ts';
 import { pageList } from './listing.ts';
 import { parseParams } from './params.ts';
+import { account, accountDelete, accountEdit } from './provisioning/account.ts';
+import { admin, adminDelete, adminEdit } from './provisioning/admin.ts';
+import { department, departmentDelete, departmentEdit } from './provisioning/department.ts';
+import { project, projectDelete, projectEdit } from './provisioning/project.ts';
+import { ticketImport } from './provisioning/ticket.import.ts';
+import { user, userDelete, userEdit } from './provisioning/user.ts';
+import { pageRows } from './row-list.ts';
 import { ticketDelete } from './ticket.delete.ts';
 import { ticketEdit } from './ticket.edit.ts';
 import { ticketFavorite } from './ticket.favorite.ts';
@@ -39,9 +47,26 @@ const functions: TicketFunction[] = [
   incident,
   clientticketEdit,
   clientticketArchive,
+  // Provisioning, by BILLmanager's names: providers, departments, client accounts and users, staff.
+  project,
+  projectEdit,
+  projectDelete,
+  department,
+  departmentEdit,
+  departmentDelete,
+  account,
+  accountEdit,
+  accountDelete,
+  user,
+  userEdit,
+  userDelete,
+  admin,
+  adminEdit,
+  adminDelete,
+  ticketImport,
 ] as TicketFunction[];
 
-/** The spec's table of contents: every ticket function by its BILLmanager name. */
+/** The table of contents: every ticket and provisioning function by its BILLmanager name. */
 export const registry: Readonly<Record<string, TicketFunction>> = Object.fromEntries(
   functions.map((fn) => [fn.name, fn]),
 );
@@ -64,15 +89,21 @@ export async function call(
   }
   const params = parseParams(fn.params, raw);
   const now = deps.now();
-  const result = await deps.db.transaction(async (tx) => {
-    const out = await fn.run({ tx, session, now, settings: deps.settings }, params);
+  const work = async (tx: Tx): Promise<Result> => {
+    const ctx = { tx, session, now, settings: deps.settings };
+    const out = await fn.run(ctx, params);
+    if (out.kind === 'list') {
+      const own = Object.keys(fn.params.shape);
+      return 'rows' in out ? pageRows(out, raw, own) : pageList(ctx, out, raw, own);
+    }
     if (out.kind === 'ok') {
       const actor = session.suBy ? `${session.suBy.login} as ${session.login}` : session.login;
       const ids = out.tickets.length > 0 ? out.tickets : [null];
       await tx.insert(auditLog).values(
         ids.map((ticketId) => ({
           at: now,
-          actorId: session.suBy?.userId ?? session.userId,
+          // The command line (`npm run admin`) acts before anyone exists: user id 0, no actor row.
+          actorId: session.suBy?.userId ?? (session.userId || null),
           actor,
           via: session.via,
           func: name,
@@ -82,15 +113,15 @@ export async function call(
       );
     }
     return out;
-  });
-  return result.kind === 'list' ? pageList(result, raw, Object.keys(fn.params.shape)) : result;
+  };
+  return fn.readOnly ? work(deps.db) : deps.db.transaction(work);
 }
 
 /** Never keep secrets or huge bodies in the audit log. */
 function redact(raw: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) {
-    if (/pass|authinfo|^auth$|key|token|secret/i.test(key)) continue;
+    if (/pass|^confirm$|authinfo|^auth$|key|token|secret/i.test(key)) continue;
     out[key] = value.length > 2000 ? `${value.slice(0, 2000)}…` : value;
   }
   return out;

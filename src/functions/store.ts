@@ -3,13 +3,16 @@ import {
   type Department,
   departments,
   messages,
+  providers,
   STATUS,
+  services,
   type Ticket,
   tickets,
   users,
 } from '../../db/schema.ts';
 import {
   effectivePriority,
+  formatDateTime,
   regulationDeadline,
   statusAfterClientMessage,
   statusAfterStaffReply,
@@ -39,6 +42,26 @@ export async function getTickets(ctx: RunContext, ids: number[]): Promise<Ticket
   return rows;
 }
 
+/**
+ * Ticket `plid` and its messages `ids`, locked in the one order every function uses (ticket, then its
+ * messages), so two operations on one ticket never wait on each other crosswise. The messages are read
+ * after the ticket lock is held: a split or hide that committed meanwhile is seen, not overwritten.
+ * A message of another ticket is refused, so a ticket id sent as `elid` can never reach a stranger.
+ */
+export async function getTicketMessages(ctx: RunContext, plid: number, ids: number[]) {
+  const ticket = await getTicket(ctx, plid, 'plid');
+  const found = await ctx.tx
+    .select()
+    .from(messages)
+    .where(and(eq(messages.ticketId, plid), inArray(messages.id, ids)))
+    .orderBy(asc(messages.id))
+    .for('update');
+  const missing = ids.find((id) => !found.some((m) => m.id === id));
+  if (missing !== undefined)
+    throw missed('elid', `Message ${missing} is not a message of ticket ${plid} (plid)`, String(missing));
+  return { ticket, messages: found };
+}
+
 /** A ticket of the calling client; another client's ticket is refused. */
 export async function getOwnTicket(ctx: RunContext, id: number): Promise<Ticket> {
   const ticket = await getTicket(ctx, id);
@@ -54,6 +77,65 @@ export async function getDepartment(
   const [dep] = await ctx.tx.select().from(departments).where(eq(departments.id, id));
   if (!dep) throw missed(param, `Department ${id} does not exist`, String(id));
   return dep;
+}
+
+/**
+ * Where a client's ticket goes when no department is named: the provider's first department (lowest id)
+ * that does not require paid support, so opening a ticket never costs a support ticket unasked; when
+ * every department requires it, the first one.
+ */
+export async function defaultDepartment(ctx: RunContext, providerId: number): Promise<Department> {
+  const deps = await ctx.tx
+    .select()
+    .from(departments)
+    .where(
+      and(
+        eq(departments.providerId, providerId),
+        eq(departments.disabled, false),
+        eq(departments.staffOnly, false),
+      ),
+    )
+    .orderBy(asc(departments.id));
+  const dep = deps.find((d) => !d.paidSupport) ?? deps[0];
+  if (!dep) throw missed('client_department', 'Your provider has no support department');
+  return dep;
+}
+
+/**
+ * `ticket_project_select`: a ticket's provider is its client's, so the only value that can be given is
+ * that one; an unknown provider is `missed`, another one a `value` error, never silently ignored.
+ */
+export async function checkProvider(ctx: RunContext, given: number | undefined, providerId: number) {
+  if (given === undefined || given === providerId) return;
+  const [known] = await ctx.tx.select({ id: providers.id }).from(providers).where(eq(providers.id, given));
+  if (!known) throw missed('ticket_project_select', `Provider ${given} does not exist`, String(given));
+  throw invalid(
+    'ticket_project_select',
+    `Provider ${given} does not serve this client; the ticket belongs to its client's provider`,
+    String(given),
+  );
+}
+
+/** A service of the client (`ticket_item` / `item`). */
+export async function getService(ctx: RunContext, clientId: number, id: number, param = 'ticket_item') {
+  const [service] = await ctx.tx
+    .select({ id: services.id })
+    .from(services)
+    .where(and(eq(services.id, id), eq(services.clientId, clientId)));
+  if (!service) throw missed(param, `Service ${id} is not one of the client's`, String(id));
+  return service;
+}
+
+/** `blocked_by` as BILLmanager shows it: who took the lock and when. */
+export function blockedBy(holder: string, lockedUntil: Date, ctx: Pick<RunContext, 'settings'>): string {
+  return `${holder}, ${formatDateTime(new Date(lockedUntil.getTime() - ctx.settings.lockMinutes * 60_000))}`;
+}
+
+/** The context as the staff member behind the session: the admin acting as a client (su), or the caller. */
+export function asStaff(ctx: RunContext): RunContext {
+  const staff = ctx.session.suBy;
+  if (!staff) return ctx;
+  return { ...ctx, session: { ...ctx.session, userId: staff.userId, login: staff.login, suBy: undefined } };
 }
 
 /** Whether another staff member holds the ticket's lock right now. */
@@ -114,11 +196,12 @@ export async function recomputeWaiting(ctx: RunContext, t: Ticket): Promise<void
   const unanswered = all.slice(lastAnswer + 1).find((m) => !m.fromStaff);
   const open = t.status !== STATUS.closed && t.status !== STATUS.archived;
   const waitingSince = open ? (unanswered?.createdAt ?? null) : null;
+  // Waiting again after staff had answered: staff have seen the ticket, so it is under review, not new.
   const status = !open
     ? t.status
     : waitingSince
       ? t.status === STATUS.awaiting
-        ? STATUS.new
+        ? STATUS.review
         : t.status
       : STATUS.awaiting;
   await updateTicket(ctx, t, {

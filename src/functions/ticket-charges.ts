@@ -1,7 +1,7 @@
-import { eq, sql } from 'drizzle-orm';
-import { clients, expenses, type Ticket, violations } from '../../db/schema.ts';
+import { and, eq, ne, sql } from 'drizzle-orm';
+import { type AbuseAction, clients, expenses, type Ticket, users, violations } from '../../db/schema.ts';
 import { invalid, missed } from './errors.ts';
-import { updateTicket } from './store.ts';
+import { addStaffMessage, asStaff, updateTicket } from './store.ts';
 import type { RunContext } from './types.ts';
 
 interface ChargeParams {
@@ -10,7 +10,7 @@ interface ChargeParams {
   show_abuse?: boolean;
   score?: number;
   score_note?: string;
-  action?: 'none' | 'warn' | 'suspend' | 'block';
+  action?: AbuseAction;
 }
 
 /** What a ticket costs or registers against its client: an expense, the paid-support balance, a violation. */
@@ -18,23 +18,12 @@ export async function applyCharges(ctx: RunContext, t: Ticket, p: ChargeParams):
   const staffId = ctx.session.suBy?.userId ?? ctx.session.userId;
   let touched = false;
   if (p.ticket_expense !== undefined) {
-    // Debit only what the balance covers, in one conditional update, so concurrent charges cannot overdraw.
-    const debited = await ctx.tx
+    // As in BILLmanager the balance may go negative: the work was done, the client owes it. One
+    // relative update, so concurrent charges each count.
+    await ctx.tx
       .update(clients)
       .set({ balance: sql`${clients.balance} - ${p.ticket_expense}` })
-      .where(sql`${clients.id} = ${t.clientId} and ${clients.balance} >= ${p.ticket_expense}`)
-      .returning({ id: clients.id });
-    if (debited.length === 0) {
-      const [c] = await ctx.tx
-        .select({ balance: clients.balance })
-        .from(clients)
-        .where(eq(clients.id, t.clientId));
-      throw invalid(
-        'ticket_expense',
-        `The client's balance ${c.balance} does not cover ${p.ticket_expense}`,
-        p.ticket_expense,
-      );
-    }
+      .where(eq(clients.id, t.clientId));
     await ctx.tx.insert(expenses).values({
       clientId: t.clientId,
       ticketId: t.id,
@@ -45,27 +34,50 @@ export async function applyCharges(ctx: RunContext, t: Ticket, p: ChargeParams):
     touched = true;
   }
   if (p.incident_count !== undefined) {
-    await ctx.tx.update(clients).set({ incidents: p.incident_count }).where(eq(clients.id, t.clientId));
-    touched = true;
+    // The form shows the count: posted back unchanged it is no change.
+    const changed = await ctx.tx
+      .update(clients)
+      .set({ incidents: p.incident_count })
+      .where(and(eq(clients.id, t.clientId), ne(clients.incidents, p.incident_count)))
+      .returning({ id: clients.id });
+    touched ||= changed.length > 0;
   }
   const abuseGiven = p.score !== undefined || p.score_note !== undefined || p.action !== undefined;
   if (abuseGiven && !p.show_abuse) throw invalid('show_abuse', 'Set show_abuse=on to register a violation');
   if (p.show_abuse && abuseGiven) {
     if (p.score === undefined) throw missed('score', 'Parameter score is required to register a violation');
-    await ctx.tx.insert(violations).values({
-      clientId: t.clientId,
-      ticketId: t.id,
-      staffId,
+    return registerViolation(ctx, t, {
       score: p.score,
       note: p.score_note ?? '',
       action: p.action ?? 'none',
-      createdAt: ctx.now,
     });
-    await ctx.tx
-      .update(clients)
-      .set({ abuseScore: sql`${clients.abuseScore} + ${p.score}` })
-      .where(eq(clients.id, t.clientId));
-    touched = true;
   }
   return touched ? updateTicket(ctx, t, {}) : t;
+}
+
+/** A violation on the ticket's client, with its action's effect (see ABUSE_ACTIONS). */
+async function registerViolation(
+  ctx: RunContext,
+  t: Ticket,
+  v: { score: number; note: string; action: AbuseAction },
+): Promise<Ticket> {
+  const staff = asStaff(ctx);
+  await ctx.tx.insert(violations).values({
+    clientId: t.clientId,
+    ticketId: t.id,
+    staffId: staff.session.userId,
+    score: v.score,
+    note: v.note,
+    action: v.action,
+    createdAt: ctx.now,
+  });
+  await ctx.tx
+    .update(clients)
+    .set({ abuseScore: sql`${clients.abuseScore} + ${v.score}` })
+    .where(eq(clients.id, t.clientId));
+  if (v.action === 'block')
+    await ctx.tx.update(users).set({ disabled: true }).where(eq(users.clientId, t.clientId));
+  if (v.action !== 'warn') return updateTicket(ctx, t, {});
+  const warning = `A violation was registered on your account (${v.score} points)${v.note ? `: ${v.note}` : '.'}`;
+  return (await addStaffMessage(staff, t, { body: warning })).ticket;
 }

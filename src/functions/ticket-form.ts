@@ -1,8 +1,10 @@
-import { and, asc, eq, inArray, max, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, max, sql, sum } from 'drizzle-orm';
 import {
+  ABUSE_ACTIONS,
   attachments,
   clients,
   departments,
+  expenses,
   messageEdits,
   messages,
   providers,
@@ -88,6 +90,10 @@ export async function ticketForm(
     .innerJoin(departments, eq(departments.id, ticket.departmentId))
     .innerJoin(providers, eq(providers.id, departments.providerId))
     .where(eq(clients.id, ticket.clientId));
+  const [charged] = await ctx.tx
+    .select({ total: sum(expenses.amount) })
+    .from(expenses)
+    .where(eq(expenses.ticketId, ticket.id));
   return {
     kind: 'form',
     fields: {
@@ -103,8 +109,11 @@ export async function ticketForm(
       project: info.project,
       ticket_item: ticket.serviceId ? String(ticket.serviceId) : '',
       client_priority: String(ticket.clientPriority),
-      delay: delay(ticket.waitingSince, ctx.now),
+      // Empty cells are left out: nobody waits on this ticket.
+      delay: ticket.waitingSince ? delay(ticket.waitingSince, ctx.now) : undefined,
       paid: ticket.paid,
+      // What staff charged the client in this ticket (ticket_expense), shown to both sides.
+      expense_total: charged.total ?? undefined,
       ...extra,
     },
     messages: await ticketMessages(ctx, ticket.id),
@@ -117,7 +126,14 @@ export async function departmentOptions(ctx: RunContext, providerId?: number) {
     .select({ id: departments.id, name: departments.name, provider: providers.name })
     .from(departments)
     .innerJoin(providers, eq(providers.id, departments.providerId))
-    .where(providerId ? eq(departments.providerId, providerId) : undefined)
+    .where(
+      and(
+        providerId ? eq(departments.providerId, providerId) : undefined,
+        eq(departments.disabled, false),
+        // Staff-only departments are offered to staff (and to staff acting as a client), not clients.
+        ctx.session.level === 'user' && !ctx.session.suBy ? eq(departments.staffOnly, false) : undefined,
+      ),
+    )
     .orderBy(departments.id);
   return {
     client_department: deps.map((d) => ({ key: String(d.id), label: `${d.provider}: ${d.name}` })),
@@ -127,4 +143,27 @@ export async function departmentOptions(ctx: RunContext, providerId?: number) {
       { key: '2', label: 'high' },
     ],
   };
+}
+
+/**
+ * `show_optional` and `show_abuse` as BILLmanager's forms use them: echoed, and when on the form carries
+ * the extra input fields (empty) and, for abuse, the choice of actions. Posted back unchanged, those
+ * empty fields count as absent and change nothing.
+ */
+export function formToggles(
+  form: FormResult,
+  p: { show_optional?: boolean; show_abuse?: boolean },
+  staff = true,
+): FormResult {
+  const fields: FormResult['fields'] = {
+    ...form.fields,
+    show_optional: p.show_optional ?? false,
+  };
+  if (p.show_optional && staff) Object.assign(fields, { note_message: '', ticket_expense: '' });
+  if (!staff) return { ...form, fields };
+  fields.show_abuse = p.show_abuse ?? false;
+  if (!p.show_abuse) return { ...form, fields };
+  Object.assign(fields, { score: '', score_note: '', action: '' });
+  const action = ABUSE_ACTIONS.map((key) => ({ key, label: key }));
+  return { ...form, fields, options: { ...form.options, action } };
 }

@@ -1,20 +1,24 @@
 import { z } from 'zod';
 import { STATUS } from '../../db/schema.ts';
-import { invalid } from './errors.ts';
 import { idList, sok } from './params.ts';
 import { getTickets, updateTicket } from './store.ts';
 import { defineFunction, STAFF } from './types.ts';
 
-/** Close tickets: they leave the queue, the wait, the regulation deadline and the lock end. All or none. */
+/**
+ * Close tickets: they leave the queue, the wait, the regulation deadline and the lock end. All or none
+ * (an unknown id refuses the whole call); one already closed counts as done.
+ */
 export const ticketDelete = defineFunction({
   name: 'ticket.delete',
   access: STAFF,
   params: z.object({ elid: idList, sok }),
   async run(ctx, { elid }) {
-    const found = await getTickets(ctx, elid);
-    const done = found.find((t) => t.status === STATUS.closed || t.status === STATUS.archived);
-    if (done) throw invalid('elid', `Ticket ${done.id} is already closed`, String(done.id));
-    for (const t of found) {
+    // A ticket already closed (or archived) is done, as in every group action; only the others are
+    // touched (and named in the answer, so a front door can tell the two apart).
+    const open = (await getTickets(ctx, elid)).filter(
+      (t) => t.status !== STATUS.closed && t.status !== STATUS.archived,
+    );
+    for (const t of open) {
       await updateTicket(ctx, t, {
         status: STATUS.closed,
         waitingSince: null,
@@ -24,6 +28,6 @@ export const ticketDelete = defineFunction({
         lockedUntil: null,
       });
     }
-    return { kind: 'ok', tickets: elid };
+    return { kind: 'ok', tickets: open.map((t) => t.id) };
   },
 });

@@ -1,25 +1,24 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { favorites } from '../../db/schema.ts';
-import { idList, sok } from './params.ts';
+import { flag, idList, sok } from './params.ts';
 import { getTickets } from './store.ts';
 import { defineFunction, STAFF } from './types.ts';
 
 /**
- * Favorites are per staff member. Like the star in BILLmanager the action toggles: if every listed
- * ticket is already a favorite they are removed, otherwise all of them become favorites.
+ * Favorites are per staff member. As the spec says, the function adds: a ticket that already is a
+ * favorite stays one, so a script may add on every run. `remove=on` (ours) takes them out again;
+ * a ticket that is no favorite is then already done.
  */
 export const ticketFavorite = defineFunction({
   name: 'ticket.favorite',
   access: STAFF,
-  params: z.object({ elid: idList, sok }),
-  async run(ctx, { elid }) {
+  params: z.object({ elid: idList, remove: flag.optional(), sok }),
+  async run(ctx, { elid, remove }) {
     await getTickets(ctx, elid);
     const me = ctx.session.userId;
-    const mine = and(eq(favorites.userId, me), inArray(favorites.ticketId, elid));
-    const existing = await ctx.tx.select().from(favorites).where(mine);
-    if (existing.length === elid.length) {
-      await ctx.tx.delete(favorites).where(mine);
+    if (remove) {
+      await ctx.tx.delete(favorites).where(and(eq(favorites.userId, me), inArray(favorites.ticketId, elid)));
     } else {
       await ctx.tx
         .insert(favorites)

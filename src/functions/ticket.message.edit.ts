@@ -1,10 +1,10 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { messageEdits, messages } from '../../db/schema.ts';
 import { messageChanged } from './effects.ts';
 import { missed } from './errors.ts';
 import { posInt, sok, text } from './params.ts';
-import { addStaffMessage, getTicket } from './store.ts';
+import { addStaffMessage, getTicket, getTicketMessages } from './store.ts';
 import { defineFunction, STAFF } from './types.ts';
 
 /**
@@ -21,14 +21,12 @@ export const ticketMessageEdit = defineFunction({
     sok: sok.optional(),
   }),
   async run(ctx, { plid, elid, message, sok: submit }) {
-    const t = await getTicket(ctx, plid, 'plid');
-    const [found] = elid
-      ? await ctx.tx
-          .select()
-          .from(messages)
-          .where(and(eq(messages.id, elid), eq(messages.ticketId, plid)))
-      : [];
-    if (elid && !found) throw missed('elid', `Message ${elid} is not in ticket ${plid}`, String(elid));
+    const {
+      ticket: t,
+      messages: [found],
+    } = elid
+      ? await getTicketMessages(ctx, plid, [elid])
+      : { ticket: await getTicket(ctx, plid, 'plid'), messages: [] };
     if (!submit) return { kind: 'form', fields: { plid, elid: elid ?? '', message: found?.body ?? '' } };
     if (!message) throw missed('message', 'Parameter message is required');
     if (!found) {

@@ -1,26 +1,28 @@
 import { and, asc, eq, gte } from 'drizzle-orm';
 import { z } from 'zod';
 import { messages, STATUS, tickets } from '../../db/schema.ts';
-import { invalid, missed } from './errors.ts';
+import { invalid } from './errors.ts';
 import { idList, posInt, sok } from './params.ts';
-import { getTicket, recomputeWaiting } from './store.ts';
+import { getTicketMessages, recomputeWaiting } from './store.ts';
 import { defineFunction, STAFF } from './types.ts';
 
 /**
- * Split a ticket at message `elid`: that message and every later one move to a new ticket of the
- * same client, department and priorities. Splitting at the first message is refused (nothing would
- * be left behind). Both tickets' waiting time and deadline are recomputed from their messages.
+ * Split ticket `plid` at its message `elid`: that message and every later one move to a new ticket of
+ * the same client, department and priorities. `plid` is required and the message must be that ticket's,
+ * so a ticket id sent as `elid` cannot split some other ticket. Splitting at the first message is
+ * refused (nothing would be left behind). Both tickets' waiting time and deadline are recomputed.
  */
 export const ticketSplit = defineFunction({
   name: 'ticket.split',
   access: STAFF,
-  params: z.object({ elid: idList, plid: posInt.optional(), sok }),
+  params: z.object({ elid: idList, plid: posInt, sok }),
   async run(ctx, { elid, plid }) {
     if (elid.length > 1) throw invalid('elid', 'Choose one message to split from');
-    const [at] = await ctx.tx.select().from(messages).where(eq(messages.id, elid[0]));
-    if (!at || (plid && at.ticketId !== plid))
-      throw missed('elid', `Message ${elid[0]} does not exist`, String(elid[0]));
-    const source = await getTicket(ctx, at.ticketId);
+    const {
+      ticket: source,
+      messages: [at],
+    } = await getTicketMessages(ctx, plid, elid);
+    if (source.status === STATUS.archived) throw invalid('plid', `Ticket ${source.id} is archived`);
     const [first] = await ctx.tx
       .select({ id: messages.id })
       .from(messages)
@@ -29,7 +31,6 @@ export const ticketSplit = defineFunction({
       .limit(1);
     if (first.id === at.id)
       throw invalid('elid', 'Cannot split at the first message: the old ticket would be empty');
-    if (source.status === STATUS.archived) throw invalid('elid', `Ticket ${source.id} is archived`);
 
     const { id: _id, ...copy } = source;
     const [created] = await ctx.tx

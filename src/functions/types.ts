@@ -1,6 +1,8 @@
+import type { SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db, Tx } from '../../db/client.ts';
 import type { Level } from '../../db/schema.ts';
+import type { ListSource } from './listing.ts';
 
 /** Who is calling: a staff member (root/admin) or a client user, possibly an admin acting as one (su). */
 export interface Session {
@@ -77,12 +79,41 @@ export interface OkResult {
 }
 
 export type Result = ListResult | FormResult | OkResult;
-export type RawList = Omit<ListResult, 'page'> & { defaultSort: string; defaultOrder: 'asc' | 'desc' };
+/** A list as a function describes it: a SQL list (tickets, messages) or a small list of rows in memory. */
+export type RawList = SqlList | RowList;
+
+/** A list the registry filters, sorts and pages in SQL (listing.ts). */
+export interface SqlList {
+  kind: 'list';
+  source: ListSource;
+  /** Who may see which rows, and the saved filter. */
+  where: SQL | undefined;
+  /** The default view by column (open tickets): each holds unless an inline filter names its column. */
+  defaults?: Record<string, SQL>;
+  defaultSort: string;
+  defaultOrder: 'asc' | 'desc';
+}
+
+/**
+ * A list small enough to build whole (the provisioning objects: providers, departments, people),
+ * filtered, sorted and paged in memory (row-list.ts).
+ */
+export interface RowList {
+  kind: 'list';
+  rows: Row[];
+  defaultSort: string;
+  defaultOrder: 'asc' | 'desc';
+}
 
 export interface TicketFunction<S extends z.ZodObject = z.ZodObject> {
   name: string;
   access: readonly Level[];
   params: S;
+  /**
+   * Only reads, each step one statement (a list's page is one): runs without BEGIN/COMMIT, which
+   * would add two round trips to every call and protect nothing.
+   */
+  readOnly?: true;
   run(ctx: RunContext, params: z.output<S>): Promise<RawList | FormResult | OkResult>;
 }
 

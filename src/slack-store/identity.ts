@@ -40,6 +40,10 @@ export async function accountById(db: Db, id: number): Promise<Account | undefin
 /** Login for an account made from Slack: stable and unique per Slack user. */
 const slackLogin = (slackUserId: string) => `slack-${slackUserId.toLowerCase()}`;
 
+/** A client user made on first contact in a bound channel (clientUserFor), not linked by code. */
+export const madeInChannel = (account: Account, slackUserId: string) =>
+  account.level === 'user' && account.login === slackLogin(slackUserId);
+
 /**
  * Makes a Slack user a staff member (root or admin), creating the account or raising an existing
  * staff account. A client user's Slack identity is never turned into staff.
@@ -69,14 +73,24 @@ export async function upsertStaff(
   });
 }
 
-/** Takes staff rights away (the account stays for the audit log and ticket history). */
+/**
+ * Takes staff rights away (the account stays for the audit log and ticket history). The last
+ * active root is kept: without one nobody could manage staff or channels from Slack.
+ */
 export async function disableStaff(db: Db, slackUserId: string): Promise<boolean> {
-  const rows = await db
-    .update(users)
-    .set({ disabled: true })
-    .where(and(eq(users.slackUserId, slackUserId), inArray(users.level, ['root', 'admin'])))
-    .returning({ id: users.id });
-  return rows.length > 0;
+  return db.transaction(async (tx) => {
+    const active = and(eq(users.level, 'root'), eq(users.disabled, false));
+    // Locks the active roots, so two roots removing each other at once cannot both succeed.
+    const roots = await tx.select({ slackUserId: users.slackUserId }).from(users).where(active).for('update');
+    if (roots.length === 1 && roots[0].slackUserId === slackUserId)
+      throw invalid('user', 'You are the last root: make someone else root first');
+    const rows = await tx
+      .update(users)
+      .set({ disabled: true })
+      .where(and(eq(users.slackUserId, slackUserId), inArray(users.level, ['root', 'admin'])))
+      .returning({ id: users.id });
+    return rows.length > 0;
+  });
 }
 
 const CODE_TTL_MS = 24 * 60 * 60_000;
@@ -115,16 +129,27 @@ export async function redeemLinkCode(db: Db, code: string, slackUserId: string, 
   });
 }
 
+export async function clientById(db: Db, id: number) {
+  const [row] = await db.select().from(clients).where(eq(clients.id, id));
+  return row;
+}
+
 export async function clientByChannel(db: Db, channel: string) {
   const [row] = await db.select().from(clients).where(eq(clients.slackChannel, channel));
   return row;
 }
 
 /**
- * Binds a (Slack Connect) channel to a client account: its external members act as that client.
- * A department's channel is refused: the client would read its staff cards and notes.
+ * Binds a (Slack Connect) channel to a client account: its members from the client's Slack team
+ * act as that client. A department's channel is refused: the client would read its staff cards
+ * and notes.
  */
-export async function bindClientChannel(db: Db, clientId: number, channel: string): Promise<string> {
+export async function bindClientChannel(
+  db: Db,
+  clientId: number,
+  channel: string,
+  team: string | null,
+): Promise<string> {
   return db.transaction(async (tx) => {
     const [dep] = await tx
       .select({ name: departments.name })
@@ -136,12 +161,22 @@ export async function bindClientChannel(db: Db, clientId: number, channel: strin
     if (other && other.id !== clientId) throw invalid('channel', `This channel is bound to ${other.name}`);
     const [row] = await tx
       .update(clients)
-      .set({ slackChannel: channel })
+      .set({ slackChannel: channel, slackTeam: team })
       .where(eq(clients.id, clientId))
       .returning({ name: clients.name });
     if (!row) throw missed('client', `Client ${clientId} does not exist`, String(clientId));
     return row.name;
   });
+}
+
+/** Undoes a binding: nobody acts as the client in the channel any more. Returns the client's name. */
+export async function unbindClientChannel(db: Db, channel: string): Promise<string | undefined> {
+  const [row] = await db
+    .update(clients)
+    .set({ slackChannel: null, slackTeam: null })
+    .where(eq(clients.slackChannel, channel))
+    .returning({ name: clients.name });
+  return row?.name;
 }
 
 /** A client user for a Slack user writing in the client's bound channel, made on first contact. */

@@ -16,6 +16,16 @@ export interface Profile {
   external: boolean;
   /** A guest of our workspace (single- or multi-channel). */
   guest: boolean;
+  /** The Slack team (organisation) the user belongs to. */
+  team?: string;
+}
+
+/** A channel as conversations.info describes it. */
+export interface ChannelInfo {
+  /** Shared with another organisation (Slack Connect): their people read everything in it. */
+  externallyShared: boolean;
+  /** The other organisations' teams the channel is shared with. */
+  externalTeams: string[];
 }
 
 const PROFILE_TTL_MS = 10 * 60_000;
@@ -26,26 +36,27 @@ const PROFILE_TTL_MS = 10 * 60_000;
  */
 export class Directory {
   private cache = new Map<string, { profile: Profile; until: number }>();
-  private team?: Promise<string | undefined>;
+  private ownTeam?: Promise<string | undefined>;
 
   constructor(private readonly web: WebClient) {}
 
-  private ownTeam(): Promise<string | undefined> {
-    this.team ??= this.web.auth.test().then(
+  /** Our workspace (auth.test), asked once; unknown while Slack cannot be reached. */
+  team(): Promise<string | undefined> {
+    this.ownTeam ??= this.web.auth.test().then(
       (r) => r.team_id,
       () => {
-        this.team = undefined;
+        this.ownTeam = undefined;
         return undefined;
       },
     );
-    return this.team;
+    return this.ownTeam;
   }
 
   /** `whose` names the account in the refusal when Slack cannot be asked. */
   async profile(userId: string, whose = 'your Slack account'): Promise<Profile> {
     const hit = this.cache.get(userId);
     if (hit && hit.until > Date.now()) return hit.profile;
-    const team = await this.ownTeam();
+    const team = await this.team();
     let profile: Profile;
     try {
       const { user } = await this.web.users.info({ user: userId });
@@ -63,6 +74,7 @@ export class Directory {
         timezone: u.tz,
         external: Boolean(u.is_stranger) || !team || (u.team_id !== undefined && u.team_id !== team),
         guest: Boolean(u.is_restricted || u.is_ultra_restricted),
+        team: u.team_id,
       };
     } catch {
       // Neither guess is safe: "external" turns a colleague into a client user in a bound channel,
@@ -71,5 +83,26 @@ export class Directory {
     }
     this.cache.set(userId, { profile, until: Date.now() + PROFILE_TTL_MS });
     return profile;
+  }
+
+  /** Whether other organisations read a channel; asked of Slack each time (sharing can change). */
+  async channel(channelId: string): Promise<ChannelInfo> {
+    const team = await this.team();
+    try {
+      const { channel } = await this.web.conversations.info({ channel: channelId });
+      const c = channel as {
+        is_ext_shared?: boolean;
+        shared_team_ids?: string[];
+        connected_team_ids?: string[];
+      };
+      const teams = new Set([...(c.shared_team_ids ?? []), ...(c.connected_team_ids ?? [])]);
+      if (team) teams.delete(team);
+      return { externallyShared: Boolean(c.is_ext_shared), externalTeams: [...teams] };
+    } catch {
+      throw denied(
+        'channel',
+        'Could not check this channel with Slack (is the app in it?); try again in a moment.',
+      );
+    }
   }
 }

@@ -1,6 +1,13 @@
 import { denied } from '../functions/errors.ts';
 import type { Session } from '../functions/types.ts';
-import { type Account, accountBySlackId, clientByChannel, clientUserFor } from '../slack-store/identity.ts';
+import {
+  type Account,
+  accountBySlackId,
+  clientByChannel,
+  clientById,
+  clientUserFor,
+  madeInChannel,
+} from '../slack-store/identity.ts';
 import type { SlackEnv } from './env.ts';
 
 export type Actor = { account: Account; session: Session };
@@ -41,7 +48,10 @@ export async function clientActor(env: SlackEnv, slackUserId: string, channel?: 
   if (account && account.level !== 'user') {
     throw denied('user', '`/support` is for clients; staff use `/ticket` (or "Log in as client" on a card).');
   }
-  if (account) return { account, session: sessionOf(account) };
+  if (account) {
+    await requireHomeChannel(env, account, slackUserId, channel);
+    return { account, session: sessionOf(account) };
+  }
   const client = channel ? await clientByChannel(env.deps.db, channel) : undefined;
   if (!client) {
     throw denied(
@@ -50,15 +60,68 @@ export async function clientActor(env: SlackEnv, slackUserId: string, channel?: 
     );
   }
   const profile = await env.directory.profile(slackUserId);
-  // Our own colleagues are not the client, even in the client's channel.
-  if (!profile.external && !profile.guest) {
+  // Only the client's organisation (recorded at bind time) acts as the client; guests of our
+  // workspace only when no organisation was recorded. Never our colleagues, never a third party.
+  const theirs = client.slackTeam ? profile.team === client.slackTeam : profile.guest && !profile.external;
+  if (!theirs) {
     throw denied('user', 'This channel belongs to a client; only their people can use `/support` here.');
   }
   const made = await clientUserFor(env.deps.db, client.id, slackUserId, profile.name);
   return { account: made, session: sessionOf(made) };
 }
 
+/**
+ * Someone made a client user by writing in a client's bound channel acts as that client only
+ * there, not from a direct message or another channel (and so not after leaving it). Users linked
+ * by code act anywhere.
+ */
+async function requireHomeChannel(
+  env: SlackEnv,
+  account: Account,
+  slackUserId: string,
+  channel: string | undefined,
+): Promise<void> {
+  if (!madeInChannel(account, slackUserId)) return;
+  const client = account.clientId ? await clientById(env.deps.db, account.clientId) : undefined;
+  if (client?.slackChannel && channel === client.slackChannel) return;
+  throw denied(
+    'user',
+    client?.slackChannel
+      ? `You act for ${client.name} only in its shared channel <#${client.slackChannel}>: run \`/support\` there.`
+      : 'Your access came from a client channel that is no longer bound. Ask support for a link code.',
+  );
+}
+
 /** Roots may manage staff, channels and bindings. */
 export function requireRoot(actor: Actor): void {
   if (actor.account.level !== 'root') throw denied('user', 'Only root accounts can do this.');
+}
+
+/** The last word a root adds to post staff work into a Slack Connect channel all the same. */
+export const ALLOW_EXTERNAL = 'allow-external';
+
+/** Splits a trailing ALLOW_EXTERNAL off a command's argument. */
+export function takeOverride(arg: string): { rest: string; override: boolean } {
+  const words = arg.split(/\s+/).filter(Boolean);
+  const override = words.at(-1)?.toLowerCase() === ALLOW_EXTERNAL;
+  return { rest: (override ? words.slice(0, -1) : words).join(' '), override };
+}
+
+/**
+ * Department cards and digests show every client's tickets and internal notes: never in a channel
+ * another organisation reads (Slack Connect), unless a root insists with ALLOW_EXTERNAL.
+ */
+export async function requireStaffChannel(
+  env: SlackEnv,
+  actor: Actor,
+  channel: string,
+  override: boolean,
+): Promise<void> {
+  if (!(await env.directory.channel(channel)).externallyShared) return;
+  if (!override)
+    throw denied(
+      'channel',
+      `This channel is shared with another organisation (Slack Connect): its people would read every client's tickets and internal notes. Use a staff channel; a root can insist by ending the command with \`${ALLOW_EXTERNAL}\`.`,
+    );
+  requireRoot(actor);
 }

@@ -22,7 +22,9 @@ export const ACTION = {
   charge: 'card.charge',
   // Staff queue
   open: 'queue.open',
-  page: 'queue.page',
+  // Previous and Next sit in one actions block: Slack wants their action_ids distinct.
+  pagePrevious: 'queue.page.previous',
+  pageNext: 'queue.page.next',
   // Messages modal: per message
   messageEdit: 'message.edit',
   messageHide: 'message.hide',
@@ -33,6 +35,8 @@ export const ACTION = {
   clientArchive: 'client.archive',
   clientNew: 'client.new',
   clientBuy: 'client.buy',
+  clientPagePrevious: 'client.page.previous',
+  clientPageNext: 'client.page.next',
   // App Home
   homeRefresh: 'home.refresh',
   // On-call pages and daily digests (posted by the job worker)

@@ -19,7 +19,7 @@ import { threadNoteKey } from './handlers/thread-reply.ts';
 import { catchUpThread, mirrorMetadata, readThread } from './mirror.ts';
 import { isSlackError } from './reply-error.ts';
 import { cardBlocks, cardText, countsDown, messageText } from './views/card.ts';
-import { clientReplyText } from './views/client.ts';
+import { clientReplyBlocks, clientReplyText } from './views/client.ts';
 
 /** Slack answers that mean "we cannot post there until a human fixes the channel". */
 const CHANNEL_ERRORS = ['channel_not_found', 'not_in_channel', 'is_archived', 'channel_is_archived'];
@@ -146,6 +146,7 @@ export function slackJobHandlers(web: WebClient, deps: Deps): Record<string, Job
         await web.chat.postMessage({
           channel: to,
           text: clientReplyText(reply),
+          blocks: clientReplyBlocks(reply),
           unfurl_links: false,
           unfurl_media: false,
         });

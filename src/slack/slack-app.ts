@@ -9,6 +9,7 @@ import { setDepartmentChannel } from '../slack-store/cards.ts';
 import { claimOnce, releaseClaim } from '../slack-store/dedupe.ts';
 import { upsertStaff } from '../slack-store/identity.ts';
 import { Directory, type SlackEnv } from './env.ts';
+import { answerMalformed, payloadGate, refuseFutureTimestamps } from './gate.ts';
 import { slackJobHandlers } from './jobs.ts';
 import { registerListeners } from './listeners.ts';
 import { slackLogger } from './logger.ts';
@@ -43,6 +44,7 @@ export function createSlack(deps: Deps, config: SlackConfig, options: SlackOptio
     ...(options.fetch ? { fetch: options.fetch } : {}),
   };
   const logger = slackLogger('bolt');
+  if (!config.appToken) options.expressApp.use('/slack/events', refuseFutureTimestamps());
   const receiver = config.appToken
     ? new SocketModeReceiver({ appToken: config.appToken, logger, installerOptions: { clientOptions } })
     : new ExpressReceiver({
@@ -51,6 +53,7 @@ export function createSlack(deps: Deps, config: SlackConfig, options: SlackOptio
         app: options.expressApp,
         logger,
         processBeforeResponse: options.processBeforeResponse ?? false,
+        processEventErrorHandler: answerMalformed,
       });
   const app = new App({
     token: config.botToken,
@@ -65,6 +68,8 @@ export function createSlack(deps: Deps, config: SlackConfig, options: SlackOptio
   const env: SlackEnv = { deps, directory: new Directory(app.client) };
 
   app.use(requestLog(options.countRequest));
+  app.use(payloadGate(env.directory));
+
   // Slack redelivers events it thinks were lost; their ids are claimed in the database, so a
   // retry (to this or another replica) is not applied twice, and a failed first try can be retried.
   app.use(async ({ body, next }) => {

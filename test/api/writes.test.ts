@@ -151,7 +151,9 @@ describe('staff writes (each in json and in xml)', () => {
         .xml('ticket.message.delete', { elid: t(moved[1].id) as string, plid: String(created), sok: 'ok' }),
     ).toEqual(OK_XML);
     expect(
-      await api.as('admin').json('ticket.message.delete', { elid: t(list[0].id) as string, sok: 'ok' }),
+      await api
+        .as('admin')
+        .json('ticket.message.delete', { elid: t(list[0].id) as string, plid: String(id), sok: 'ok' }),
     ).toEqual(OK_JSON);
     const seen = await api.as('alice').json('clientticket.edit', { elid: String(created) });
     expect(((seen.mlist as DocNode).message as DocNode[]).map((m) => t(m.message))).toEqual(['Also: DNS']);

@@ -30,7 +30,11 @@ describe('clientticket', () => {
 
     await w.run(w.as.admin, 'ticket.edit', { elid: String(id), note_message: 'secret note', sok: 'ok' });
     const [, reply] = await messagesOf(db.db, id);
-    await w.run(w.as.admin, 'ticket.message.delete', { elid: String(reply.id), sok: 'ok' });
+    await w.run(w.as.admin, 'ticket.message.delete', {
+      elid: String(reply.id),
+      plid: String(id),
+      sok: 'ok',
+    });
     rows = list(await w.run(w.as.alice, 'clientticket')).rows;
     expect(rows[0]).toMatchObject({
       last_message: 'My VPS does not boot',
@@ -64,6 +68,22 @@ describe('clientticket', () => {
     // Bob's filter is his own.
     expect(form(await w.run(w.as.bob, 'clientticket.filter')).fields).toEqual({});
   });
+
+  it('inline filters reach archived tickets and every column', async () => {
+    const a = await w.openTicket({ name: 'Alpha' });
+    const b = await w.openTicket({ name: 'Beta' });
+    await w.run(w.as.admin, 'ticket.delete', { elid: String(a), sok: 'ok' });
+    await w.run(w.as.alice, 'clientticket.archive', { elid: String(a), sok: 'ok' });
+    const ids = async (params: Record<string, string>) =>
+      list(await w.run(w.as.alice, 'clientticket', params)).rows.map((r) => r.id);
+    expect(await ids({ filter: 'on', tstatus: '10' })).toEqual([a]);
+    expect(await ids({ filter: 'on', tstatus: '1' })).toEqual([]);
+    expect(await ids({ filter: 'on', tstatus: '0' })).toEqual([b]);
+    expect(await ids({ filter: 'on', create_user: 'alice' })).toEqual([b]);
+    expect(await ids({ filter: 'on', last_message: 'VPS', tstatus: '10' })).toEqual([a]);
+    expect(await ids({ filter: 'on', date: '2026-03-02 10:00' })).toEqual([b]);
+    expect(await ids({ filter: 'on', wait_time: '0d+' })).toEqual([b]);
+  });
 });
 
 describe('clientticket.edit', () => {
@@ -94,7 +114,8 @@ describe('clientticket.edit', () => {
 
   it('bad and missing parameters when opening', async () => {
     const base = { name: 'n', message: 'm', client_department: String(w.ids.support.id), sok: 'ok' };
-    for (const key of ['name', 'message', 'client_department'] as const) {
+    // client_department is optional (the provider's default department; tested in test/conformance).
+    for (const key of ['name', 'message'] as const) {
       const { [key]: _, ...rest } = base;
       await refused(w.run(w.as.alice, 'clientticket.edit', rest), 'missed', key);
     }
@@ -140,9 +161,9 @@ describe('clientticket.edit', () => {
     ['note_message', 'psst'],
     ['ticket_expense', '5'],
     ['high_priority', 'on'],
-    ['low_priority', 'off'],
+    ['low_priority', 'on'],
     ['incident_count', '9'],
-    ['show_abuse', 'off'],
+    ['show_abuse', 'on'],
     ['score', '3'],
     ['score_note', 'x'],
     ['action', 'warn'],

@@ -164,8 +164,8 @@ const messageId = fc.integer({ min: 1, max: 10 }).map(String);
 const BASES: Record<string, fc.Arbitrary<Record<string, string>>> = {
   'ticket.edit': fc.record({ elid: ticketId, message: words }),
   'ticket.message.edit': fc.record({ plid: ticketId, message: words }),
-  'ticket.split': fc.record({ elid: messageId }),
-  'ticket.message.delete': fc.record({ elid: messageId }),
+  'ticket.split': fc.record({ elid: messageId, plid: ticketId }),
+  'ticket.message.delete': fc.record({ elid: messageId, plid: ticketId }),
   'ticket.setfilter': fc.record({ elid: fc.constantFrom('1', '2', '1,2') }),
   incident: fc.record({ count: fc.constantFrom('1', '2') }),
   'clientticket.edit': fc.oneof(

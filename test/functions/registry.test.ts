@@ -27,9 +27,18 @@ const CLIENT_FUNCTIONS = [
   'clientticket.archive',
 ];
 
+/** Provisioning (roots only), tested in test/provisioning. */
+const PROVISIONING_FUNCTIONS = ['project', 'department', 'account', 'user', 'admin'].flatMap((name) => [
+  name,
+  `${name}.edit`,
+  `${name}.delete`,
+]);
+
 describe('the registry', () => {
-  it('holds the 17 functions of the spec', () => {
-    expect(Object.keys(registry).sort()).toEqual([...STAFF_FUNCTIONS, ...CLIENT_FUNCTIONS].sort());
+  it('holds the 17 functions of the spec and the provisioning functions', () => {
+    expect(Object.keys(registry).sort()).toEqual(
+      [...STAFF_FUNCTIONS, ...CLIENT_FUNCTIONS, ...PROVISIONING_FUNCTIONS, 'ticket.import'].sort(),
+    );
   });
 
   it('refuses clients calling staff functions and staff calling client functions, writing nothing', async () => {
@@ -77,8 +86,10 @@ describe('the audit log', () => {
     ok(await w.run(w.as.admin, 'ticket.favorite', { elid, sok: 'ok' }));
     ok(await w.run(w.as.alice, 'clientticket.edit', { elid, message: 'More', sok: 'ok' }));
     const more = (await messagesOf(db.db, id))[2].id;
-    const split = ok(await w.run(w.as.root, 'ticket.split', { elid: String(more), sok: 'ok' })).id;
-    ok(await w.run(w.as.root, 'ticket.message.delete', { elid: String(reply), sok: 'ok' }));
+    const split = ok(
+      await w.run(w.as.root, 'ticket.split', { elid: String(more), plid: elid, sok: 'ok' }),
+    ).id;
+    ok(await w.run(w.as.root, 'ticket.message.delete', { elid: String(reply), plid: elid, sok: 'ok' }));
     ok(await w.run(w.as.root, 'ticket.unblock', { elid, sok: 'ok' }));
     ok(await w.run(w.as.root, 'ticket.setfilter', { elid: String(w.ids.acme.id) }));
     ok(await w.run(w.as.root, 'ticket.filter', { reset: 'on' }));

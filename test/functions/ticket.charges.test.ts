@@ -17,36 +17,37 @@ describe('ticket.edit: what a ticket costs the client', () => {
     ]);
   });
 
-  it('an expense over the balance is refused and changes nothing', async () => {
+  it('an expense over the balance takes it negative, as in BILLmanager, and both sides see it', async () => {
     const id = await w.openTicket();
-    const before = await footprint(db.db);
-    await refused(
-      w.run(w.as.admin, 'ticket.edit', { elid: String(id), ticket_expense: '100.01', sok: 'ok' }),
-      'value',
-      'ticket_expense',
-    );
-    expect(await footprint(db.db)).toEqual(before);
-    expect(await db.db.select().from(expenses)).toEqual([]);
-    // The whole balance is fine.
     ok(await w.run(w.as.admin, 'ticket.edit', { elid: String(id), ticket_expense: '100', sok: 'ok' }));
     expect((await clientRow(db.db, w.ids.acme.id)).balance).toBe('0.00');
+    ok(await w.run(w.as.admin, 'ticket.edit', { elid: String(id), ticket_expense: '20.50', sok: 'ok' }));
+    expect((await clientRow(db.db, w.ids.acme.id)).balance).toBe('-20.50');
+    expect((await db.db.select().from(expenses)).map((e) => e.amount)).toEqual(['100.00', '20.50']);
+    const staff = form(await w.run(w.as.admin, 'ticket.edit', { elid: String(id) }));
+    const client = form(await w.run(w.as.alice, 'clientticket.edit', { elid: String(id) }));
+    expect(staff.fields.expense_total).toBe('120.50');
+    expect(client.fields.expense_total).toBe('120.50');
   });
 
   it('a refusal after partial work rolls everything back', async () => {
     const id = await w.openTicket();
     const before = await footprint(db.db);
-    // The priority change is applied first, then the expense is refused: the priority must stay.
+    // The priority change and the charge are applied first, then the violation without a score is
+    // refused: the priority and the balance must stay.
     await refused(
       w.run(w.as.admin, 'ticket.edit', {
         elid: String(id),
         priority: '2',
         name: 'Renamed',
         note_message: 'charging',
-        ticket_expense: '1000',
+        ticket_expense: '10',
+        show_abuse: 'on',
+        score_note: 'spam',
         sok: 'ok',
       }),
-      'value',
-      'ticket_expense',
+      'missed',
+      'score',
     );
     expect(await footprint(db.db)).toEqual(before);
     expect(await ticketRow(db.db, id)).toMatchObject({ priority: 1, name: 'Server down' });

@@ -74,6 +74,21 @@ describe('ticket', () => {
     expect(await ids({ client: 'globex' })).toHaveLength(4);
   });
 
+  it('inline filters reach statuses outside the default view and every column', async () => {
+    const { a, b, c, d, e } = await five();
+    expect(await ids({ filter: 'on', tstatus: '3' })).toEqual([d]);
+    expect(await ids({ filter: 'on', tstatus: '1' })).toEqual([]);
+    expect(await ids({ filter: 'on', tstatus: '0', p_sort: 'id', p_order: 'asc' })).toEqual([a, b, c, e]);
+    expect(await ids({ filter: 'on', id: String(d) })).toEqual([]);
+    expect(await ids({ filter: 'on', id: String(d), tstatus: '3' })).toEqual([d]);
+    expect(await ids({ filter: 'on', highpriority: 'off', client_priority: '2' })).toEqual([c]);
+    expect(await ids({ filter: 'on', deadline: '2026-03-02 11:00' })).toEqual([c]);
+    expect(
+      await ids({ filter: 'on', department: 'supp', responsible: 'support', project: 'hosting' }),
+    ).toHaveLength(4);
+    expect(await ids({ filter: 'on', queue: 'x' })).toEqual([]);
+  });
+
   it('object prototype names are no columns', async () => {
     await five();
     for (const key of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {

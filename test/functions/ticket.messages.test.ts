@@ -25,7 +25,7 @@ describe('ticket.message', () => {
   it('lists every message for staff, notes and hidden ones marked; filters and pages', async () => {
     const { id, reply } = await conversation();
     await w.run(w.as.admin, 'ticket.edit', { elid: String(id), note_message: 'check DNS', sok: 'ok' });
-    await w.run(w.as.admin, 'ticket.message.delete', { elid: String(reply), sok: 'ok' });
+    await w.run(w.as.admin, 'ticket.message.delete', { elid: String(reply), plid: String(id), sok: 'ok' });
     const rows = list(await w.run(w.as.root, 'ticket.message', { elid: String(id) })).rows;
     expect(rows.map((r) => [r.message, r.type, r.note, r.hidden, r.message_user])).toEqual([
       ['My VPS does not boot', 'incoming', false, false, 'Alice Acme'],
@@ -142,9 +142,12 @@ describe('ticket.message.delete', () => {
     w.clock.advance(HOUR);
     await w.run(w.as.admin, 'ticket.edit', { elid: String(id), message: 'Wrong customer!', sok: 'ok' });
     const reply = (await messagesOf(db.db, id))[1].id;
-    ok(await w.run(w.as.admin, 'ticket.message.delete', { elid: String(reply), sok: 'ok' }));
+    ok(
+      await w.run(w.as.admin, 'ticket.message.delete', { elid: String(reply), plid: String(id), sok: 'ok' }),
+    );
     const t = await ticketRow(db.db, id);
-    expect(t).toMatchObject({ status: 0 });
+    // Staff have seen it (they replied), so it waits under review, not as a new ticket.
+    expect(t).toMatchObject({ status: 1 });
     expect(t.waitingSince?.toISOString()).toBe('2026-03-02T10:00:00.000Z');
     expect(t.deadline?.toISOString()).toBe('2026-03-02T14:00:00.000Z');
   });
@@ -155,17 +158,29 @@ describe('ticket.message.delete', () => {
     const otherMsg = (await messagesOf(db.db, other))[0].id;
     const before = await footprint(db.db);
     await refused(
-      w.run(w.as.root, 'ticket.message.delete', { elid: `${reply},${otherMsg}`, sok: 'ok' }),
-      'value',
+      w.run(w.as.root, 'ticket.message.delete', {
+        elid: `${reply},${otherMsg}`,
+        plid: String(id),
+        sok: 'ok',
+      }),
+      'missed',
       'elid',
     );
-    await refused(w.run(w.as.root, 'ticket.message.delete', { elid: '9999', sok: 'ok' }), 'missed', 'elid');
+    await refused(
+      w.run(w.as.root, 'ticket.message.delete', { elid: '9999', plid: String(id), sok: 'ok' }),
+      'missed',
+      'elid',
+    );
     await refused(
       w.run(w.as.root, 'ticket.message.delete', { elid: String(otherMsg), plid: String(id), sok: 'ok' }),
       'missed',
       'elid',
     );
-    await refused(w.run(w.as.root, 'ticket.message.delete', { elid: String(reply) }), 'missed', 'sok');
+    await refused(
+      w.run(w.as.root, 'ticket.message.delete', { elid: String(reply), plid: String(id) }),
+      'missed',
+      'sok',
+    );
     expect(await footprint(db.db)).toEqual(before);
   });
 });
@@ -208,7 +223,7 @@ describe('ticket.split', () => {
 
   it('splitting at the reply leaves the first question waiting in the old ticket', async () => {
     const { id, reply } = await conversation();
-    ok(await w.run(w.as.root, 'ticket.split', { elid: String(reply), sok: 'ok' }));
+    ok(await w.run(w.as.root, 'ticket.split', { elid: String(reply), plid: String(id), sok: 'ok' }));
     const t = await ticketRow(db.db, id);
     expect(t).toMatchObject({ status: 0 });
     expect(t.waitingSince?.toISOString()).toBe('2026-03-02T10:00:00.000Z');
@@ -217,8 +232,9 @@ describe('ticket.split', () => {
   it('a closed ticket splits into two closed tickets nobody waits on', async () => {
     const { id, second } = await conversation();
     await w.run(w.as.root, 'ticket.delete', { elid: String(id), sok: 'ok' });
-    const created = ok(await w.run(w.as.root, 'ticket.split', { elid: String(second), sok: 'ok' }))
-      .id as number;
+    const created = ok(
+      await w.run(w.as.root, 'ticket.split', { elid: String(second), plid: String(id), sok: 'ok' }),
+    ).id as number;
     for (const t of [await ticketRow(db.db, id), await ticketRow(db.db, created)])
       expect(t).toMatchObject({ status: 3, waitingSince: null, deadline: null });
   });
@@ -227,17 +243,25 @@ describe('ticket.split', () => {
     const { id, second, third } = await conversation();
     const other = await w.openTicket();
     await refused(
-      w.run(w.as.root, 'ticket.split', { elid: `${second},${third}`, sok: 'ok' }),
+      w.run(w.as.root, 'ticket.split', { elid: `${second},${third}`, plid: String(id), sok: 'ok' }),
       'value',
       'elid',
     );
-    await refused(w.run(w.as.root, 'ticket.split', { elid: '9999', sok: 'ok' }), 'missed', 'elid');
+    await refused(
+      w.run(w.as.root, 'ticket.split', { elid: '9999', plid: String(id), sok: 'ok' }),
+      'missed',
+      'elid',
+    );
     await refused(
       w.run(w.as.root, 'ticket.split', { elid: String(second), plid: String(other), sok: 'ok' }),
       'missed',
       'elid',
     );
-    await refused(w.run(w.as.root, 'ticket.split', { elid: String(second) }), 'missed', 'sok');
+    await refused(
+      w.run(w.as.root, 'ticket.split', { elid: String(second), plid: String(id) }),
+      'missed',
+      'sok',
+    );
     expect((await messagesOf(db.db, id)).length).toBe(4);
   });
 });

@@ -84,7 +84,7 @@ export async function startSlackHarness(
       user: user(userId),
       api_app_id: 'A0APP',
       token: 'legacy',
-      trigger_id: `trigger-${n}`,
+      trigger_id: fake.trigger(userId),
       ...fields(n),
     });
   };
@@ -109,8 +109,8 @@ export async function startSlackHarness(
         command: opts.command ?? '/ticket',
         text,
         api_app_id: 'A0APP',
-        response_url: `${fake.url}/response/${n}`,
-        trigger_id: `trigger-${n}`,
+        response_url: fake.responseUrl({ channel: opts.channel ?? 'CSUPPORT', user: userId }),
+        trigger_id: fake.trigger(userId),
       });
     },
     /** Clicks a button of a message (card, ephemeral answer) or of a modal, as its blocks show it. */
@@ -122,11 +122,15 @@ export async function startSlackHarness(
       value?: string,
     ) {
       const button = findElement(blocks, actionId, value);
-      return interaction('block_actions', userId, (seq) => ({
+      return interaction('block_actions', userId, () => ({
         ...(where.view
           ? { view: where.view, container: { type: 'view', view_id: where.view.id } }
           : {
-              response_url: `${fake.url}/response/${seq}`,
+              response_url: fake.responseUrl({
+                channel: where.channel ?? 'CSUPPORT',
+                user: userId,
+                message: { ts: where.ts ?? '1.1', ephemeral: false },
+              }),
               channel: { id: where.channel ?? 'CSUPPORT' },
               container: {
                 type: 'message',

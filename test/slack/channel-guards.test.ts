@@ -74,3 +74,46 @@ describe('when Slack cannot say who someone is', () => {
     expect(answer().text).toContain('Could not check your Slack account');
   });
 });
+
+describe('Slack Connect channels never receive staff work by accident', () => {
+  it('/ticket channel and /ticket digest are refused in a channel another organisation shares', async () => {
+    h.fake.shareChannel('CSHARED', ['T0OTHER']);
+    await h.w.openTicket();
+    await h.command('UROOT', `channel ${h.w.ids.paid.id}`, { channel: 'CSHARED' });
+    expect(answer().text).toContain('shared with another organisation');
+    expect(await channelOf(h.w.ids.paid.id)).not.toBe('CSHARED');
+    await h.command('UADMIN', `digest ${h.w.ids.support.id}`, { channel: 'CSHARED' });
+    expect(answer().text).toContain('shared with another organisation');
+    // Only a root can insist, and must say so.
+    await h.command('UADMIN', `digest ${h.w.ids.support.id} allow-external`, { channel: 'CSHARED' });
+    expect(answer().text).toContain('Only root');
+    expect(h.fake.of('chat.postMessage').filter((c) => c.params.channel === 'CSHARED')).toHaveLength(0);
+    await h.command('UROOT', `channel ${h.w.ids.paid.id} allow-external`, { channel: 'CSHARED' });
+    expect(await channelOf(h.w.ids.paid.id)).toBe('CSHARED');
+    await h.command('UROOT', `digest ${h.w.ids.support.id} allow-external`, { channel: 'CSHARED' });
+    expect(
+      h.fake.of('chat.postMessage').filter((c) => c.params.channel === 'CSHARED').length,
+    ).toBeGreaterThan(0);
+  });
+
+  it('/ticket unbind undoes a binding; the last root cannot remove herself', async () => {
+    h.fake.shareChannel('CGLOBEX', ['T0OTHER']);
+    await h.command('UROOT', 'bind globex', { channel: 'CGLOBEX' });
+    await h.command('UADMIN', 'unbind', { channel: 'CGLOBEX' });
+    expect(answer().text).toContain('Only root');
+    await h.command('UROOT', 'unbind', { channel: 'CGLOBEX' });
+    expect(answer().text).toContain('no longer belongs to client Globex');
+    const [globex] = await db.db.select().from(clients).where(eq(clients.id, h.w.ids.globex.id));
+    expect(globex).toMatchObject({ slackChannel: null, slackTeam: null });
+    await h.command('UROOT', 'unbind', { channel: 'CGLOBEX' });
+    expect(answer().text).toContain('not bound');
+
+    await h.command('UROOT', 'staff remove <@UROOT|rita>');
+    expect(answer().text).toContain('last root');
+    const [rita] = await db.db.select().from(users).where(eq(users.slackUserId, 'UROOT'));
+    expect(rita.disabled).toBe(false);
+    await h.command('UROOT', 'staff add <@UADMIN|adam> root');
+    await h.command('UROOT', 'staff remove <@UROOT|rita>');
+    expect(answer().text).toContain('no longer staff');
+  });
+});

@@ -9,6 +9,7 @@ import {
   tickets,
   users,
 } from '../../db/schema.ts';
+import { validateBlocks } from '../../src/sandbox/block-kit.ts';
 import { type Json, useSlackHarness } from '../helpers/slack-harness.ts';
 
 const { db, h } = useSlackHarness();
@@ -23,10 +24,31 @@ describe('/ticket', () => {
     expect(first.text).toBe('Ticket queue: 12 tickets');
     expect(JSON.stringify(first.blocks)).toContain('page 1 of 2');
     expect(JSON.stringify(first.blocks)).toContain('No filter');
-    await h.click('UADMIN', first.blocks as Json[], 'queue.page');
+    await h.click('UADMIN', first.blocks as Json[], 'queue.page.next');
     const second = answer() as Json;
     expect(second.replace_original).toBe(true);
     expect(JSON.stringify(second.blocks)).toContain('page 2 of 2');
+  });
+
+  it('a middle page carries Previous and Next, and Slack accepts it', async () => {
+    for (let i = 0; i < 25; i++) await h.w.openTicket({ name: `T${i}` });
+    await h.command('UADMIN', '');
+    await h.click('UADMIN', answer().blocks as Json[], 'queue.page.next');
+    const middle = answer() as Json;
+    expect(JSON.stringify(middle.blocks)).toContain('page 2 of 3');
+    expect(validateBlocks(middle.blocks, 'message')).toEqual([]);
+    await h.click('UADMIN', middle.blocks, 'queue.page.previous');
+    expect(JSON.stringify(answer().blocks)).toContain('page 1 of 3');
+    await h.click('UADMIN', middle.blocks, 'queue.page.next');
+    expect(JSON.stringify(answer().blocks)).toContain('page 3 of 3');
+    // Nothing was refused on the way: no "something went wrong".
+    expect(h.fake.of('response_url').every((c) => !String(c.params.text).includes('wrong'))).toBe(true);
+  });
+
+  it('counts in words: 1 ticket, 2 tickets', async () => {
+    await h.w.openTicket();
+    await h.command('UADMIN', '');
+    expect(answer().text).toBe('Ticket queue: 1 ticket');
   });
 
   it('/ticket 123 opens the ticket with its messages and takes the lock', async () => {
@@ -61,6 +83,10 @@ describe('/ticket', () => {
     await h.submit('UADMIN', view, { name: 'boot', priority: '2', flags: ['unread'] });
     const [saved] = await db.db.select().from(savedFilters);
     expect(saved.params).toEqual({ name: 'boot', priority: '2', unread: 'on' });
+    await h.command('UADMIN', '');
+    expect(JSON.stringify(answer().blocks)).toContain(
+      'Filter: subject contains “boot” · unread · priority High',
+    );
     const bad = await h.submit('UADMIN', view, { client: 'acme' }, 'V-2');
     expect(bad.json()).toMatchObject({ response_action: 'errors', errors: { client: expect.any(String) } });
     await h.command('UADMIN', 'filter reset');
@@ -71,7 +97,7 @@ describe('/ticket', () => {
     await h.w.openTicket();
     await h.command('UADMIN', 'client globex');
     expect(answer().text).toBe('Ticket queue: 0 tickets');
-    expect(JSON.stringify(answer().blocks)).toContain(`client=${h.w.ids.globex.id}`);
+    expect(JSON.stringify(answer().blocks)).toContain('Filter: client Globex');
     await h.command('UADMIN', 'favorites');
     expect(JSON.stringify(answer().blocks)).toContain('Your favorite tickets');
     await h.command('UADMIN', 'su acme');
@@ -146,6 +172,10 @@ describe('card threads and events', () => {
     await h.event(event, 'Ev-thread', { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' });
     const notes = await db.db.select().from(messages).where(eq(messages.internal, true));
     expect(notes.map((m) => m.body)).toEqual(['looks like RAM']);
+    // The author is told, once, privately.
+    const told = h.fake.of('chat.postEphemeral');
+    expect(told.map((c) => [c.params.user, c.params.channel])).toEqual([['UADMIN', 'CSUPPORT']]);
+    expect(String(told[0].params.text)).toContain('internal note');
     h.fake.clear();
     await h.runJobs();
     expect(h.fake.of('chat.postMessage').filter((c) => c.params.thread_ts)).toHaveLength(0);
@@ -163,5 +193,8 @@ describe('card threads and events', () => {
       thread_ts: ts,
     });
     expect(await db.db.select().from(messages).where(eq(messages.ticketId, id))).toHaveLength(1);
+    const told = h.fake.last('chat.postEphemeral').params;
+    expect(told).toMatchObject({ user: 'USTRANGER', channel: 'CSUPPORT' });
+    expect(String(told.text)).toContain('not added');
   });
 });

@@ -58,6 +58,22 @@ describe('thread mirrors follow edits and hides', () => {
     ]);
   });
 
+  it('a link whose text reads as an address shows where it really goes', async () => {
+    const id = await h.w.openTicket();
+    await h.w.run(h.w.as.alice, 'clientticket.edit', {
+      elid: String(id),
+      message:
+        'Pay at [https://bank.example](https://evil.example) or [bank.example/pay](https://evil.example/pay), see [the docs](https://docs.example)',
+      sok: 'ok',
+    });
+    await h.runJobs();
+    const [, second] = await threadTexts(id);
+    expect(second).toContain('<https://evil.example>');
+    expect(second).toContain('<https://evil.example/pay>');
+    expect(second).not.toContain('bank.example');
+    expect(second).toContain('<https://docs.example|the docs>');
+  });
+
   it('edits and hides made outside Slack (the API, any front door) reach the thread too', async () => {
     const id = await h.w.openTicket();
     await h.w.run(h.w.as.alice, 'clientticket.edit', { elid: String(id), message: 'second', sok: 'ok' });
@@ -69,7 +85,7 @@ describe('thread mirrors follow edits and hides', () => {
       message: 'Edited by API',
       sok: 'ok',
     });
-    await h.w.run(h.w.as.admin, 'ticket.message.delete', { elid: String(m2), sok: 'ok' });
+    await h.w.run(h.w.as.admin, 'ticket.message.delete', { elid: String(m2), plid: String(id), sok: 'ok' });
     h.fake.clear();
     await h.runJobs();
     expect(h.fake.of('chat.postMessage')).toHaveLength(0);

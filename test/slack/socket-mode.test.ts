@@ -54,7 +54,7 @@ describe('Socket Mode', () => {
             user_id: 'UADMIN',
             team_id: fake.team,
             channel_id: 'CSUPPORT',
-            response_url: `${fake.url}/response/1`,
+            response_url: fake.responseUrl({ channel: 'CSUPPORT', user: 'UADMIN' }),
             trigger_id: 't1',
           },
         }),

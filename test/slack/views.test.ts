@@ -4,6 +4,7 @@ import type { Row } from '../../src/functions/types.ts';
 import { ACTION } from '../../src/slack/ids.ts';
 import { routes } from '../../src/slack/listeners.ts';
 import { cardBlocks, messageText } from '../../src/slack/views/card.ts';
+import { messagesModal } from '../../src/slack/views/messages-modal.ts';
 import { escapeText, markdownToMrkdwn } from '../../src/slack/views/mrkdwn.ts';
 import {
   abuseModal,
@@ -225,5 +226,26 @@ describe('client text in Slack', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('buttons only where they work', () => {
+  it('no Split from the first message, no Hide on internal notes or hidden messages', () => {
+    const m = (id: number, extra: Row = {}) => ({
+      id,
+      message: 'x',
+      message_user: 'A',
+      type: 'incoming',
+      ...extra,
+    });
+    const view = messagesModal(12, [m(1), m(2, { note: true }), m(3, { hidden: true }), m(4)]);
+    const buttons = (messageId: number) =>
+      view.blocks
+        .filter((b) => b.type === 'actions' && b.block_id === `message:${messageId}`)
+        .flatMap((b) => (b as { elements: { action_id: string }[] }).elements.map((e) => e.action_id));
+    expect(buttons(1)).toEqual([ACTION.messageEdit, ACTION.messageHide]);
+    expect(buttons(2)).toEqual([ACTION.messageEdit, ACTION.messageSplit]);
+    expect(buttons(3)).toEqual([ACTION.messageEdit, ACTION.messageSplit]);
+    expect(buttons(4)).toEqual([ACTION.messageEdit, ACTION.messageHide, ACTION.messageSplit]);
   });
 });

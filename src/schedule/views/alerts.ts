@@ -1,4 +1,5 @@
 import { formatRemaining, humanMinutes } from '../../domain/sla.ts';
+import { plain, section } from '../../slack/views/blocks.ts';
 import { escapeText } from '../../slack/views/mrkdwn.ts';
 import { SCHEDULE_IDS } from '../ids.ts';
 import { actor, localTime } from './text.ts';
@@ -45,7 +46,7 @@ export function pageMessage(
   return {
     text,
     blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text } },
+      section(text),
       {
         type: 'actions',
         block_id: `oncall_${escalationId}_${step}`,
@@ -53,7 +54,7 @@ export function pageMessage(
           {
             type: 'button',
             action_id: SCHEDULE_IDS.oncallAck,
-            text: { type: 'plain_text', text: 'Ack' },
+            text: plain('Ack'),
             style: 'primary',
             value: String(escalationId),
           },
@@ -66,13 +67,13 @@ export function pageMessage(
 /** A page whose ticket no longer needs on-call (lowered, closed): the button goes too. */
 export function pageEndedMessage(t: TicketRef): { text: string; blocks: unknown[] } {
   const text = `:white_check_mark: ${capital(title(t))} no longer needs someone on call (no longer high priority, or closed).`;
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  return { text, blocks: [section(text)] };
 }
 
 /** A page after someone took the ticket: the button gives way to who took it. */
 export function pageTakenMessage(t: TicketRef, by: string): { text: string; blocks: unknown[] } {
   const text = `:white_check_mark: High-priority ${title(t)} was taken by ${actor(by)}.`;
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  return { text, blocks: [section(text)] };
 }
 
 function capital(s: string): string {

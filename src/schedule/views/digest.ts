@@ -1,5 +1,6 @@
 import type { Digest, DigestTicket } from '../../domain/digest.ts';
 import { formatRemaining, humanMinutes } from '../../domain/sla.ts';
+import { context, md, plain, section } from '../../slack/views/blocks.ts';
 import { escapeText } from '../../slack/views/mrkdwn.ts';
 import { SCHEDULE_IDS } from '../ids.ts';
 import { localTime } from './text.ts';
@@ -14,10 +15,7 @@ export function digestMessage(
   const s = digest.byStatus;
   const text = `Queue digest for ${escapeText(department)}, ${digest.localDate}: ${digest.total} open, ${digest.overdue.length} overdue, ${digest.dueToday.length} due today`;
   const blocks: unknown[] = [
-    {
-      type: 'header',
-      text: { type: 'plain_text', text: `Queue digest: ${department}, ${digest.localDate}` },
-    },
+    { type: 'header', text: plain(`Queue digest: ${department}, ${digest.localDate}`) },
     {
       type: 'section',
       fields: [
@@ -32,7 +30,7 @@ export function digestMessage(
   ];
   const list = (heading: string, rows: DigestTicket[], detail: (t: DigestTicket) => string) => {
     if (rows.length === 0) return;
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*${heading}*` } });
+    blocks.push(section(`*${heading}*`));
     for (const t of rows) blocks.push(ticketLine(t, detail(t)));
   };
   list('Overdue', digest.overdue, (t) => (t.deadline ? formatRemaining(t.deadline, now) : ''));
@@ -45,34 +43,27 @@ export function digestMessage(
     const load = digest.load
       .map((l) => `${escapeText(l.responsible ?? 'Unassigned')}: ${l.count}`)
       .join(' · ');
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `*Load* ${load}` }] });
+    blocks.push(context(`*Load* ${load}`));
   }
-  blocks.push({
-    type: 'context',
-    elements: [{ type: 'mrkdwn', text: `Updated ${localTime(now, timezone)}` }],
-  });
+  blocks.push(context(`Updated ${localTime(now, timezone)}`));
   return { text, blocks };
 }
 
 function field(label: string, n: number) {
-  return { type: 'mrkdwn', text: `*${label}*\n${n}` };
+  return md(`*${label}*\n${n}`, 2000);
 }
 
 function ticketLine(t: DigestTicket, detail: string) {
   const who = t.responsible ? ` · ${escapeText(t.responsible)}` : '';
-  return {
-    type: 'section',
-    text: {
-      type: 'mrkdwn',
-      text: `#${t.id} ${escapeText(t.name)} · ${escapeText(t.client)}${who}${detail ? ` · ${detail}` : ''}`,
-    },
-    accessory: {
+  return section(
+    `#${t.id} ${escapeText(t.name)} · ${escapeText(t.client)}${who}${detail ? ` · ${detail}` : ''}`,
+    {
       type: 'button',
       action_id: SCHEDULE_IDS.digestOpen,
       text: { type: 'plain_text', text: 'Open' },
       value: String(t.id),
     },
-  };
+  );
 }
 
 function minutesSince(at: Date, now: Date): number {

@@ -1,5 +1,6 @@
 import type { OnCall } from '../../../db/schema.ts';
 import { mention, type OnCallNow } from '../../domain/rotation.ts';
+import { section } from '../../slack/views/blocks.ts';
 import { escapeText } from '../../slack/views/mrkdwn.ts';
 import { localTime } from './text.ts';
 
@@ -13,7 +14,7 @@ export function oncallMessage(
   const name = escapeText(department);
   if (!oncall || (!who.current && oncall.chain.length === 0)) {
     const text = `${name} has no on-call target configured.`;
-    return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+    return { text, blocks: [section(text)] };
   }
   // Meant as an ephemeral answer, where mentions show names without paging anyone.
   const lines = [
@@ -26,5 +27,5 @@ export function oncallMessage(
       : null,
   ].filter((l): l is string => l !== null);
   const text = lines.join('\n');
-  return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+  return { text, blocks: [section(text)] };
 }

@@ -6,7 +6,7 @@ import type { SlackEnv } from '../env.ts';
 import { staffActor } from '../identity.ts';
 import { parseTicketValue } from '../ids.ts';
 import { audienceOf, tell } from '../tell.ts';
-import { clientViewModal } from '../views/client.ts';
+import { CLIENT_PAGE, clientViewModal } from '../views/client.ts';
 import { type ActionArgs, actionValue, clickOnce, guarded, modalAfterLoading } from './flow.ts';
 
 /** A card button that runs one ticket function on the ticket and says what happened. */
@@ -20,14 +20,19 @@ function ticketButton(env: SlackEnv, name: string, said: (id: number) => string)
     });
 }
 
-/** Favorites are per staff member and toggle, so the answer says which way it went. */
+/** Favorites are per staff member; the button adds, or removes a favorite (`remove=on`). */
 export function favorite(env: SlackEnv) {
   return (args: ActionArgs) =>
     clickOnce(env, args, async () => {
       const { session } = await staffActor(env, args.body.user.id);
       const id = parseTicketValue(actionValue(args));
-      await call(env.deps, session, 'ticket.favorite', { elid: String(id), sok: 'ok' });
-      const now = await isFavorite(env.deps.db, session.userId, id);
+      const was = await isFavorite(env.deps.db, session.userId, id);
+      await call(env.deps, session, 'ticket.favorite', {
+        elid: String(id),
+        sok: 'ok',
+        ...(was ? { remove: 'on' } : {}),
+      });
+      const now = !was;
       await tell(
         audienceOf(args),
         now ? `:star: #${id} is one of your favorites.` : `#${id} is no longer a favorite.`,
@@ -68,7 +73,7 @@ export async function clientView(env: SlackEnv, staff: Session, elid: string) {
     suBy: { userId: staff.userId, login: staff.login },
     via: 'slack',
   };
-  const list = await call(env.deps, session, 'clientticket', { p_cnt: '40' });
+  const list = await call(env.deps, session, 'clientticket', { p_cnt: String(CLIENT_PAGE) });
   if (list.kind !== 'list') throw new Error('clientticket did not list');
   return clientViewModal(user.name, list);
 }

@@ -32,7 +32,9 @@ export function submitReply(env: SlackEnv) {
         // The reply is committed: a failed close must not reopen the modal (or release its claim),
         // or submitting again would send the reply twice. The user is told what did not happen.
         try {
-          await call(env.deps, session, 'ticket.delete', { elid, sok: 'ok' });
+          const closed = await call(env.deps, session, 'ticket.delete', { elid, sok: 'ok' });
+          if (closed.kind === 'ok' && closed.tickets.length === 0)
+            return `${done}; the ticket was already closed.`;
           return `${done} and the ticket closed.`;
         } catch (error) {
           return `${done}, but it was not closed: ${errorText(error).replace(/^:\w+: /, '')}`;

@@ -1,8 +1,9 @@
 import { call } from '../../functions/registry.ts';
 import type { SlackEnv } from '../env.ts';
 import { clientActor } from '../identity.ts';
-import { parseMeta, parseTicketValue } from '../ids.ts';
+import { parseMeta, parsePageValue, parseTicketValue } from '../ids.ts';
 import { buyModal, clientReplyModal } from '../views/client.ts';
+import { counted } from '../views/labels.ts';
 import {
   type ActionArgs,
   actionValue,
@@ -55,6 +56,18 @@ export function submitClientReply(env: SlackEnv) {
       });
       return `Your message was added to #${meta.ticketId}.`;
     });
+}
+
+/** Previous/Next under the client's list: the same ephemeral message shows the other page. */
+export function clientPage(env: SlackEnv) {
+  return async (args: ActionArgs) => {
+    await args.ack();
+    await guarded(args, async () => {
+      const { session } = await clientActor(env, args.body.user.id, channelOf(args));
+      const { page } = parsePageValue(actionValue(args));
+      await args.respond({ replace_original: true, ...(await clientList(env, session, page)) });
+    });
+  };
 }
 
 export function clientArchive(env: SlackEnv) {
@@ -121,6 +134,6 @@ export function submitBuy(env: SlackEnv) {
         parseMeta(args.body.view.private_metadata).channel,
       );
       await call(env.deps, session, 'incident', { count: inputValue(args, 'count'), sok: 'ok' });
-      return `Bought ${inputValue(args, 'count')} support ticket(s).`;
+      return `Bought ${counted(Number(inputValue(args, 'count')), 'support ticket')}.`;
     });
 }

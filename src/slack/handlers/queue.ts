@@ -2,11 +2,13 @@ import { missed } from '../../functions/errors.ts';
 import { call } from '../../functions/registry.ts';
 import type { Session } from '../../functions/types.ts';
 import { cardTicket } from '../../slack-store/cards.ts';
+import { filterNames } from '../../slack-store/names.ts';
 import type { SlackEnv } from '../env.ts';
 import { staffActor } from '../identity.ts';
 import { parsePageValue, parseTicketValue } from '../ids.ts';
 import { openedTicketBlocks } from '../views/card.ts';
-import { queueBlocks } from '../views/queue.ts';
+import { counted } from '../views/labels.ts';
+import { describeFilter, queueBlocks } from '../views/queue.ts';
 import { type ActionArgs, actionValue, guarded } from './flow.ts';
 
 const PAGE_SIZE = 10;
@@ -21,7 +23,10 @@ export async function queueMessage(env: SlackEnv, session: Session, page: number
   const filter = await call(env.deps, session, 'ticket.filter', {});
   if (list.kind !== 'list' || filter.kind !== 'form') throw new Error('ticket did not list');
   const saved = Object.fromEntries(Object.entries(filter.fields).map(([k, v]) => [k, String(v)]));
-  return { text: `Ticket queue: ${list.page.elems} tickets`, blocks: queueBlocks(list, saved, favorites) };
+  return {
+    text: `Ticket queue: ${counted(list.page.elems, 'ticket')}`,
+    blocks: queueBlocks(list, describeFilter(saved, await filterNames(env.deps.db, saved)), favorites),
+  };
 }
 
 /** Opening a ticket is ticket.edit without sok: it marks it read and takes the lock, as in BILLmanager. */

@@ -1,3 +1,4 @@
+import { requireDepartment } from '../../functions/department-scope.ts';
 import { denied, invalid, missed } from '../../functions/errors.ts';
 import { digestFor } from '../../schedule/digest.ts';
 import { parseId } from '../../schedule/ids.ts';
@@ -8,7 +9,7 @@ import { settingsFromView, settingsModal } from '../../schedule/views/settings.t
 import { actor } from '../../schedule/views/text.ts';
 import { clientByChannel } from '../../slack-store/identity.ts';
 import type { SlackEnv } from '../env.ts';
-import { staffActor } from '../identity.ts';
+import { type Actor, requireStaffChannel, staffActor, takeOverride } from '../identity.ts';
 import { audienceOf, tell } from '../tell.ts';
 import {
   type ActionArgs,
@@ -39,12 +40,15 @@ async function departmentOf(env: SlackEnv, arg: string, channel: string): Promis
 export async function scheduleCommand(
   env: SlackEnv,
   args: CommandArgs,
+  caller: Actor,
   sub: string,
   arg: string,
 ): Promise<boolean> {
   if (sub !== 'oncall' && sub !== 'digest') return false;
   const channel = args.command.channel_id;
-  const id = await departmentOf(env, arg, channel);
+  const { rest, override } = takeOverride(arg);
+  const id = await departmentOf(env, rest, channel);
+  if (sub === 'digest') await requireDepartment(env.deps.db, caller.session, id);
   if (sub === 'oncall') {
     const { message } = await onCallStatus(env.deps, id);
     await tell(audienceOf(args), message.text, message.blocks as never);
@@ -53,6 +57,7 @@ export async function scheduleCommand(
   // The digest lists staff work: never posted where a client's people read.
   if (await clientByChannel(env.deps.db, channel))
     throw denied('channel', 'This channel belongs to a client: run `/ticket digest` in a staff channel.');
+  await requireStaffChannel(env, caller, channel, override);
   const { message } = await digestFor(env.deps, id);
   // Block Kit built as plain data by the schedule views.
   await args.client.chat.postMessage({ channel, ...message, unfurl_links: false } as never);

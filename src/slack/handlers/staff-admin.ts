@@ -5,10 +5,11 @@ import {
   createLinkCode,
   disableStaff,
   findClients,
+  unbindClientChannel,
   upsertStaff,
 } from '../../slack-store/identity.ts';
 import type { SlackEnv } from '../env.ts';
-import { type Actor, requireRoot } from '../identity.ts';
+import { type Actor, requireRoot, requireStaffChannel, takeOverride } from '../identity.ts';
 import { audienceOf, tell } from '../tell.ts';
 import { escapeText } from '../views/mrkdwn.ts';
 import type { CommandArgs } from './flow.ts';
@@ -18,6 +19,35 @@ function mentioned(text: string): string {
   const match = /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/.exec(text);
   if (!match) throw missed('user', 'Mention the user: `/ticket staff add @user admin`');
   return match[1];
+}
+
+/** `/ticket bind CLIENT [TEAM_ID]`: the client's name (or id), and optionally their Slack team. */
+function bindTarget(arg: string): { query: string; team?: string } {
+  const words = arg.split(/\s+/);
+  const last = words.at(-1) ?? '';
+  return /^[TE][A-Z0-9]{2,}$/.test(last) && words.length > 1
+    ? { query: words.slice(0, -1).join(' '), team: last }
+    : { query: arg };
+}
+
+/**
+ * The client's organisation in a channel about to be bound: the one other team a Slack Connect
+ * channel is shared with, or the team the root names when there are several; none (guests of our
+ * workspace) for a channel of our own.
+ */
+async function clientTeamOf(env: SlackEnv, channel: string, named?: string): Promise<string | null> {
+  const { externalTeams } = await env.directory.channel(channel);
+  if (named) {
+    if (!externalTeams.includes(named))
+      throw invalid('team', `This channel is not shared with Slack team ${named}`);
+    return named;
+  }
+  if (externalTeams.length > 1)
+    throw invalid(
+      'team',
+      `This channel is shared with several organisations (${externalTeams.join(', ')}): name the client's, \`/ticket bind CLIENT TEAM_ID\``,
+    );
+  return externalTeams[0] ?? null;
 }
 
 /**
@@ -58,12 +88,14 @@ export async function staffCommand(
     await say(`<@${slackUserId}> is no longer staff.`);
     return true;
   }
-  if (sub === 'channel' && /^\d+$/.test(arg)) {
+  const { rest: target, override } = takeOverride(arg);
+  if (sub === 'channel' && /^\d+$/.test(target)) {
     requireRoot(actor);
-    if (!(await setDepartmentChannel(env.deps, Number(arg), channel)))
-      throw missed('department', `Department ${arg} does not exist`);
+    await requireStaffChannel(env, actor, channel, override);
+    if (!(await setDepartmentChannel(env.deps, Number(target), channel)))
+      throw missed('department', `Department ${target} does not exist`);
     await say(
-      `Cards of department ${arg} now go to this channel. If I am not a member yet, invite me: \`/invite @Ticket Ops\`.`,
+      `Cards of department ${target} now go to this channel. If I am not a member yet, invite me: \`/invite @Ticket Ops\`.`,
     );
     return true;
   }
@@ -76,13 +108,25 @@ export async function staffCommand(
   }
   if (sub === 'bind' && arg) {
     requireRoot(actor);
-    const [client, ...more] = await findClients(env.deps.db, arg);
+    const { query, team } = bindTarget(arg);
+    const [client, ...more] = await findClients(env.deps.db, query);
     if (!client || more.length > 0)
-      throw invalid('client', `Name one client: ${more.length ? 'several match' : 'none matches'} "${arg}"`);
-    const name = await bindClientChannel(env.deps.db, client.id, channel);
+      throw invalid(
+        'client',
+        `Name one client: ${more.length ? 'several match' : 'none matches'} "${query}"`,
+      );
+    const clientTeam = await clientTeamOf(env, channel, team);
+    const name = await bindClientChannel(env.deps.db, client.id, channel, clientTeam);
     await say(
-      `This channel now belongs to client ${escapeText(name)}: their people can use \`/support\` here.`,
+      `This channel now belongs to client ${escapeText(name)}: ${clientTeam ? `members of Slack team ${clientTeam}` : 'guests of our workspace'} act as them with \`/support\` here. \`/ticket unbind\` undoes it.`,
     );
+    return true;
+  }
+  if (sub === 'unbind' && !arg) {
+    requireRoot(actor);
+    const name = await unbindClientChannel(env.deps.db, channel);
+    if (!name) throw missed('channel', 'This channel is not bound to a client');
+    await say(`This channel no longer belongs to client ${escapeText(name)}.`);
     return true;
   }
   return false;

@@ -5,8 +5,9 @@ import { redeemLinkCode } from '../../slack-store/identity.ts';
 import type { SlackEnv } from '../env.ts';
 import { clientActor } from '../identity.ts';
 import { audienceOf, tell } from '../tell.ts';
-import { clientListBlocks, clientNewModal, clientTicketBlocks } from '../views/client.ts';
+import { CLIENT_PAGE, clientListBlocks, clientNewModal, clientTicketBlocks } from '../views/client.ts';
 import { SUPPORT_USAGE } from '../views/help.ts';
+import { counted } from '../views/labels.ts';
 import { escapeText } from '../views/mrkdwn.ts';
 import { type CommandArgs, guarded, modalAfterLoading } from './flow.ts';
 
@@ -20,12 +21,15 @@ async function sellsSupport(env: SlackEnv, session: Session): Promise<boolean> {
   }
 }
 
-/** `/support`'s list: the client's tickets with status and wait time. */
-export async function clientList(env: SlackEnv, session: Session) {
-  const list = await call(env.deps, session, 'clientticket', { p_cnt: '40' });
+/** `/support`'s list: a page of the client's tickets with status and wait time. */
+export async function clientList(env: SlackEnv, session: Session, page = 1) {
+  const list = await call(env.deps, session, 'clientticket', {
+    p_num: String(page),
+    p_cnt: String(CLIENT_PAGE),
+  });
   if (list.kind !== 'list') throw new Error('clientticket did not list');
   return {
-    text: `Your tickets: ${list.page.elems}`,
+    text: `Your tickets: ${counted(list.page.elems, 'ticket')}`,
     blocks: clientListBlocks(list, { paidSupport: await sellsSupport(env, session) }),
   };
 }

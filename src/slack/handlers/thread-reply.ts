@@ -18,7 +18,8 @@ type MessageArgs = SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs;
 
 /**
  * A staff member's message in a card's thread becomes an internal note, never a message to the
- * client (that takes the Reply modal). Anyone else's message there is left alone.
+ * client (that takes the Reply modal), and the author is told so. Anyone else's message there is
+ * left alone, and they are told it reached nobody.
  */
 export function threadReply(env: SlackEnv) {
   return async (args: MessageArgs) => {
@@ -39,14 +40,23 @@ export function threadReply(env: SlackEnv) {
     try {
       ({ session } = await staffActor(env, m.user));
     } catch (error) {
-      if (error instanceof TicketError) return; // not staff: their words stay in Slack only
-      throw error;
+      if (!(error instanceof TicketError)) throw error;
+      // Not staff: their words stay in Slack only, and they should know.
+      await tell(
+        audience,
+        `Only staff write in ticket threads; your message was not added to #${ticketId}. Clients write with \`/support ${ticketId}\`.`,
+      );
+      return;
     }
     const body = m.text.trim();
     const key = threadNoteKey(ticketId, body);
     await claimOnce(env.deps.db, key, env.deps.now(), 0);
     try {
       await call(env.deps, session, 'ticket.edit', { elid: String(ticketId), note_message: body, sok: 'ok' });
+      await tell(
+        audience,
+        `:lock: Saved as an internal note on #${ticketId} (staff only). To answer the client, use Reply on the card.`,
+      );
     } catch (error) {
       await releaseClaim(env.deps.db, key);
       if (!(error instanceof TicketError)) throw error;

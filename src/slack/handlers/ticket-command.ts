@@ -9,6 +9,7 @@ import { TICKET_USAGE } from '../views/help.ts';
 import { clientView } from './card-buttons.ts';
 import { type CommandArgs, guarded, modalAfterLoading } from './flow.ts';
 import { filterForm, newTicketForm } from './forms.ts';
+import { provisionCommand } from './provision-command.ts';
 import { openedTicket, queueMessage } from './queue.ts';
 import { scheduleCommand, settingsForm } from './schedule.ts';
 import { staffCommand } from './staff-admin.ts';
@@ -65,7 +66,8 @@ export function ticketCommand(env: SlackEnv) {
         return void (await show({ text: `What ${client.name} sees`, blocks: view.blocks }));
       }
       if (await staffCommand(env, args, { account, session }, sub, arg)) return;
-      if (await scheduleCommand(env, args, sub, arg)) return;
+      if (await provisionCommand(env, args, { account, session }, sub, arg)) return;
+      if (await scheduleCommand(env, args, { account, session }, sub, arg)) return;
       await tell(
         audienceOf(args),
         `I did not understand \`/ticket ${args.command.text.trim()}\`.\n${TICKET_USAGE}`,

@@ -12,19 +12,23 @@ import { FIELD } from '../ids.ts';
 
 /** Small Block Kit builders the views share, so every view reads as its content. */
 
-export const plain = (text: string) => ({
+/** Text objects cut to the limit of where they go (Slack refuses longer ones): 150 and 3000 by default. */
+export const plain = (text: string, max = 150) => ({
   type: 'plain_text' as const,
-  text: text.slice(0, 150),
+  text: clip(text, max),
   emoji: true,
 });
-export const md = (text: string) => ({ type: 'mrkdwn' as const, text: text.slice(0, 3000) });
+export const md = (text: string, max = 3000) => ({ type: 'mrkdwn' as const, text: clip(text, max) });
+
+/** Cut with an ellipsis, so a reader sees the text goes on. */
+export const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 export function section(text: string, accessory?: SectionBlock['accessory']): SectionBlock {
   return accessory ? { type: 'section', text: md(text), accessory } : { type: 'section', text: md(text) };
 }
 
 export function fields(pairs: [string, string][]): SectionBlock {
-  return { type: 'section', fields: pairs.slice(0, 10).map(([k, v]) => md(`*${k}*\n${v || '—'}`)) };
+  return { type: 'section', fields: pairs.slice(0, 10).map(([k, v]) => md(`*${k}*\n${v || '—'}`, 2000)) };
 }
 
 export function context(text: string): KnownBlock {
@@ -54,7 +58,7 @@ export function actions(blockId: string, elements: Button[]): ActionsBlock {
   return { type: 'actions', block_id: blockId, elements };
 }
 
-export const option = (value: string, text: string): PlainTextOption => ({ text: plain(text), value });
+export const option = (value: string, text: string): PlainTextOption => ({ text: plain(text, 75), value });
 
 export function textInput(
   blockId: string,
@@ -76,7 +80,7 @@ export function textInput(
       type: 'plain_text_input',
       action_id: FIELD,
       multiline: opts.multiline ?? false,
-      ...(opts.initial ? { initial_value: opts.initial } : {}),
+      ...(opts.initial ? { initial_value: opts.initial.slice(0, opts.max ?? 3000) } : {}),
       ...(opts.placeholder ? { placeholder: plain(opts.placeholder) } : {}),
       ...(opts.max ? { max_length: opts.max } : {}),
     },
@@ -90,6 +94,9 @@ export function selectInput(
   opts: { initial?: string; optional?: boolean } = {},
 ): InputBlock {
   const initial = options.find((o) => o.value === opts.initial);
+  // Slack shows at most 100 options; the chosen one stays among them.
+  const shown = options.slice(0, 100);
+  if (initial && !shown.includes(initial)) shown[99] = initial;
   return {
     type: 'input',
     block_id: blockId,
@@ -98,7 +105,7 @@ export function selectInput(
     element: {
       type: 'static_select',
       action_id: FIELD,
-      options: options.slice(0, 100),
+      options: shown,
       ...(initial ? { initial_option: initial } : {}),
     },
   };
@@ -142,9 +149,9 @@ export function modal(
   return {
     type: 'modal',
     callback_id: callbackId,
-    title: plain(title.slice(0, 24)),
-    close: plain(opts.close ?? (opts.submit ? 'Cancel' : 'Close')),
-    ...(opts.submit ? { submit: plain(opts.submit) } : {}),
+    title: plain(title, 24),
+    close: plain(opts.close ?? (opts.submit ? 'Cancel' : 'Close'), 24),
+    ...(opts.submit ? { submit: plain(opts.submit, 24) } : {}),
     ...(opts.meta ? { private_metadata: opts.meta } : {}),
     blocks: blocks.slice(0, 100),
   };

@@ -1,6 +1,6 @@
 import type { KnownBlock, ModalView } from '@slack/types';
 import type { FormResult, ListResult, Row } from '../../functions/types.ts';
-import { ACTION, encodeMeta, ticketValue, VIEW } from '../ids.ts';
+import { ACTION, encodeMeta, pageValue, ticketValue, VIEW } from '../ids.ts';
 import {
   actions,
   button,
@@ -14,7 +14,7 @@ import {
   textInput,
 } from './blocks.ts';
 import { messageText } from './card.ts';
-import { PRIORITY_OPTIONS, STATUS_LABEL } from './labels.ts';
+import { counted, PRIORITY_OPTIONS, STATUS_LABEL } from './labels.ts';
 import { escapeText, markdownToMrkdwn } from './mrkdwn.ts';
 
 /** A staff reply delivered to the client in Slack (their bound channel or a direct message). */
@@ -30,18 +30,36 @@ export function clientReplyText(r: {
   );
 }
 
+/** The delivered reply with a Reply button, so the client answers right where they read it. */
+export function clientReplyBlocks(r: Parameters<typeof clientReplyText>[0]): KnownBlock[] {
+  return [
+    section(clientReplyText(r)),
+    actions(`client:${r.ticketId}:answer`, [
+      button('Reply', ACTION.clientReply, ticketValue(r.ticketId), { style: 'primary' }),
+      button('Open', ACTION.clientOpen, ticketValue(r.ticketId)),
+    ]),
+  ];
+}
+
 function clientLine(r: Row): string {
   const waiting = r.wait_time ? ` · waiting ${r.wait_time}` : '';
   return `${r.unread ? ':envelope: ' : ''}*#${r.id}* ${escapeText(String(r.name))}\n${STATUS_LABEL[String(r.tstatus)]}${waiting}`;
 }
 
-/** `/support`: the client's tickets with status and wait time, and what they can do next. */
+/** Tickets per page of `/support`: two blocks each stay within Slack's 50 per message. */
+export const CLIENT_PAGE = 15;
+
+/** `/support`: a page of the client's tickets with status and wait time, and what they can do next. */
 export function clientListBlocks(
   list: ListResult,
   opts: { paidSupport: boolean; readOnly?: boolean },
 ): KnownBlock[] {
-  const blocks: KnownBlock[] = [section(`*Your tickets* · ${list.page.elems}`)];
-  for (const r of list.rows.slice(0, 40)) {
+  const { num, elems } = list.page;
+  const pages = Math.max(1, Math.ceil(elems / CLIENT_PAGE));
+  const blocks: KnownBlock[] = [
+    section(`*Your tickets* · ${counted(elems, 'ticket')}${pages > 1 ? ` · page ${num} of ${pages}` : ''}`),
+  ];
+  for (const r of list.rows.slice(0, CLIENT_PAGE)) {
     const id = Number(r.id);
     blocks.push(
       section(clientLine(r), opts.readOnly ? undefined : button('Open', ACTION.clientOpen, ticketValue(id))),
@@ -57,14 +75,18 @@ export function clientListBlocks(
     }
   }
   if (list.rows.length === 0) blocks.push(section('You have no open tickets.'));
-  if (!opts.readOnly) {
-    blocks.push(
-      actions('client:list', [
-        button('New ticket', ACTION.clientNew, 'new', { style: 'primary' }),
-        ...(opts.paidSupport ? [button('Buy support tickets', ACTION.clientBuy, 'buy')] : []),
-      ]),
-    );
+  if (opts.readOnly) {
+    if (pages > 1) blocks.push(context(`Page ${num} of ${pages}; the client pages with Previous and Next.`));
+    return blocks;
   }
+  blocks.push(
+    actions('client:list', [
+      ...(num > 1 ? [button('← Previous', ACTION.clientPagePrevious, pageValue(num - 1, false))] : []),
+      ...(num < pages ? [button('Next →', ACTION.clientPageNext, pageValue(num + 1, false))] : []),
+      button('New ticket', ACTION.clientNew, 'new', { style: 'primary' }),
+      ...(opts.paidSupport ? [button('Buy support tickets', ACTION.clientBuy, 'buy')] : []),
+    ]),
+  );
   return blocks;
 }
 

@@ -35,7 +35,7 @@ export function newTicketModal(form: FormResult, clients: Choice[]): ModalView {
 export const ANY = 'any';
 
 export const FILTER_FLAGS = ['favorite', 'unread', 'highpriority', 'abuse'] as const;
-const FLAG_LABEL: Record<(typeof FILTER_FLAGS)[number], string> = {
+export const FLAG_LABEL: Record<(typeof FILTER_FLAGS)[number], string> = {
   favorite: 'My favorites',
   unread: 'Unread',
   highpriority: 'High priority raised',

@@ -11,6 +11,8 @@ export const PRIORITY_OPTIONS = Object.entries(PRIORITY_LABEL);
 export const ABUSE_ACTION_LABEL: Record<string, string> = {
   none: 'No action',
   warn: 'Warn',
-  suspend: 'Suspend services',
-  block: 'Block account',
+  block: 'Block account (disables its logins)',
 };
+
+/** "1 ticket", "2 tickets": English plurals of the nouns the bot counts. */
+export const counted = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;

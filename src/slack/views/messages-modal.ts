@@ -6,10 +6,12 @@ import { messageText } from './card.ts';
 
 /**
  * Every message of a ticket (ticket.message rows), each with Edit, Hide from the client and Split
- * from here; hiding and splitting ask for confirmation first.
+ * from here where they can work (no Hide on notes clients never see or on hidden messages, no
+ * Split from the first message); hiding and splitting ask for confirmation first.
  */
 export function messagesModal(ticketId: number, rows: Row[], notice?: string): ModalView {
   const blocks: KnownBlock[] = notice ? [context(notice)] : [];
+  const first = rows[0]?.id;
   // A modal holds 100 blocks: three per message, the newest ones.
   for (const r of rows.slice(-32)) {
     const id = Number(r.id);
@@ -29,7 +31,7 @@ export function messagesModal(ticketId: number, rows: Row[], notice?: string): M
       ),
       actions(`message:${id}`, [
         button('Edit', ACTION.messageEdit, value),
-        ...(r.hidden
+        ...(r.hidden || r.note
           ? []
           : [
               button('Hide', ACTION.messageHide, value, {
@@ -40,14 +42,18 @@ export function messagesModal(ticketId: number, rows: Row[], notice?: string): M
                 ),
               }),
             ]),
-        button('Split from here', ACTION.messageSplit, value, {
-          confirm: confirm(
-            'Split ticket',
-            `Move message #${id} and every later one to a new ticket of the same client?`,
-            'Split',
-            true,
-          ),
-        }),
+        ...(r.id === first
+          ? []
+          : [
+              button('Split from here', ACTION.messageSplit, value, {
+                confirm: confirm(
+                  'Split ticket',
+                  `Move message #${id} and every later one to a new ticket of the same client?`,
+                  'Split',
+                  true,
+                ),
+              }),
+            ]),
       ]),
     );
   }
@@ -55,11 +61,20 @@ export function messagesModal(ticketId: number, rows: Row[], notice?: string): M
   return modal(VIEW.messages, `Messages of #${ticketId}`, blocks, { meta: encodeMeta({ ticketId }) });
 }
 
+/** Slack's text input holds 3000 characters: a longer message is edited through the API, never cut. */
+const EDITABLE = 3000;
+
 export function messageEditModal(ticketId: number, messageId: number, body: string): ModalView {
+  if (body.length > EDITABLE)
+    return modal(VIEW.messageEdit, `Edit message #${messageId}`, [
+      section(
+        `Message #${messageId} is ${body.length} characters long; Slack edits at most ${EDITABLE}. Edit it with \`ticket.message.edit\` through the API.`,
+      ),
+    ]);
   return modal(
     VIEW.messageEdit,
     `Edit message #${messageId}`,
-    [textInput('message', 'Message', { multiline: true, initial: body, max: 3000 })],
+    [textInput('message', 'Message', { multiline: true, initial: body, max: EDITABLE })],
     {
       submit: 'Save',
       meta: encodeMeta({ ticketId, messageId }),

@@ -20,10 +20,16 @@ export function markdownToMrkdwn(markdown: string): string {
   for (const match of converted.matchAll(SAFE_LINK)) {
     out += escapeText(converted.slice(last, match.index));
     const [url, label] = match[0].slice(1, -1).split(/\|(.*)/s);
-    out += label === undefined ? `<${url}>` : `<${url}|${escapeText(label)}>`;
+    // Text that reads as an address must be the address: `[bank.example](evil.example)` shows evil.example.
+    out += label === undefined || looksLikeAddress(label) ? `<${url}>` : `<${url}|${escapeText(label)}>`;
     last = (match.index ?? 0) + match[0].length;
   }
   return out + escapeText(converted.slice(last));
+}
+
+/** A link text a reader would take for where the link goes: a URL, an e-mail or a domain name. */
+function looksLikeAddress(label: string): boolean {
+  return /[a-z][a-z0-9+.-]*:\/\/|^mailto:|@|^\s*(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(\/\S*)?\s*$/i.test(label);
 }
 
 /** `@channel`, `@here` and `@everyone` typed as text: a word joiner keeps Slack from reading them. */

@@ -1,8 +1,10 @@
 import type { KnownBlock } from '@slack/types';
 import type { ListResult, Row } from '../../functions/types.ts';
+import type { Names } from '../../slack-store/names.ts';
 import { ACTION, pageValue, ticketValue } from '../ids.ts';
 import { actions, button, context, section, slackDate } from './blocks.ts';
-import { PRIORITY_LABEL, STATUS_LABEL } from './labels.ts';
+import { FLAG_LABEL } from './forms.ts';
+import { counted, PRIORITY_LABEL, STATUS_LABEL } from './labels.ts';
 import { escapeText } from './mrkdwn.ts';
 
 /** One queue line: what a staff member needs to pick the next ticket. */
@@ -24,22 +26,37 @@ export function queueLine(r: Row): string {
   );
 }
 
+/** The saved filter in words: names, not ids or parameter names. */
+export function describeFilter(filter: Record<string, string>, names: Names): string[] {
+  const named = (map: Map<number, string>, csv: string) =>
+    csv
+      .split(',')
+      .map((id) => map.get(Number(id)) ?? `#${id}`)
+      .join(', ');
+  return Object.entries(filter).map(([k, v]) => {
+    if (k === 'name') return `subject contains “${v}”`;
+    if (k === 'id') return `ticket #${v}`;
+    if (k === 'client') return `client ${named(names.clients, v)}`;
+    if (k === 'department') return `department ${named(names.departments, v)}`;
+    if (k === 'responsible') return `responsible ${named(names.staff, v)}`;
+    if (k === 'tstatus') return `status ${STATUS_LABEL[v] ?? v}`;
+    if (k === 'priority') return `priority ${PRIORITY_LABEL[v] ?? v}`;
+    if (k in FLAG_LABEL) return FLAG_LABEL[k as keyof typeof FLAG_LABEL].toLowerCase();
+    return `${k} ${v}`;
+  });
+}
+
 /** `/ticket` and `/ticket favorites`: a page of the queue, the saved filter shown, paging buttons. */
-export function queueBlocks(
-  list: ListResult,
-  filter: Record<string, string>,
-  favorites: boolean,
-): KnownBlock[] {
+export function queueBlocks(list: ListResult, shown: string[], favorites: boolean): KnownBlock[] {
   const { num, cnt, elems } = list.page;
   const pages = Math.max(1, Math.ceil(elems / cnt));
-  const shown = Object.entries(filter).map(([k, v]) => `${k}=${v}`);
   const blocks: KnownBlock[] = [
     section(
-      `*${favorites ? 'Your favorite tickets' : 'Ticket queue'}* · ${elems} tickets · page ${num} of ${pages}`,
+      `*${favorites ? 'Your favorite tickets' : 'Ticket queue'}* · ${counted(elems, 'ticket')} · page ${num} of ${pages}`,
     ),
     context(
       shown.length
-        ? `Filter: ${escapeText(shown.join(', '))} · \`/ticket filter\` to change, \`/ticket filter reset\` to clear`
+        ? `Filter: ${escapeText(shown.join(' · '))} · \`/ticket filter\` to change, \`/ticket filter reset\` to clear`
         : 'No filter · `/ticket filter` to set one',
     ),
   ];
@@ -47,8 +64,8 @@ export function queueBlocks(
     blocks.push(section(queueLine(r), button('Open', ACTION.open, ticketValue(Number(r.id)))));
   if (list.rows.length === 0) blocks.push(section('Nothing here.'));
   const paging = [
-    ...(num > 1 ? [button('← Previous', ACTION.page, pageValue(num - 1, favorites))] : []),
-    ...(num < pages ? [button('Next →', ACTION.page, pageValue(num + 1, favorites))] : []),
+    ...(num > 1 ? [button('← Previous', ACTION.pagePrevious, pageValue(num - 1, favorites))] : []),
+    ...(num < pages ? [button('Next →', ACTION.pageNext, pageValue(num + 1, favorites))] : []),
   ];
   if (paging.length > 0) blocks.push(actions('queue:paging', paging));
   return blocks;

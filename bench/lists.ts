@@ -1,0 +1,110 @@
+import { DEFAULT_API_OPTIONS } from '../src/api/options.ts';
+import { createSession } from '../src/api/sessions.ts';
+import { listQuery } from '../src/functions/listing.ts';
+import { parseParams } from '../src/functions/params.ts';
+import { call, registry } from '../src/functions/registry.ts';
+import type { Deps, Session } from '../src/functions/types.ts';
+import { ms, quantile, sample, table } from './stats.ts';
+
+/** A hand-written SQL text and a way to run it: the floor a list is measured against. */
+export interface Floors {
+  run(text: string): Promise<unknown>;
+  /** EXPLAIN ANALYZE of a query with parameters (Postgres only). */
+  explain?(text: string, params: unknown[]): Promise<string>;
+}
+
+export interface ListCase {
+  label: string;
+  who: Session;
+  func: string;
+  params: Record<string, string>;
+  /** The same page as hand-written SQL, with literals (every value is the benchmark's own). */
+  floor: string;
+}
+
+const weight = (now: string) => `greatest(1, t.queue_base + case when c.premium then 500 else 0 end
+  + case when t.waiting_since is null then 0
+      else least(720, floor((extract(epoch from '${now}'::timestamptz) - extract(epoch from t.waiting_since)) / 240)) end
+  + case when t.deadline is null then 0
+      when t.deadline < '${now}'::timestamptz then 1500
+      else greatest(0, 1000 - floor((extract(epoch from t.deadline) - extract(epoch from '${now}'::timestamptz)) / 60)) end)`;
+
+/** The staff queue's page as one would write it by hand: weigh, count, take the page, join names. */
+export function queueFloor(now: Date, where: string, page = 1): string {
+  const at = now.toISOString();
+  return `with q as (
+    select t.id, ${weight(at)} as w from tickets t join clients c on c.id = t.client_id where ${where}
+  )
+  select t.id, t.name, c.name as client, d.name as department, p.w, (select count(*) from q) as total
+  from (select id, w from q order by w desc, id limit 30 offset ${(page - 1) * 30}) p
+  join tickets t on t.id = p.id join clients c on c.id = t.client_id join departments d on d.id = t.department_id
+  order by p.w desc, p.id`;
+}
+
+export function clientFloor(clientId: number): string {
+  return `select t.id, t.name, t.status, t.updated_at,
+    (select left(m.body, 200) from messages m where m.ticket_id = t.id and not m.internal and not m.hidden
+     order by m.id desc limit 1) as last_message,
+    (select count(*) from tickets where client_id = ${clientId} and status <> 10) as total
+  from tickets t where t.client_id = ${clientId} and t.status <> 10 order by t.updated_at desc, t.id limit 30`;
+}
+
+export function messagesFloor(ticketId: number): string {
+  return `select m.id, m.body, m.created_at, u.name, (select count(*) from messages where ticket_id = ${ticketId}) as total
+  from messages m join users u on u.id = m.author_id where m.ticket_id = ${ticketId} order by m.id limit 30`;
+}
+
+/** Each list through the registry, through the HTTP API and as its floor: p50/p99 and ratios. */
+export async function benchLists(deps: Deps, base: string, floors: Floors, cases: ListCase[], runs: number) {
+  const rows: (string | number)[][] = [];
+  const plans: string[] = [];
+  for (const c of cases) {
+    const sid = await createSession(deps.db, c.who.userId, undefined, deps.now(), DEFAULT_API_OPTIONS);
+    const url = `${base}/billmgr?${new URLSearchParams({ func: c.func, out: 'json', auth: sid, ...c.params })}`;
+    const viaRegistry = await sample(runs, () => call(deps, c.who, c.func, c.params));
+    const viaHttp = await sample(runs, async () => {
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`${c.label}: HTTP ${res.status}`);
+      await res.text();
+    });
+    const floor = await sample(runs, () => floors.run(c.floor));
+    const f50 = quantile(floor, 0.5);
+    rows.push([
+      c.label,
+      ms(quantile(viaRegistry, 0.5)),
+      ms(quantile(viaRegistry, 0.99)),
+      ms(quantile(viaHttp, 0.5)),
+      ms(quantile(viaHttp, 0.99)),
+      ms(f50),
+      ms(quantile(floor, 0.99)),
+      `${(quantile(viaRegistry, 0.5) / f50).toFixed(2)}×`,
+      `${(quantile(viaHttp, 0.5) / f50).toFixed(2)}×`,
+    ]);
+    if (floors.explain) plans.push(await explainCase(deps, floors, c));
+  }
+  const out = table(
+    ['list', 'registry p50', 'p99', 'HTTP p50', 'p99', 'floor p50', 'p99', 'registry/floor', 'HTTP/floor'],
+    rows,
+  );
+  return { table: out, plans: plans.join('\n\n') };
+}
+
+/** The plans of the list's own page query (as listing.ts builds it) and of its floor. */
+async function explainCase(deps: Deps, floors: Floors, c: ListCase): Promise<string> {
+  const fn = registry[c.func];
+  const ctx = { tx: deps.db, session: c.who, now: deps.now(), settings: deps.settings };
+  const out = await fn.run(ctx, parseParams(fn.params, c.params));
+  if (out.kind !== 'list' || 'rows' in out || !floors.explain) return '';
+  const q = listQuery(ctx, out, c.params, Object.keys(fn.params.shape));
+  const query = q.query().toSQL();
+  const explain = floors.explain;
+  return [
+    `#### ${c.label}`,
+    '```',
+    '-- list (listing.ts)',
+    await explain(query.sql, query.params),
+    '-- floor',
+    await explain(c.floor, []),
+    '```',
+  ].join('\n');
+}
