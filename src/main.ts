@@ -102,11 +102,7 @@ async function main(): Promise<void> {
   if (connection) slackStatus = connection.status;
 
   server.off('request', starting).on('request', app);
-  log.info('listening', { port, host: config.HOST });
-  if (sandbox) {
-    const url = sandbox.listening(server.address() as AddressInfo, config.HOST);
-    log.info(`sandbox: no Slack configured, try the bot in a local Slack at ${url}`, { url });
-  }
+  const sandboxUrl = sandbox?.listening(server.address() as AddressInfo, config.HOST);
   if (metricsServer) {
     metricsServer.off('request', starting).on('request', createMetricsApp(metrics, config.METRICS_TOKEN));
     log.info('metrics listening', {
@@ -146,9 +142,17 @@ async function main(): Promise<void> {
   if (slack && connection) {
     closers.push(() => slack.stop());
     closers.push(async () => connection.stop());
+    // The first attempt only (10 s at most): an unreachable Slack is retried in the background.
     await connection.begin();
+    if (stopping) return; // the token was refused
   } else {
     log.info('slack not configured: starting without Slack (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)');
+  }
+  log.info('listening', { port, host: config.HOST });
+  if (sandboxUrl) {
+    log.info(`sandbox: no Slack configured, try the bot in a local Slack at ${sandboxUrl}`, {
+      url: sandboxUrl,
+    });
   }
 }
 
