@@ -6,11 +6,24 @@ const optional = z
   .optional()
   .transform((v) => (v?.trim() ? v.trim() : undefined));
 
+const port = z.coerce.number().int().min(0).max(65535);
+
+/** A Slack token of one kind: caught here, a pasted signing secret or user token names its variable. */
+const token = (prefix: string) =>
+  optional.pipe(
+    z
+      .string()
+      .regex(new RegExp(`^${prefix}-[A-Za-z0-9-]+$`), `must be a Slack token starting with ${prefix}-`)
+      .optional(),
+  );
+
 const schema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
-  DATABASE_URL: optional,
-  DATA_DIR: z.string().default('./data'),
+  PORT: port.default(3000),
+  HOST: z.string().trim().min(1).default('0.0.0.0'),
+  DATABASE_URL: optional.pipe(
+    z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
+  ),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
   LOCK_MINUTES: z.coerce
     .number()
     .int()
@@ -18,6 +31,14 @@ const schema = z.object({
     .max(24 * 60)
     .default(30),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** /metrics on a port of its own (e.g. reachable only inside the cluster) instead of PORT. */
+  METRICS_PORT: z.preprocess((v) => (typeof v === 'string' && !v.trim() ? undefined : v), port.optional()),
+  /** /metrics answers only with `Authorization: Bearer <token>`. */
+  METRICS_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** Done and cancelled jobs are deleted this many days after they last changed. */
+  JOBS_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
+  /** Slack claim rows (event ids, clicks, mirrored messages) are deleted after this many days; the longest claim window is 2 days. */
+  CLAIMS_RETENTION_DAYS: z.coerce.number().int().min(2).default(3),
   /** BILLmanager API: a session ends after this many idle minutes. */
   SESSION_IDLE_MINUTES: z.coerce
     .number()
@@ -53,9 +74,9 @@ const schema = z.object({
     .int()
     .min(1024)
     .default(10 * 1024 * 1024),
-  SLACK_BOT_TOKEN: optional,
+  SLACK_BOT_TOKEN: token('xoxb'),
   SLACK_SIGNING_SECRET: optional,
-  SLACK_APP_TOKEN: optional,
+  SLACK_APP_TOKEN: token('xapp'),
   SLACK_API_URL: optional.pipe(z.url().optional()),
   SLACK_ROOT_USERS: optional,
   SLACK_DEPARTMENT_CHANNELS: optional,

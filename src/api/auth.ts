@@ -22,6 +22,8 @@ export interface AuthContext {
   deps: Deps;
   opts: ApiOptions;
   address: string;
+  /** Who the call turned out to be, once authenticated (for the request log). */
+  caller?: Session;
 }
 
 const authError = (object: string, message: string) => new TicketError('auth', object, message);

@@ -60,6 +60,7 @@ export async function dispatch(
     return { doc: okDoc(), sid: null };
   }
   const session = await authenticate(ctx, api, cookieSid);
+  ctx.caller = session;
   if (func === 'session.newkey') return { doc: await newKey(ctx, session, params) };
   if (func === 'su') return suSession(ctx, session, params);
 

@@ -1,4 +1,4 @@
-import { WebClient } from '@slack/web-api';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
 import { DIGEST_POST, DIGEST_REFRESH, digestPostHandler, digestRefreshHandler } from './digest.ts';
 import { ONCALL_PAGE, ONCALL_SETTLED, oncallPageHandler, oncallSettledHandler } from './oncall.ts';
 import { SLA_WARNING, slaWarningHandler } from './sla.ts';
@@ -32,10 +32,12 @@ export function scheduleJobsWithoutSlack(): Record<string, JobHandler> {
 /**
  * The Web API client for scheduled jobs: a rate limit fails the call at once (the job is retried at
  * Slack's Retry-After by the job table) instead of the client sleeping; a call that hangs times out,
- * since the worker's heartbeat would otherwise hold its job forever.
+ * since the worker's heartbeat would otherwise hold its job forever. `extra`: main.ts's logger and
+ * metered fetch.
  */
-export function scheduleSlackClient(token: string, apiUrl?: string): WebClient {
+export function scheduleSlackClient(token: string, apiUrl?: string, extra: WebClientOptions = {}): WebClient {
   return new WebClient(token, {
+    ...extra,
     ...(apiUrl ? { slackApiUrl: apiUrl.replace(/\/?$/, '/') } : {}),
     rejectRateLimitedCalls: true,
     retryConfig: { retries: 0 },

@@ -53,6 +53,8 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
   let running: Promise<number> | undefined;
+  /** When the polling loop last finished a round (/healthz: a stuck worker stops finishing them). */
+  let lastRoundAt: Date | undefined;
 
   async function runOne(job: Job): Promise<void> {
     const handler = options.handlers[job.kind];
@@ -104,6 +106,7 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
   return {
     id,
     tick,
+    lastRoundAt: () => lastRoundAt,
     start() {
       stopped = false;
       const loop = async () => {
@@ -112,6 +115,7 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
           return 0;
         });
         const done = await running;
+        lastRoundAt = new Date();
         if (stopped) return;
         // Drain quickly while there is work; otherwise poll.
         timer = setTimeout(loop, done > 0 ? 0 : (options.pollMs ?? 1000));

@@ -1,4 +1,4 @@
-import { eq, lt, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { slackEvents } from '../../db/schema.ts';
 
@@ -30,9 +30,4 @@ export async function releaseClaim(db: Db, key: string): Promise<void> {
 export async function isClaimed(db: Db, key: string): Promise<boolean> {
   const [row] = await db.select().from(slackEvents).where(eq(slackEvents.eventId, key));
   return row !== undefined;
-}
-
-/** Forgets claims older than `before`; called now and then, keeps the table small. */
-export async function purgeClaims(db: Db, before: Date): Promise<void> {
-  await db.delete(slackEvents).where(lt(slackEvents.receivedAt, before));
 }

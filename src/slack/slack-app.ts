@@ -1,39 +1,22 @@
-import { App, ExpressReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
-import type { Logger } from '@slack/logger';
-import { WebClient, type WebClientOptions } from '@slack/web-api';
+import { App, ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
+import { type FetchFunction, WebClient, type WebClientOptions } from '@slack/web-api';
 import type express from 'express';
 import type { SlackConfig } from '../config.ts';
 import { TicketError } from '../functions/errors.ts';
 import type { Deps } from '../functions/types.ts';
 import { log } from '../log.ts';
 import { setDepartmentChannel } from '../slack-store/cards.ts';
-import { claimOnce, purgeClaims, releaseClaim } from '../slack-store/dedupe.ts';
+import { claimOnce, releaseClaim } from '../slack-store/dedupe.ts';
 import { upsertStaff } from '../slack-store/identity.ts';
 import { Directory, type SlackEnv } from './env.ts';
 import { answerMalformed, payloadGate, refuseFutureTimestamps } from './gate.ts';
 import { slackJobHandlers } from './jobs.ts';
 import { registerListeners } from './listeners.ts';
+import { slackLogger } from './logger.ts';
+import { requestLog } from './request-log.ts';
 
-/** Slack retries an event for about 6 minutes; its id is refused for a day. */
+/** Slack retries an event for about 6 minutes; its id is refused for a day (src/retention.ts keeps claims longer). */
 const EVENT_MEMORY_MS = 24 * 60 * 60_000;
-const PURGE_EVERY_MS = 60 * 60_000;
-
-/** Bolt's log lines go to our structured log. */
-function boltLogger(): Logger {
-  const line =
-    (level: 'debug' | 'info' | 'warn' | 'error') =>
-    (...msg: unknown[]) =>
-      log[level](msg.map(String).join(' '), { source: 'bolt' });
-  return {
-    debug: line('debug'),
-    info: line('info'),
-    warn: line('warn'),
-    error: line('error'),
-    setLevel: () => {},
-    getLevel: () => LogLevel.INFO,
-    setName: () => {},
-  };
-}
 
 export interface SlackOptions {
   /** HTTP mode mounts POST /slack/events on this (the shared server). */
@@ -42,6 +25,10 @@ export interface SlackOptions {
   retries?: number;
   /** Tests: answer HTTP only when the listener has finished, so a test sees its effects. */
   processBeforeResponse?: boolean;
+  /** Every Web API call goes through this (main.ts: the metered fetch of /metrics). */
+  fetch?: FetchFunction;
+  /** Counts each request from Slack by kind and outcome (/metrics). */
+  countRequest?: (kind: string, outcome: 'ok' | 'error') => void;
 }
 
 /**
@@ -54,8 +41,9 @@ export function createSlack(deps: Deps, config: SlackConfig, options: SlackOptio
   const clientOptions: WebClientOptions = {
     ...(slackApiUrl ? { slackApiUrl } : {}),
     ...(options.retries !== undefined ? { retryConfig: { retries: options.retries } } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
   };
-  const logger = boltLogger();
+  const logger = slackLogger('bolt');
   if (!config.appToken) options.expressApp.use('/slack/events', refuseFutureTimestamps());
   const receiver = config.appToken
     ? new SocketModeReceiver({ appToken: config.appToken, logger, installerOptions: { clientOptions } })
@@ -73,12 +61,15 @@ export function createSlack(deps: Deps, config: SlackConfig, options: SlackOptio
     logger,
     clientOptions,
     processBeforeResponse: options.processBeforeResponse ?? false,
+    // The token is checked by start() (auth.test), not as the app is built: a failure there would be
+    // an unhandled rejection, and the server must come up while Slack is unreachable.
+    deferInitialization: true,
   });
   const env: SlackEnv = { deps, directory: new Directory(app.client) };
 
+  app.use(requestLog(options.countRequest));
   app.use(payloadGate(env.directory));
 
-  let lastPurge = 0;
   // Slack redelivers events it thinks were lost; their ids are claimed in the database, so a
   // retry (to this or another replica) is not applied twice, and a failed first try can be retried.
   app.use(async ({ body, next }) => {
@@ -89,10 +80,6 @@ export function createSlack(deps: Deps, config: SlackConfig, options: SlackOptio
     if (!(await claimOnce(deps.db, key, now, EVENT_MEMORY_MS))) {
       log.info('slack event already handled', { eventId });
       return;
-    }
-    if (now.getTime() - lastPurge > PURGE_EVERY_MS) {
-      lastPurge = now.getTime();
-      await purgeClaims(deps.db, new Date(now.getTime() - 2 * EVENT_MEMORY_MS));
     }
     try {
       await next();
@@ -118,8 +105,12 @@ export function createSlack(deps: Deps, config: SlackConfig, options: SlackOptio
     env,
     mode: config.appToken ? ('socket' as const) : ('http' as const),
     jobHandlers: slackJobHandlers(jobWeb, deps),
-    /** Roots and department channels from the configuration; then Socket Mode connects. */
+    /**
+     * Checks the bot token (auth.test: until then requests from Slack are refused), applies roots and
+     * department channels from the configuration; then Socket Mode connects.
+     */
     async start(): Promise<void> {
+      await app.init();
       for (const slackUserId of config.rootUsers) {
         // The operator named these roots: a failed lookup only costs their display name.
         const profile = await env.directory

@@ -13,10 +13,15 @@ const metricsOf = async (base: string) => {
   return res.text();
 };
 
-it('GET /healthz says the database answers', async () => {
+it('GET /healthz says the database answers, and where Slack and the worker stand', async () => {
   const res = await fetch(`${api.base}/healthz`);
   expect(res.status).toBe(200);
-  expect(await res.json()).toEqual({ status: 'ok' });
+  expect(await res.json()).toEqual({
+    status: 'ok',
+    database: 'ok',
+    slack: { state: 'not configured' },
+    worker: { state: 'not started' },
+  });
 });
 
 it('GET /metrics counts calls and latencies per function and errors per type, per app', async () => {

@@ -61,8 +61,8 @@ export async function startSlackHarness(
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
-  // Bolt checks its token with auth.test as it is built: let that finish before a test can close the fake.
-  while (fake.of('auth.test').length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  // As main.ts does: the token is checked (auth.test) before Bolt handles requests.
+  await slack.start();
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
   const signed = slackClient(endpoint, SECRET);
   // As main.ts does: with `schedule`, the one worker also runs SLA, on-call and digest jobs.

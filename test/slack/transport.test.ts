@@ -57,23 +57,27 @@ describe('Slack configuration', () => {
       new ConfigError('Slack is partly configured: missing SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET'),
     );
     expect(() => loadConfig({ SLACK_SIGNING_SECRET: 's' })).toThrow(/missing SLACK_BOT_TOKEN$/);
-    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb' })).toThrow(/missing SLACK_SIGNING_SECRET$/);
+    expect(() => loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/missing SLACK_SIGNING_SECRET$/);
   });
 
   it('Socket Mode needs no signing secret; roots and department channels are read', () => {
     const c = loadConfig({
-      SLACK_BOT_TOKEN: 'xoxb',
-      SLACK_APP_TOKEN: 'xapp',
+      SLACK_BOT_TOKEN: 'xoxb-1',
+      SLACK_APP_TOKEN: 'xapp-1',
       SLACK_ROOT_USERS: 'U1, U2',
       SLACK_DEPARTMENT_CHANNELS: '1=C1,2:C2',
     });
     expect(c.slack).toMatchObject({
-      appToken: 'xapp',
+      appToken: 'xapp-1',
       rootUsers: ['U1', 'U2'],
       departmentChannels: { 1: 'C1', 2: 'C2' },
     });
     expect(() =>
-      loadConfig({ SLACK_BOT_TOKEN: 'x', SLACK_SIGNING_SECRET: 's', SLACK_DEPARTMENT_CHANNELS: 'support' }),
+      loadConfig({
+        SLACK_BOT_TOKEN: 'xoxb-1',
+        SLACK_SIGNING_SECRET: 's',
+        SLACK_DEPARTMENT_CHANNELS: 'support',
+      }),
     ).toThrow(/DEPARTMENT_ID=CHANNEL_ID/);
   });
 });
