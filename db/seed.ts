@@ -219,7 +219,8 @@ export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
     if (spam.kind === 'ok') {
       const msgs = await run(anna, 'ticket.message', { elid: String(open.id) });
       const last = msgs.kind === 'list' ? msgs.rows.at(-1)?.id : undefined;
-      if (last) await run(anna, 'ticket.message.delete', { elid: String(last), sok: 'ok' });
+      if (last)
+        await run(anna, 'ticket.message.delete', { plid: String(open.id), elid: String(last), sok: 'ok' });
     }
   }
   const abuse = await run(as(clientUsers[4]), 'clientticket.edit', {
