@@ -9,6 +9,7 @@ import {
   asStaff,
   checkProvider,
   defaultDepartment,
+  findDefaultDepartment,
   getDepartment,
   getOwnTicket,
   getService,
@@ -84,12 +85,12 @@ function refuseStaffOnly(p: Params, current: { incidents: number; highPriority: 
 async function newForm(ctx: RunContext, client: typeof clients.$inferSelect, p: Params) {
   const items = await ctx.tx.select().from(services).where(eq(services.clientId, client.id));
   const options = await departmentOptions(ctx, client.providerId);
-  const dep = await defaultDepartment(ctx, client.providerId);
+  const dep = await findDefaultDepartment(ctx, client.providerId);
   const form = {
     kind: 'form' as const,
     fields: {
       client_priority: '1',
-      client_department: String(dep.id),
+      client_department: dep ? String(dep.id) : '',
       ticket_project_select: String(client.providerId),
       incident_count: client.incidents,
     },

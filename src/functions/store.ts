@@ -85,6 +85,16 @@ export async function getDepartment(
  * every department requires it, the first one.
  */
 export async function defaultDepartment(ctx: RunContext, providerId: number): Promise<Department> {
+  const dep = await findDefaultDepartment(ctx, providerId);
+  if (!dep) throw missed('client_department', 'Your provider has no department that takes client tickets');
+  return dep;
+}
+
+/** The default department, or undefined when the provider has none clients may choose (a form shows none). */
+export async function findDefaultDepartment(
+  ctx: RunContext,
+  providerId: number,
+): Promise<Department | undefined> {
   const deps = await ctx.tx
     .select()
     .from(departments)
@@ -96,9 +106,7 @@ export async function defaultDepartment(ctx: RunContext, providerId: number): Pr
       ),
     )
     .orderBy(asc(departments.id));
-  const dep = deps.find((d) => !d.paidSupport) ?? deps[0];
-  if (!dep) throw missed('client_department', 'Your provider has no support department');
-  return dep;
+  return deps.find((d) => !d.paidSupport) ?? deps[0];
 }
 
 /**

@@ -280,7 +280,7 @@ describe('lists paged in SQL agree with an in-memory reference', () => {
             .select({ t: tickets, premium: clients.premium })
             .from(tickets)
             .innerJoin(clients, eq(clients.id, tickets.clientId));
-          const queue = await allRows(w.as.admin, 'ticket', {}, true);
+          const queue = await allRows(w.as.root, 'ticket', {}, true);
           for (const { t, premium: p } of data) {
             const row = queue.find((r) => r.id === t.id);
             expect(row?.queue).toBe(queueWeight(t, p, w.clock.now()));

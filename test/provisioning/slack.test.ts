@@ -24,7 +24,7 @@ describe('/ticket provisioning for roots', () => {
       sok: 'ok',
     });
     await h.command('UADMIN', '');
-    expect(answer()).toBe('Ticket queue: 1 tickets');
+    expect(answer()).toBe('Ticket queue: 1 ticket');
     await h.command('UROOT', `staff works <@UADMIN|adam> ${h.w.ids.support.id},${h.w.ids.paid.id}`);
     expect(answer()).toContain(`now works departments ${h.w.ids.support.id},${h.w.ids.paid.id}`);
     await h.command('UADMIN', '');
