@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createApp, createMetricsApp } from './app.ts';
 import { loadConfig } from './config.ts';
+import { createWorker } from './jobs/worker.ts';
 import { log, setLogLevel } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { createRetention } from './retention.ts';
@@ -9,7 +10,6 @@ import { sandboxClock } from './sandbox/clock.ts';
 import { startSandbox } from './sandbox/sandbox.ts';
 import { ensureDigests } from './schedule/digest.ts';
 import { scheduleJobHandlers, scheduleJobsWithoutSlack, scheduleSlackClient } from './schedule/handlers.ts';
-import { createWorker } from './schedule/worker.ts';
 import { connectSlack } from './slack/connection.ts';
 import { noSlackJobHandlers } from './slack/jobs.ts';
 import { slackLogger } from './slack/logger.ts';

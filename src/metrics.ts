@@ -4,8 +4,8 @@ import type { RequestHandler } from 'express';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { createApiMetrics } from './api/metrics.ts';
 import type { Deps } from './functions/types.ts';
+import { registerJobMetrics } from './jobs/metrics.ts';
 import { log } from './log.ts';
-import { registerJobMetrics } from './schedule/metrics.ts';
 import type { Status } from './status.ts';
 
 /**

@@ -1,5 +1,5 @@
 import type { Ticket } from '../../db/schema.ts';
-import { enqueue } from '../schedule/jobs.ts';
+import { enqueue } from '../jobs/queue.ts';
 import { scheduleTicketChanged } from '../schedule/sync.ts';
 import type { RunContext } from './types.ts';
 

@@ -5,7 +5,7 @@ import { buildDigest, type DigestTicket, localDay, nextCountChange, nextDigestAt
 import { OPEN_STATUSES } from '../domain/tickets.ts';
 import { missed } from '../functions/errors.ts';
 import type { Deps } from '../functions/types.ts';
-import { cancel, enqueue, enqueueOnce, type Job } from './jobs.ts';
+import { cancel, enqueue, enqueueOnce, type Job } from '../jobs/queue.ts';
 import { post, postIdentity, type Slack, update } from './slack-out.ts';
 import { digestMessage } from './views/digest.ts';
 

@@ -1,10 +1,10 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { JobHandler } from '../jobs/worker.ts';
 import { DIGEST_POST, DIGEST_REFRESH, digestPostHandler, digestRefreshHandler } from './digest.ts';
 import { ONCALL_PAGE, ONCALL_SETTLED, oncallPageHandler, oncallSettledHandler } from './oncall.ts';
 import { SLA_WARNING, slaWarningHandler } from './sla.ts';
 import type { Slack } from './slack-out.ts';
 import { alertWhenUndeliverable, UNDELIVERED, undeliveredHandler } from './undelivered.ts';
-import type { JobHandler } from './worker.ts';
 
 /** The job kinds of scheduled work, to merge with the Slack card jobs into the one worker. */
 export function scheduleJobHandlers(slack: Slack): Record<string, JobHandler> {

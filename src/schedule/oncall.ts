@@ -16,11 +16,11 @@ import { effectivePriority } from '../domain/tickets.ts';
 import { denied, invalid, missed, TicketError } from '../functions/errors.ts';
 import { call } from '../functions/registry.ts';
 import type { Deps, Session } from '../functions/types.ts';
+import { cancel, enqueue, type Job } from '../jobs/queue.ts';
+import { NotYet } from '../jobs/worker.ts';
 import { log } from '../log.ts';
-import { cancel, enqueue, type Job } from './jobs.ts';
 import { postAboutTicket, postIdentity, type Slack, update } from './slack-out.ts';
 import { pageEndedMessage, pageMessage, pageTakenMessage } from './views/alerts.ts';
-import { NotYet } from './worker.ts';
 
 export const ONCALL_PAGE = 'oncall.page';
 /** Replaces the posted pages of an episode that was taken or ended: no live Ack button stays behind. */

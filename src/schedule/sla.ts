@@ -4,7 +4,7 @@ import { type Department, departments, slaWarnings, type Ticket, tickets, users 
 import { mention as mentionOf, onCallAt } from '../domain/rotation.ts';
 import { slaRunning, supersededStage, warningPlan } from '../domain/sla.ts';
 import type { Deps } from '../functions/types.ts';
-import { cancel, enqueue, type Job } from './jobs.ts';
+import { cancel, enqueue, type Job } from '../jobs/queue.ts';
 import { postAboutTicket, postIdentity, type Slack } from './slack-out.ts';
 import { warningMessage } from './views/alerts.ts';
 

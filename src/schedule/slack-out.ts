@@ -2,7 +2,7 @@ import { ErrorCode, type WebClient } from '@slack/web-api';
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { departments, ticketCards, tickets } from '../../db/schema.ts';
-import { RetryLater } from './worker.ts';
+import { RetryLater } from '../jobs/worker.ts';
 
 /**
  * The Web API client jobs use. Give the worker one with `rejectRateLimitedCalls: true` and no client

@@ -1,11 +1,11 @@
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { departments, tickets, users } from '../../db/schema.ts';
 import type { Deps } from '../functions/types.ts';
+import { enqueueOnce, type Job } from '../jobs/queue.ts';
+import { type JobHandler, NotYet } from '../jobs/worker.ts';
 import { log } from '../log.ts';
 import { escapeText } from '../slack/views/mrkdwn.ts';
-import { enqueueOnce, type Job } from './jobs.ts';
 import { post, postIdentity, type Slack } from './slack-out.ts';
-import { type JobHandler, NotYet } from './worker.ts';
 
 export const UNDELIVERED = 'schedule.undelivered';
 /** Failed attempts of a scheduled message after which people are told (it keeps being retried). */

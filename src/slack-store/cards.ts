@@ -14,7 +14,7 @@ import {
 import { invalid } from '../functions/errors.ts';
 import { queueRows, ticketIdIn } from '../functions/queue-rows.ts';
 import type { Deps, Row } from '../functions/types.ts';
-import { enqueue, enqueueOnce } from '../schedule/jobs.ts';
+import { enqueue, enqueueOnce } from '../jobs/queue.ts';
 
 /**
  * A ticket as its shared card shows it: the staff queue's row as nobody in particular sees it

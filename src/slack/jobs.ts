@@ -1,9 +1,9 @@
 import type { WebClient } from '@slack/web-api';
 import type { Deps } from '../functions/types.ts';
+import type { Job } from '../jobs/queue.ts';
+import type { JobHandler } from '../jobs/worker.ts';
 import { log } from '../log.ts';
-import type { Job } from '../schedule/jobs.ts';
 import { retryIfRateLimited } from '../schedule/slack-out.ts';
-import type { JobHandler } from '../schedule/worker.ts';
 import {
   cardOf,
   cardTicket,

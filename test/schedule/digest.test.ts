@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { departments, digests } from '../../db/schema.ts';
+import { enqueue } from '../../src/jobs/queue.ts';
 import { digestFor, ensureDigests } from '../../src/schedule/digest.ts';
-import { enqueue } from '../../src/schedule/jobs.ts';
 import { updateScheduleSettings } from '../../src/schedule/settings.ts';
 import { WEEKDAYS_9_TO_18 } from '../helpers/world.ts';
 import { useScheduleWorld } from './fixture.ts';

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
-import { claim } from '../../src/schedule/jobs.ts';
+import { claim } from '../../src/jobs/queue.ts';
 import { useScheduleWorld } from './fixture.ts';
 
 const { db, slack, w } = useScheduleWorld(new Date('2026-03-02T10:00:00Z'));

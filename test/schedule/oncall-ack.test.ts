@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, departments, escalations, jobs, tickets } from '../../db/schema.ts';
-import { claim, complete } from '../../src/schedule/jobs.ts';
+import { claim, complete } from '../../src/jobs/queue.ts';
 import { ackEscalation, oncallPageHandler } from '../../src/schedule/oncall.ts';
 import { ROTATION, useScheduleWorld } from './fixture.ts';
 

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { jobs } from '../../db/schema.ts';
 import type { Deps } from '../functions/types.ts';
-import type { Job } from './jobs.ts';
+import type { Job } from './queue.ts';
 
 /*
  * Scheduled work in /metrics. The worker is one per process, so what it observes (lateness, retries)

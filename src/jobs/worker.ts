@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../functions/types.ts';
 import { log } from '../log.ts';
-import { claim, complete, extendLeases, fail, type Job, postpone } from './jobs.ts';
 import { jobClaimed, jobRetried } from './metrics.ts';
+import { claim, complete, extendLeases, fail, type Job, postpone } from './queue.ts';
 
 /** What a job kind does. It runs outside any transaction: it may call Slack. */
 export type JobHandler = (job: Job, deps: Deps) => Promise<void>;

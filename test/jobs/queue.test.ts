@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { jobs } from '../../db/schema.ts';
-import { cancel, claim, complete, enqueue, enqueueOnce, fail } from '../../src/schedule/jobs.ts';
-import { createWorker } from '../../src/schedule/worker.ts';
+import { cancel, claim, complete, enqueue, enqueueOnce, fail } from '../../src/jobs/queue.ts';
+import { createWorker } from '../../src/jobs/worker.ts';
 import { useTestDb } from '../helpers/setup.ts';
 
 const db = useTestDb();
