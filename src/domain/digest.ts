@@ -23,6 +23,9 @@ export interface Digest {
   localDate: string;
   total: number;
   byStatus: { new: number; review: number; awaiting: number };
+  /** How many are overdue and due today, however many the lists below show. */
+  counts: { overdue: number; dueToday: number };
+  /** The first few of each, soonest deadline first. */
   overdue: DigestTicket[];
   dueToday: DigestTicket[];
   longestWaiting: DigestTicket[];
@@ -57,6 +60,7 @@ export function buildDigest(open: DigestTicket[], now: Date, timezone: string): 
       review: open.filter((t) => t.status === STATUS.review).length,
       awaiting: open.filter((t) => t.status === STATUS.awaiting).length,
     },
+    counts: { overdue: overdue.length, dueToday: dueToday.length },
     overdue: overdue.sort(byDeadline).slice(0, LIST_LIMIT),
     dueToday: dueToday.sort(byDeadline).slice(0, LIST_LIMIT),
     longestWaiting: [...waiting]

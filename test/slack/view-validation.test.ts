@@ -127,6 +127,7 @@ function digest(d: Data): Digest {
     localDate: '2026-03-02',
     total: d.rows * 1000,
     byStatus: { new: d.rows, review: d.rows, awaiting: d.rows },
+    counts: { overdue: d.rows * 100, dueToday: d.rows * 100 },
     overdue: five,
     dueToday: five,
     longestWaiting: five,

@@ -13,7 +13,7 @@ export function digestMessage(
   now: Date,
 ): { text: string; blocks: unknown[] } {
   const s = digest.byStatus;
-  const text = `Queue digest for ${escapeText(department)}, ${digest.localDate}: ${digest.total} open, ${digest.overdue.length} overdue, ${digest.dueToday.length} due today`;
+  const text = `Queue digest for ${escapeText(department)}, ${digest.localDate}: ${digest.total} open, ${digest.counts.overdue} overdue, ${digest.counts.dueToday} due today`;
   const blocks: unknown[] = [
     { type: 'header', text: plain(`Queue digest: ${department}, ${digest.localDate}`) },
     {
@@ -22,8 +22,8 @@ export function digestMessage(
         field('New', s.new),
         field('Under review', s.review),
         field('Awaiting client', s.awaiting),
-        field('Overdue', digest.overdue.length),
-        field('Due today', digest.dueToday.length),
+        field('Overdue', digest.counts.overdue),
+        field('Due today', digest.counts.dueToday),
         field('Open in all', digest.total),
       ],
     },
