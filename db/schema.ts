@@ -1,6 +1,7 @@
 /**
- * Every table, in four files along the seams of the system: accounts and departments, tickets and what
- * hangs off them, the front doors' own state (sessions, Slack), and scheduled work.
+ * Every table, in five files along the seams of the system: accounts and departments, tickets and what
+ * hangs off them, each front door's own state (API sessions; Slack cards, claims, link codes), and
+ * scheduled work.
  */
 import {
   clients,
@@ -11,8 +12,9 @@ import {
   staffDepartments,
   users,
 } from './schema/accounts.ts';
-import { authKeys, linkCodes, loginThrottle, sessions, slackEvents, ticketCards } from './schema/doors.ts';
+import { authKeys, loginThrottle, sessions } from './schema/api.ts';
 import { digests, escalations, jobs, slaWarnings } from './schema/jobs.ts';
+import { linkCodes, slackEvents, ticketCards } from './schema/slack.ts';
 import {
   attachments,
   auditLog,
@@ -28,8 +30,9 @@ import {
 } from './schema/tickets.ts';
 
 export * from './schema/accounts.ts';
-export * from './schema/doors.ts';
+export * from './schema/api.ts';
 export * from './schema/jobs.ts';
+export * from './schema/slack.ts';
 export * from './schema/tickets.ts';
 
 /** The tables, for Drizzle's relational queries and for tests that empty them all. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { STATUS } from '../../db/schema.ts';
 import { denied, invalid } from './errors.ts';
 import { idList, sok } from './params.ts';
-import { getTickets, updateTicket } from './store.ts';
+import { getTickets, updateTicket } from './ticket-data.ts';
 import { CLIENT, defineFunction } from './types.ts';
 
 /**

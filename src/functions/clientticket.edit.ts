@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { clients, STATUS, services, type Ticket, tickets } from '../../db/schema.ts';
 import { denied, invalid, missed } from './errors.ts';
 import { posInt, sok, text } from './params.ts';
+import { applyCharges } from './ticket-charges.ts';
 import {
   addClientMessage,
   addStaffMessage,
@@ -13,8 +14,7 @@ import {
   getDepartment,
   getOwnTicket,
   getService,
-} from './store.ts';
-import { applyCharges } from './ticket-charges.ts';
+} from './ticket-data.ts';
 import { applyFields, staffParams, subjectOf, ticketFieldParams } from './ticket-fields.ts';
 import { departmentOptions, formToggles, markRead, ticketForm } from './ticket-form.ts';
 import { CLIENT, defineFunction, type RunContext } from './types.ts';

@@ -4,7 +4,7 @@ import { messages, readMarks, STATUS, tickets, users } from '../../db/schema.ts'
 import { loadFilter } from './filters.ts';
 import { dateColumn, flagColumn, intColumn, sqlNow, textColumn } from './listing.ts';
 import { delayColumn } from './queue-rows.ts';
-import { clientVisible } from './store.ts';
+import { clientVisible } from './ticket-data.ts';
 import { CLIENT, defineFunction } from './types.ts';
 
 /** The calling client's tickets (archived ones only when a filter asks for them), newest first. */

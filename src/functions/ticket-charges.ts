@@ -1,7 +1,7 @@
 import { and, eq, ne, sql } from 'drizzle-orm';
 import { type AbuseAction, clients, expenses, type Ticket, users, violations } from '../../db/schema.ts';
 import { invalid, missed } from './errors.ts';
-import { addStaffMessage, asStaff, updateTicket } from './store.ts';
+import { addStaffMessage, asStaff, updateTicket } from './ticket-data.ts';
 import type { RunContext } from './types.ts';
 
 interface ChargeParams {

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { ABUSE_ACTIONS, clients, type Ticket, users } from '../../db/schema.ts';
 import { invalid, missed } from './errors.ts';
 import { amount, date, flag, nonNegative, posInt, priority, text, time } from './params.ts';
-import { checkProvider, deadlineFor, getDepartment, getService, updateTicket } from './store.ts';
+import { checkProvider, deadlineFor, getDepartment, getService, updateTicket } from './ticket-data.ts';
 import type { RunContext } from './types.ts';
 
 /** Parameters a staff member may set on a ticket; clientticket.edit accepts them from an admin using su. */

@@ -13,7 +13,7 @@ import {
   users,
 } from '../../db/schema.ts';
 import { delay } from '../domain/tickets.ts';
-import { clientVisible } from './store.ts';
+import { clientVisible } from './ticket-data.ts';
 import type { FormMessage, FormResult, RunContext } from './types.ts';
 
 /** A ticket's messages as the caller may see them: staff see notes and hidden ones, clients never. */

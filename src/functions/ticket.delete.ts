@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { STATUS } from '../../db/schema.ts';
 import { idList, sok } from './params.ts';
-import { getTickets, updateTicket } from './store.ts';
+import { getTickets, updateTicket } from './ticket-data.ts';
 import { defineFunction, STAFF } from './types.ts';
 
 /**

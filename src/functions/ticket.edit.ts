@@ -4,6 +4,7 @@ import { clients, STATUS, type Ticket, tickets, users } from '../../db/schema.ts
 import { statusAfterOpen } from '../domain/tickets.ts';
 import { invalid, missed } from './errors.ts';
 import { nonNegative, posInt, sok, text } from './params.ts';
+import { applyCharges } from './ticket-charges.ts';
 import {
   addStaffMessage,
   blockedBy,
@@ -12,8 +13,7 @@ import {
   getTicket,
   lockedByOther,
   updateTicket,
-} from './store.ts';
-import { applyCharges } from './ticket-charges.ts';
+} from './ticket-data.ts';
 import { applyFields, localDateTime, staffZone, subjectOf, ticketFieldParams } from './ticket-fields.ts';
 import { departmentOptions, formToggles, markRead, ticketForm } from './ticket-form.ts';
 import { defineFunction, type RunContext, STAFF } from './types.ts';

@@ -2,7 +2,7 @@ import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { favorites } from '../../db/schema.ts';
 import { flag, idList, sok } from './params.ts';
-import { getTickets } from './store.ts';
+import { getTickets } from './ticket-data.ts';
 import { defineFunction, STAFF } from './types.ts';
 
 /**

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { messages } from '../../db/schema.ts';
 import { messageChanged } from './effects.ts';
 import { idList, posInt, sok } from './params.ts';
-import { getTicketMessages, recomputeWaiting } from './store.ts';
+import { getTicketMessages, recomputeWaiting } from './ticket-data.ts';
 import { defineFunction, STAFF } from './types.ts';
 
 /**

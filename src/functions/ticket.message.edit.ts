@@ -4,7 +4,7 @@ import { messageEdits, messages } from '../../db/schema.ts';
 import { messageChanged } from './effects.ts';
 import { missed } from './errors.ts';
 import { posInt, sok, text } from './params.ts';
-import { addStaffMessage, getTicket, getTicketMessages } from './store.ts';
+import { addStaffMessage, getTicket, getTicketMessages } from './ticket-data.ts';
 import { defineFunction, STAFF } from './types.ts';
 
 /**

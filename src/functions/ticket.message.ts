@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { attachments, messageEdits, messages, users } from '../../db/schema.ts';
 import { dateColumn, flagColumn, intColumn, textColumn } from './listing.ts';
 import { posInt } from './params.ts';
-import { getTicket } from './store.ts';
+import { getTicket } from './ticket-data.ts';
 import { defineFunction, STAFF } from './types.ts';
 
 /**

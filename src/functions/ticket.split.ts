@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { messages, STATUS, tickets } from '../../db/schema.ts';
 import { invalid } from './errors.ts';
 import { idList, posInt, sok } from './params.ts';
-import { getTicketMessages, recomputeWaiting } from './store.ts';
+import { getTicketMessages, recomputeWaiting } from './ticket-data.ts';
 import { defineFunction, STAFF } from './types.ts';
 
 /**

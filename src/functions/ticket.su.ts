@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { users } from '../../db/schema.ts';
 import { posInt } from './params.ts';
-import { getTicket } from './store.ts';
+import { getTicket } from './ticket-data.ts';
 import { defineFunction, STAFF } from './types.ts';
 
 /**

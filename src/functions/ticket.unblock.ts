@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { idList, sok } from './params.ts';
-import { getTickets, updateTicket } from './store.ts';
+import { getTickets, updateTicket } from './ticket-data.ts';
 import { defineFunction, STAFF } from './types.ts';
 
 /** Release the lock a staff member took by opening a ticket; unlocked tickets stay as they are. */

@@ -6,7 +6,7 @@ import {
 } from '@slack/bolt';
 import type { RequestHandler } from 'express';
 import { log } from '../log.ts';
-import type { Directory } from './env.ts';
+import type { Directory } from './directory.ts';
 
 /** Slack's rule for request timestamps: within five minutes of now, either way. */
 const SKEW_S = 300;

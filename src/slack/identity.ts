@@ -8,7 +8,7 @@ import {
   clientUserFor,
   madeInChannel,
 } from '../slack-store/identity.ts';
-import type { SlackEnv } from './env.ts';
+import type { SlackDeps } from './directory.ts';
 
 export type Actor = { account: Account; session: Session };
 
@@ -24,7 +24,7 @@ const sessionOf = (account: Account): Session => ({
  * The staff member behind a Slack user. Unknown users, client users and external (Slack Connect)
  * users are refused with a sentence saying why and what to do.
  */
-export async function staffActor(env: SlackEnv, slackUserId: string): Promise<Actor> {
+export async function staffActor(env: SlackDeps, slackUserId: string): Promise<Actor> {
   const account = await accountBySlackId(env.deps.db, slackUserId);
   if (!account) {
     throw denied(
@@ -43,7 +43,7 @@ export async function staffActor(env: SlackEnv, slackUserId: string): Promise<Ac
  * The client user behind a Slack user: a linked account, or (in a channel bound to a client
  * account) an account made on first contact. Staff are sent to /ticket.
  */
-export async function clientActor(env: SlackEnv, slackUserId: string, channel?: string): Promise<Actor> {
+export async function clientActor(env: SlackDeps, slackUserId: string, channel?: string): Promise<Actor> {
   const account = await accountBySlackId(env.deps.db, slackUserId);
   if (account && account.level !== 'user') {
     throw denied('user', '`/support` is for clients; staff use `/ticket` (or "Log in as client" on a card).');
@@ -76,7 +76,7 @@ export async function clientActor(env: SlackEnv, slackUserId: string, channel?: 
  * by code act anywhere.
  */
 async function requireHomeChannel(
-  env: SlackEnv,
+  env: SlackDeps,
   account: Account,
   slackUserId: string,
   channel: string | undefined,
@@ -112,7 +112,7 @@ export function takeOverride(arg: string): { rest: string; override: boolean } {
  * another organisation reads (Slack Connect), unless a root insists with ALLOW_EXTERNAL.
  */
 export async function requireStaffChannel(
-  env: SlackEnv,
+  env: SlackDeps,
   actor: Actor,
   channel: string,
   override: boolean,

@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import type { SlackEnv } from './env.ts';
+import type { SlackDeps } from './directory.ts';
 import { close, favorite, logInAsClient, unblock } from './handlers/card-buttons.ts';
 import {
   openAbuse,
@@ -48,7 +48,7 @@ import { ACTION, VIEW } from './ids.ts';
 type Listener = (args: any) => Promise<void>;
 
 /** The routing table: every command, button, modal and event the app answers, one line each. */
-export function routes(env: SlackEnv) {
+export function routes(env: SlackDeps) {
   const commands: Record<string, Listener> = {
     '/ticket': ticketCommand(env),
     '/support': supportCommand(env),
@@ -107,7 +107,7 @@ export function routes(env: SlackEnv) {
   return { commands, actions, views, events };
 }
 
-export function registerListeners(app: App, env: SlackEnv): void {
+export function registerListeners(app: App, env: SlackDeps): void {
   const r = routes(env);
   for (const [name, listener] of Object.entries(r.commands)) app.command(name, listener);
   for (const [id, listener] of Object.entries(r.actions)) app.action({ action_id: id }, listener);

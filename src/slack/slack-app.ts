@@ -8,7 +8,7 @@ import { log } from '../log.ts';
 import { setDepartmentChannel } from '../slack-store/cards.ts';
 import { claimOnce, releaseClaim } from '../slack-store/dedupe.ts';
 import { upsertStaff } from '../slack-store/identity.ts';
-import { Directory, type SlackEnv } from './env.ts';
+import { Directory, type SlackDeps } from './directory.ts';
 import { answerMalformed, payloadGate, refuseFutureTimestamps } from './gate.ts';
 import { slackJobHandlers } from './jobs.ts';
 import { registerListeners } from './listeners.ts';
@@ -65,7 +65,7 @@ export function createSlack(deps: Deps, config: SlackConfig, options: SlackOptio
     // an unhandled rejection, and the server must come up while Slack is unreachable.
     deferInitialization: true,
   });
-  const env: SlackEnv = { deps, directory: new Directory(app.client) };
+  const env: SlackDeps = { deps, directory: new Directory(app.client) };
 
   app.use(requestLog(options.countRequest));
   app.use(payloadGate(env.directory));

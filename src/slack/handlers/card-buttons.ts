@@ -2,15 +2,15 @@ import { call } from '../../functions/registry.ts';
 import type { Session } from '../../functions/types.ts';
 import { isFavorite } from '../../slack-store/cards.ts';
 import { accountById } from '../../slack-store/identity.ts';
-import type { SlackEnv } from '../env.ts';
+import type { SlackDeps } from '../directory.ts';
 import { staffActor } from '../identity.ts';
 import { parseTicketValue } from '../ids.ts';
 import { audienceOf, tell } from '../tell.ts';
 import { CLIENT_PAGE, clientViewModal } from '../views/client.ts';
-import { type ActionArgs, actionValue, clickOnce, guarded, modalAfterLoading } from './flow.ts';
+import { type ActionArgs, actionValue, clickOnce, guarded, modalAfterLoading } from './interaction.ts';
 
 /** A card button that runs one ticket function on the ticket and says what happened. */
-function ticketButton(env: SlackEnv, name: string, said: (id: number) => string) {
+function ticketButton(env: SlackDeps, name: string, said: (id: number) => string) {
   return (args: ActionArgs) =>
     clickOnce(env, args, async () => {
       const { session } = await staffActor(env, args.body.user.id);
@@ -21,7 +21,7 @@ function ticketButton(env: SlackEnv, name: string, said: (id: number) => string)
 }
 
 /** Favorites are per staff member; the button adds, or removes a favorite (`remove=on`). */
-export function favorite(env: SlackEnv) {
+export function favorite(env: SlackDeps) {
   return (args: ActionArgs) =>
     clickOnce(env, args, async () => {
       const { session } = await staffActor(env, args.body.user.id);
@@ -40,14 +40,14 @@ export function favorite(env: SlackEnv) {
     });
 }
 
-export const close = (env: SlackEnv) => ticketButton(env, 'ticket.delete', (id) => `#${id} closed.`);
-export const unblock = (env: SlackEnv) => ticketButton(env, 'ticket.unblock', (id) => `#${id} unblocked.`);
+export const close = (env: SlackDeps) => ticketButton(env, 'ticket.delete', (id) => `#${id} closed.`);
+export const unblock = (env: SlackDeps) => ticketButton(env, 'ticket.unblock', (id) => `#${id} unblocked.`);
 
 /**
  * Log in as client: ticket.su (audited) gives the client user; their own list is shown as they
  * see it, in a modal only the staff member sees.
  */
-export function logInAsClient(env: SlackEnv) {
+export function logInAsClient(env: SlackDeps) {
   return async (args: ActionArgs) => {
     await args.ack();
     const id = parseTicketValue(actionValue(args));
@@ -61,7 +61,7 @@ export function logInAsClient(env: SlackEnv) {
 }
 
 /** The client's view of their tickets, through a su session made from the ticket. */
-export async function clientView(env: SlackEnv, staff: Session, elid: string) {
+export async function clientView(env: SlackDeps, staff: Session, elid: string) {
   const su = await call(env.deps, staff, 'ticket.su', { elid });
   const user = su.kind === 'ok' && su.su ? await accountById(env.deps.db, su.su.userId) : undefined;
   if (!user) throw new Error(`ticket.su gave no user for ticket ${elid}`);

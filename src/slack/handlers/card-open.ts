@@ -4,7 +4,7 @@ import { call } from '../../functions/registry.ts';
 import type { Row } from '../../functions/types.ts';
 import { cardTicket } from '../../slack-store/cards.ts';
 import { staffList } from '../../slack-store/identity.ts';
-import type { SlackEnv } from '../env.ts';
+import type { SlackDeps } from '../directory.ts';
 import { staffActor } from '../identity.ts';
 import { type ModalMeta, parseTicketValue } from '../ids.ts';
 import {
@@ -15,14 +15,14 @@ import {
   priorityModal,
   replyModal,
 } from '../views/ticket-modals.ts';
-import { type ActionArgs, actionValue, guarded, modalAfterLoading } from './flow.ts';
+import { type ActionArgs, actionValue, guarded, modalAfterLoading } from './interaction.ts';
 
 function metaOf(args: ActionArgs): ModalMeta {
   return { channel: args.body.channel?.id };
 }
 
 /** Reply needs nothing from the database to open: the modal opens at once; staff rights are checked on submit. */
-export function openReply(_env: SlackEnv) {
+export function openReply(_env: SlackDeps) {
   return async (args: ActionArgs) => {
     await args.ack();
     const ticketId = parseTicketValue(actionValue(args));
@@ -40,7 +40,7 @@ export function openReply(_env: SlackEnv) {
  * staff, read the ticket's card row (no lock taken), then show the modal.
  */
 function openWithTicket(
-  env: SlackEnv,
+  env: SlackDeps,
   title: string,
   build: (
     row: Row,
@@ -62,16 +62,16 @@ function openWithTicket(
   };
 }
 
-export const openPriority = (env: SlackEnv) =>
+export const openPriority = (env: SlackDeps) =>
   openWithTicket(env, 'Priority', (row, meta) => priorityModal(row, meta));
-export const openAbuse = (env: SlackEnv) =>
+export const openAbuse = (env: SlackDeps) =>
   openWithTicket(env, 'Abuse', (row, meta) => abuseModal(row, meta));
-export const openCharge = (env: SlackEnv) =>
+export const openCharge = (env: SlackDeps) =>
   openWithTicket(env, 'Charge', (row, meta) => chargeModal(row, meta));
-export const openDeadline = (env: SlackEnv) =>
+export const openDeadline = (env: SlackDeps) =>
   openWithTicket(env, 'Deadline', (row, meta, actor) => deadlineModal(row, meta, actor.account.timezone));
 
-export const openAssign = (env: SlackEnv) =>
+export const openAssign = (env: SlackDeps) =>
   openWithTicket(env, 'Assign', async (row, meta, actor) => {
     const form = await call(env.deps, actor.session, 'ticket.edit', {});
     const departments = form.kind === 'form' ? (form.options?.client_department ?? []) : [];

@@ -1,9 +1,9 @@
 import { call } from '../../functions/registry.ts';
-import type { SlackEnv } from '../env.ts';
+import type { SlackDeps } from '../directory.ts';
 import { staffActor } from '../identity.ts';
 import { INPUT, parseMeta } from '../ids.ts';
 import { errorText } from '../reply-error.ts';
-import { checkedValues, inputValue, submitView, type ViewArgs } from './flow.ts';
+import { checkedValues, inputValue, submitView, type ViewArgs } from './interaction.ts';
 
 /** The ticket a card modal works on, from its metadata. */
 const ticketOf = (args: ViewArgs) => String(parseMeta(args.body.view.private_metadata).ticketId ?? '');
@@ -12,7 +12,7 @@ const ticketOf = (args: ViewArgs) => String(parseMeta(args.body.view.private_met
  * Reply: to the client or as an internal note, as the staff member chose; optionally close after.
  * Both parameters are typed in the same field, so errors about either land on it.
  */
-export function submitReply(env: SlackEnv) {
+export function submitReply(env: SlackDeps) {
   return (args: ViewArgs) =>
     submitView(
       env,
@@ -45,7 +45,7 @@ export function submitReply(env: SlackEnv) {
 }
 
 /** A card modal whose inputs are ticket.edit parameters as they are. */
-function submitTicketEdit(env: SlackEnv, params: (args: ViewArgs) => Record<string, string>, done: string) {
+function submitTicketEdit(env: SlackDeps, params: (args: ViewArgs) => Record<string, string>, done: string) {
   return (args: ViewArgs) =>
     submitView(env, args, async () => {
       const { session } = await staffActor(env, args.body.user.id);
@@ -55,7 +55,7 @@ function submitTicketEdit(env: SlackEnv, params: (args: ViewArgs) => Record<stri
     });
 }
 
-export const submitPriority = (env: SlackEnv) =>
+export const submitPriority = (env: SlackDeps) =>
   submitTicketEdit(
     env,
     (args) => {
@@ -69,7 +69,7 @@ export const submitPriority = (env: SlackEnv) =>
     'Priority saved for',
   );
 
-export const submitAbuse = (env: SlackEnv) =>
+export const submitAbuse = (env: SlackDeps) =>
   submitTicketEdit(
     env,
     (args) => ({
@@ -81,7 +81,7 @@ export const submitAbuse = (env: SlackEnv) =>
     'Violation registered on',
   );
 
-export const submitDeadline = (env: SlackEnv) =>
+export const submitDeadline = (env: SlackDeps) =>
   submitTicketEdit(
     env,
     (args) => ({
@@ -91,7 +91,7 @@ export const submitDeadline = (env: SlackEnv) =>
     'Deadline set for',
   );
 
-export const submitAssign = (env: SlackEnv) =>
+export const submitAssign = (env: SlackDeps) =>
   submitTicketEdit(
     env,
     (args) => ({
@@ -101,7 +101,7 @@ export const submitAssign = (env: SlackEnv) =>
     'Assigned',
   );
 
-export const submitCharge = (env: SlackEnv) =>
+export const submitCharge = (env: SlackDeps) =>
   submitTicketEdit(
     env,
     (args) => ({ ticket_expense: inputValue(args, 'ticket_expense') }),

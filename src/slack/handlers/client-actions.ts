@@ -1,5 +1,5 @@
 import { call } from '../../functions/registry.ts';
-import type { SlackEnv } from '../env.ts';
+import type { SlackDeps } from '../directory.ts';
 import { clientActor } from '../identity.ts';
 import { parseMeta, parsePageValue, parseTicketValue } from '../ids.ts';
 import { buyModal, clientReplyModal } from '../views/client.ts';
@@ -13,12 +13,12 @@ import {
   modalAfterLoading,
   submitView,
   type ViewArgs,
-} from './flow.ts';
+} from './interaction.ts';
 import { clientList, clientNewForm, clientTicket } from './support-command.ts';
 
 const channelOf = (args: ActionArgs) => args.body.channel?.id;
 
-export function clientOpen(env: SlackEnv) {
+export function clientOpen(env: SlackDeps) {
   return async (args: ActionArgs) => {
     await args.ack();
     await guarded(args, async () => {
@@ -30,7 +30,7 @@ export function clientOpen(env: SlackEnv) {
 }
 
 /** Reply opens at once; who may write in the ticket is checked on submit. */
-export function clientReply(_env: SlackEnv) {
+export function clientReply(_env: SlackDeps) {
   return async (args: ActionArgs) => {
     await args.ack();
     await guarded(args, async () => {
@@ -44,7 +44,7 @@ export function clientReply(_env: SlackEnv) {
   };
 }
 
-export function submitClientReply(env: SlackEnv) {
+export function submitClientReply(env: SlackDeps) {
   return (args: ViewArgs) =>
     submitView(env, args, async () => {
       const meta = parseMeta(args.body.view.private_metadata);
@@ -59,7 +59,7 @@ export function submitClientReply(env: SlackEnv) {
 }
 
 /** Previous/Next under the client's list: the same ephemeral message shows the other page. */
-export function clientPage(env: SlackEnv) {
+export function clientPage(env: SlackDeps) {
   return async (args: ActionArgs) => {
     await args.ack();
     await guarded(args, async () => {
@@ -70,7 +70,7 @@ export function clientPage(env: SlackEnv) {
   };
 }
 
-export function clientArchive(env: SlackEnv) {
+export function clientArchive(env: SlackDeps) {
   return (args: ActionArgs) =>
     clickOnce(env, args, async () => {
       const { session } = await clientActor(env, args.body.user.id, channelOf(args));
@@ -83,7 +83,7 @@ export function clientArchive(env: SlackEnv) {
     });
 }
 
-export function clientNew(env: SlackEnv) {
+export function clientNew(env: SlackDeps) {
   return async (args: ActionArgs) => {
     await args.ack();
     await guarded(args, () =>
@@ -92,7 +92,7 @@ export function clientNew(env: SlackEnv) {
   };
 }
 
-export function submitClientNew(env: SlackEnv) {
+export function submitClientNew(env: SlackDeps) {
   return (args: ViewArgs) =>
     submitView(env, args, async () => {
       const { session } = await clientActor(
@@ -111,7 +111,7 @@ export function submitClientNew(env: SlackEnv) {
     });
 }
 
-export function clientBuy(env: SlackEnv) {
+export function clientBuy(env: SlackDeps) {
   return async (args: ActionArgs) => {
     await args.ack();
     await guarded(args, () =>
@@ -125,7 +125,7 @@ export function clientBuy(env: SlackEnv) {
   };
 }
 
-export function submitBuy(env: SlackEnv) {
+export function submitBuy(env: SlackDeps) {
   return (args: ViewArgs) =>
     submitView(env, args, async () => {
       const { session } = await clientActor(

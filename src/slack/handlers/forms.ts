@@ -1,20 +1,20 @@
 import { call } from '../../functions/registry.ts';
 import { findClients, staffList } from '../../slack-store/identity.ts';
-import type { SlackEnv } from '../env.ts';
+import type { SlackDeps } from '../directory.ts';
 import { staffActor } from '../identity.ts';
 import { ANY, FILTER_FLAGS, filterModal, newTicketModal } from '../views/forms.ts';
-import { checkedValues, inputValue, submitView, type ViewArgs } from './flow.ts';
+import { checkedValues, inputValue, submitView, type ViewArgs } from './interaction.ts';
 import { queueMessage } from './queue.ts';
 
 /** `/ticket new`: the new-ticket form (ticket.edit without elid) with the clients to choose from. */
-export async function newTicketForm(env: SlackEnv, slackUserId: string) {
+export async function newTicketForm(env: SlackDeps, slackUserId: string) {
   const { session } = await staffActor(env, slackUserId);
   const form = await call(env.deps, session, 'ticket.edit', {});
   if (form.kind !== 'form') throw new Error('ticket.edit gave no form');
   return newTicketModal(form, await findClients(env.deps.db, '', 100));
 }
 
-export function submitNewTicket(env: SlackEnv) {
+export function submitNewTicket(env: SlackDeps) {
   return (args: ViewArgs) =>
     submitView(env, args, async () => {
       const { session } = await staffActor(env, args.body.user.id);
@@ -27,7 +27,7 @@ export function submitNewTicket(env: SlackEnv) {
 }
 
 /** `/ticket filter`: the saved filter in a modal. */
-export async function filterForm(env: SlackEnv, slackUserId: string) {
+export async function filterForm(env: SlackDeps, slackUserId: string) {
   const { session } = await staffActor(env, slackUserId);
   const saved = await call(env.deps, session, 'ticket.filter', {});
   const form = await call(env.deps, session, 'ticket.edit', {});
@@ -35,7 +35,7 @@ export async function filterForm(env: SlackEnv, slackUserId: string) {
   return filterModal(saved, form.options?.client_department ?? [], await staffList(env.deps.db));
 }
 
-export function submitFilter(env: SlackEnv) {
+export function submitFilter(env: SlackDeps) {
   return (args: ViewArgs) =>
     submitView(
       env,

@@ -1,14 +1,14 @@
 import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { TicketError } from '../../functions/errors.ts';
 import { call } from '../../functions/registry.ts';
-import type { SlackEnv } from '../env.ts';
+import type { SlackDeps } from '../directory.ts';
 import { staffActor } from '../identity.ts';
 import { otherHome, staffHome } from '../views/home.ts';
-import { type ActionArgs, guarded } from './flow.ts';
+import { type ActionArgs, guarded } from './interaction.ts';
 
 /** App Home: staff see their own queue; anyone else is told where to go. */
 async function publishHome(
-  env: SlackEnv,
+  env: SlackDeps,
   client: AllMiddlewareArgs['client'],
   slackUserId: string,
 ): Promise<void> {
@@ -24,14 +24,14 @@ async function publishHome(
   await client.views.publish({ user_id: slackUserId, view });
 }
 
-export function homeOpened(env: SlackEnv) {
+export function homeOpened(env: SlackDeps) {
   return async (args: SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs) => {
     if (args.event.tab !== 'home') return;
     await publishHome(env, args.client, args.event.user);
   };
 }
 
-export function homeRefresh(env: SlackEnv) {
+export function homeRefresh(env: SlackDeps) {
   return async (args: ActionArgs) => {
     await args.ack();
     await guarded(args, () => publishHome(env, args.client, args.body.user.id));

@@ -1,6 +1,6 @@
 import { call } from '../../functions/registry.ts';
 import type { Session } from '../../functions/types.ts';
-import type { SlackEnv } from '../env.ts';
+import type { SlackDeps } from '../directory.ts';
 import { staffActor } from '../identity.ts';
 import { parseMessageValue, parseMeta, parseTicketValue } from '../ids.ts';
 import { errorText } from '../reply-error.ts';
@@ -14,15 +14,15 @@ import {
   modalAfterLoading,
   submitView,
   type ViewArgs,
-} from './flow.ts';
+} from './interaction.ts';
 
-async function messagesView(env: SlackEnv, session: Session, ticketId: number, notice?: string) {
+async function messagesView(env: SlackDeps, session: Session, ticketId: number, notice?: string) {
   const list = await call(env.deps, session, 'ticket.message', { elid: String(ticketId), p_cnt: '1000' });
   return messagesModal(ticketId, list.kind === 'list' ? list.rows : [], notice);
 }
 
 /** Messages button: every message of the ticket with Edit / Hide / Split from here. */
-export function openMessages(env: SlackEnv) {
+export function openMessages(env: SlackDeps) {
   return async (args: ActionArgs) => {
     await args.ack();
     const ticketId = parseTicketValue(actionValue(args));
@@ -36,7 +36,7 @@ export function openMessages(env: SlackEnv) {
 }
 
 /** Edit: the message's text in a modal stacked on the messages modal. */
-export function editMessage(env: SlackEnv) {
+export function editMessage(env: SlackDeps) {
   return async (args: ActionArgs) => {
     await args.ack();
     const { messageId, ticketId } = parseMessageValue(actionValue(args));
@@ -62,7 +62,7 @@ export function editMessage(env: SlackEnv) {
   };
 }
 
-export function submitMessageEdit(env: SlackEnv) {
+export function submitMessageEdit(env: SlackDeps) {
   return (args: ViewArgs) =>
     submitView(env, args, async () => {
       const { session } = await staffActor(env, args.body.user.id);
@@ -86,7 +86,7 @@ export function submitMessageEdit(env: SlackEnv) {
 }
 
 /** Hide and Split (both confirmed in Slack first): apply, then show the messages as they now are. */
-function messageOperation(env: SlackEnv, name: 'ticket.message.delete' | 'ticket.split', done: string) {
+function messageOperation(env: SlackDeps, name: 'ticket.message.delete' | 'ticket.split', done: string) {
   return (args: ActionArgs) =>
     clickOnce(env, args, async () => {
       const { messageId, ticketId } = parseMessageValue(actionValue(args));
@@ -111,7 +111,7 @@ function messageOperation(env: SlackEnv, name: 'ticket.message.delete' | 'ticket
     });
 }
 
-export const hideMessage = (env: SlackEnv) =>
+export const hideMessage = (env: SlackDeps) =>
   messageOperation(env, 'ticket.message.delete', 'Message #M hidden from the client.');
-export const splitMessage = (env: SlackEnv) =>
+export const splitMessage = (env: SlackDeps) =>
   messageOperation(env, 'ticket.split', 'Split from message #M.');

@@ -2,11 +2,11 @@ import { invalid, missed } from '../../functions/errors.ts';
 import { call } from '../../functions/registry.ts';
 import type { Row } from '../../functions/types.ts';
 import { accountBySlackId } from '../../slack-store/identity.ts';
-import type { SlackEnv } from '../env.ts';
+import type { SlackDeps } from '../directory.ts';
 import { type Actor, requireRoot } from '../identity.ts';
 import { audienceOf, tell } from '../tell.ts';
 import { escapeText } from '../views/mrkdwn.ts';
-import type { CommandArgs } from './flow.ts';
+import type { CommandArgs } from './interaction.ts';
 
 const MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\s*(.*)$/;
 
@@ -17,7 +17,7 @@ const MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>\s*(.*)$/;
  * Returns false for anything else.
  */
 export async function provisionCommand(
-  env: SlackEnv,
+  env: SlackDeps,
   args: CommandArgs,
   actor: Actor,
   sub: string,

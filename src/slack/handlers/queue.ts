@@ -3,18 +3,18 @@ import { call } from '../../functions/registry.ts';
 import type { Session } from '../../functions/types.ts';
 import { cardTicket } from '../../slack-store/cards.ts';
 import { filterNames } from '../../slack-store/names.ts';
-import type { SlackEnv } from '../env.ts';
+import type { SlackDeps } from '../directory.ts';
 import { staffActor } from '../identity.ts';
 import { parsePageValue, parseTicketValue } from '../ids.ts';
 import { openedTicketBlocks } from '../views/card.ts';
 import { counted } from '../views/labels.ts';
 import { describeFilter, queueBlocks } from '../views/queue.ts';
-import { type ActionArgs, actionValue, guarded } from './flow.ts';
+import { type ActionArgs, actionValue, guarded } from './interaction.ts';
 
 const PAGE_SIZE = 10;
 
 /** A page of the staff queue (the saved filter applies), or of the caller's favorites. */
-export async function queueMessage(env: SlackEnv, session: Session, page: number, favorites: boolean) {
+export async function queueMessage(env: SlackDeps, session: Session, page: number, favorites: boolean) {
   const list = await call(env.deps, session, 'ticket', {
     p_num: String(page),
     p_cnt: String(PAGE_SIZE),
@@ -30,7 +30,7 @@ export async function queueMessage(env: SlackEnv, session: Session, page: number
 }
 
 /** Opening a ticket is ticket.edit without sok: it marks it read and takes the lock, as in BILLmanager. */
-export async function openedTicket(env: SlackEnv, session: Session, ticketId: number) {
+export async function openedTicket(env: SlackDeps, session: Session, ticketId: number) {
   const form = await call(env.deps, session, 'ticket.edit', { elid: String(ticketId) });
   const card = await cardTicket(env.deps, ticketId);
   if (form.kind !== 'form' || !card) throw missed('elid', `Ticket ${ticketId} does not exist`);
@@ -41,7 +41,7 @@ export async function openedTicket(env: SlackEnv, session: Session, ticketId: nu
 }
 
 /** Open button of a queue line or App Home: the ticket, privately, to the clicker. */
-export function openFromQueue(env: SlackEnv) {
+export function openFromQueue(env: SlackDeps) {
   return async (args: ActionArgs) => {
     await args.ack();
     await guarded(args, async () => {
@@ -57,7 +57,7 @@ export function openFromQueue(env: SlackEnv) {
 }
 
 /** Previous/Next: the same ephemeral message shows the other page. */
-export function pageQueue(env: SlackEnv) {
+export function pageQueue(env: SlackDeps) {
   return async (args: ActionArgs) => {
     await args.ack();
     await guarded(args, async () => {

@@ -8,7 +8,7 @@ import { scheduleSettingsForm, updateScheduleSettings } from '../../schedule/set
 import { settingsFromView, settingsModal } from '../../schedule/views/settings.ts';
 import { actor } from '../../schedule/views/text.ts';
 import { clientByChannel } from '../../slack-store/identity.ts';
-import type { SlackEnv } from '../env.ts';
+import type { SlackDeps } from '../directory.ts';
 import { type Actor, requireStaffChannel, staffActor, takeOverride } from '../identity.ts';
 import { audienceOf, tell } from '../tell.ts';
 import {
@@ -18,10 +18,10 @@ import {
   clickOnce,
   submitView,
   type ViewArgs,
-} from './flow.ts';
+} from './interaction.ts';
 
 /** The department a command means: the one it names, or the one whose cards go to this channel. */
-async function departmentOf(env: SlackEnv, arg: string, channel: string): Promise<number> {
+async function departmentOf(env: SlackDeps, arg: string, channel: string): Promise<number> {
   if (arg) {
     const id = parseId(arg.replace(/^#/, ''));
     if (id === null) throw invalid('department', `Give a department id, not "${arg}"`);
@@ -38,7 +38,7 @@ async function departmentOf(env: SlackEnv, arg: string, channel: string): Promis
  * digest posted to the channel for everyone. Returns false for other subcommands.
  */
 export async function scheduleCommand(
-  env: SlackEnv,
+  env: SlackDeps,
   args: CommandArgs,
   caller: Actor,
   sub: string,
@@ -65,14 +65,14 @@ export async function scheduleCommand(
 }
 
 /** `/ticket settings [DEPARTMENT_ID]` (roots): the settings modal, filled in after the loading modal. */
-export async function settingsForm(env: SlackEnv, args: CommandArgs, arg: string) {
+export async function settingsForm(env: SlackDeps, args: CommandArgs, arg: string) {
   const { session } = await staffActor(env, args.body.user_id);
   const id = await departmentOf(env, arg, args.command.channel_id);
   const form = await scheduleSettingsForm(env.deps, session, id);
   return settingsModal(id, form.department, form.values) as never;
 }
 
-export function submitSettings(env: SlackEnv) {
+export function submitSettings(env: SlackDeps) {
   return (args: ViewArgs) =>
     submitView(env, args, async () => {
       const { session } = await staffActor(env, args.body.user.id);
@@ -83,7 +83,7 @@ export function submitSettings(env: SlackEnv) {
 }
 
 /** Ack on an on-call page: the first staff member takes the ticket; the pages are updated by the worker. */
-export function oncallAck(env: SlackEnv) {
+export function oncallAck(env: SlackDeps) {
   return (args: ActionArgs) =>
     clickOnce(env, args, async () => {
       await staffActor(env, args.body.user.id);

@@ -8,11 +8,11 @@ import {
   unbindClientChannel,
   upsertStaff,
 } from '../../slack-store/identity.ts';
-import type { SlackEnv } from '../env.ts';
+import type { SlackDeps } from '../directory.ts';
 import { type Actor, requireRoot, requireStaffChannel, takeOverride } from '../identity.ts';
 import { audienceOf, tell } from '../tell.ts';
 import { escapeText } from '../views/mrkdwn.ts';
-import type { CommandArgs } from './flow.ts';
+import type { CommandArgs } from './interaction.ts';
 
 /** A user mention as Slack escapes it in command text: `<@U123|name>`. */
 function mentioned(text: string): string {
@@ -35,7 +35,7 @@ function bindTarget(arg: string): { query: string; team?: string } {
  * channel is shared with, or the team the root names when there are several; none (guests of our
  * workspace) for a channel of our own.
  */
-async function clientTeamOf(env: SlackEnv, channel: string, named?: string): Promise<string | null> {
+async function clientTeamOf(env: SlackDeps, channel: string, named?: string): Promise<string | null> {
   const { externalTeams } = await env.directory.channel(channel);
   if (named) {
     if (!externalTeams.includes(named))
@@ -56,7 +56,7 @@ async function clientTeamOf(env: SlackEnv, channel: string, named?: string): Pro
  * anything else.
  */
 export async function staffCommand(
-  env: SlackEnv,
+  env: SlackDeps,
   args: CommandArgs,
   actor: Actor,
   sub: string,

@@ -2,17 +2,17 @@ import { TicketError } from '../../functions/errors.ts';
 import { call } from '../../functions/registry.ts';
 import type { Session } from '../../functions/types.ts';
 import { redeemLinkCode } from '../../slack-store/identity.ts';
-import type { SlackEnv } from '../env.ts';
+import type { SlackDeps } from '../directory.ts';
 import { clientActor } from '../identity.ts';
 import { audienceOf, tell } from '../tell.ts';
 import { CLIENT_PAGE, clientListBlocks, clientNewModal, clientTicketBlocks } from '../views/client.ts';
 import { SUPPORT_USAGE } from '../views/help.ts';
 import { counted } from '../views/labels.ts';
 import { escapeText } from '../views/mrkdwn.ts';
-import { type CommandArgs, guarded, modalAfterLoading } from './flow.ts';
+import { type CommandArgs, guarded, modalAfterLoading } from './interaction.ts';
 
 /** Whether the client's provider sells support tickets (the incident form answers without sok). */
-async function sellsSupport(env: SlackEnv, session: Session): Promise<boolean> {
+async function sellsSupport(env: SlackDeps, session: Session): Promise<boolean> {
   try {
     return (await call(env.deps, session, 'incident', {})).kind === 'form';
   } catch (error) {
@@ -22,7 +22,7 @@ async function sellsSupport(env: SlackEnv, session: Session): Promise<boolean> {
 }
 
 /** `/support`'s list: a page of the client's tickets with status and wait time. */
-export async function clientList(env: SlackEnv, session: Session, page = 1) {
+export async function clientList(env: SlackDeps, session: Session, page = 1) {
   const list = await call(env.deps, session, 'clientticket', {
     p_num: String(page),
     p_cnt: String(CLIENT_PAGE),
@@ -35,13 +35,13 @@ export async function clientList(env: SlackEnv, session: Session, page = 1) {
 }
 
 /** A ticket as the client reads it; reading marks it read (clientticket.edit without sok). */
-export async function clientTicket(env: SlackEnv, session: Session, ticketId: number) {
+export async function clientTicket(env: SlackDeps, session: Session, ticketId: number) {
   const form = await call(env.deps, session, 'clientticket.edit', { elid: String(ticketId) });
   if (form.kind !== 'form') throw new Error('clientticket.edit gave no form');
   return { text: `Ticket #${ticketId}`, blocks: clientTicketBlocks(form) };
 }
 
-export async function clientNewForm(env: SlackEnv, slackUserId: string, channel?: string) {
+export async function clientNewForm(env: SlackDeps, slackUserId: string, channel?: string) {
   const { session } = await clientActor(env, slackUserId, channel);
   const form = await call(env.deps, session, 'clientticket.edit', {});
   if (form.kind !== 'form') throw new Error('clientticket.edit gave no form');
@@ -49,7 +49,7 @@ export async function clientNewForm(env: SlackEnv, slackUserId: string, channel?
 }
 
 /** `/support …`: the clients' door (linked users, or anyone in a channel bound to a client). */
-export function supportCommand(env: SlackEnv) {
+export function supportCommand(env: SlackDeps) {
   return async (args: CommandArgs) => {
     await args.ack();
     const [word = '', ...rest] = args.command.text.trim().split(/\s+/);

@@ -4,7 +4,7 @@ import { TicketError } from '../../functions/errors.ts';
 import { call } from '../../functions/registry.ts';
 import { refreshCardsIn, ticketByCard } from '../../slack-store/cards.ts';
 import { claimOnce, releaseClaim } from '../../slack-store/dedupe.ts';
-import type { SlackEnv } from '../env.ts';
+import type { SlackDeps } from '../directory.ts';
 import { staffActor } from '../identity.ts';
 import { errorText } from '../reply-error.ts';
 import { tell } from '../tell.ts';
@@ -21,7 +21,7 @@ type MessageArgs = SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs;
  * client (that takes the Reply modal), and the author is told so. Anyone else's message there is
  * left alone, and they are told it reached nobody.
  */
-export function threadReply(env: SlackEnv) {
+export function threadReply(env: SlackDeps) {
   return async (args: MessageArgs) => {
     const m = args.event as {
       subtype?: string;
@@ -66,7 +66,7 @@ export function threadReply(env: SlackEnv) {
 }
 
 /** The bot was invited to a channel: cards that could not be posted or updated there are refreshed. */
-export function memberJoined(env: SlackEnv) {
+export function memberJoined(env: SlackDeps) {
   return async (args: SlackEventMiddlewareArgs<'member_joined_channel'> & AllMiddlewareArgs) => {
     if (args.event.user !== args.context.botUserId) return;
     await refreshCardsIn(env.deps, args.event.channel);

@@ -2,20 +2,20 @@ import { invalid } from '../../functions/errors.ts';
 import { call } from '../../functions/registry.ts';
 import { latestTicketOf } from '../../slack-store/cards.ts';
 import { findClients } from '../../slack-store/identity.ts';
-import type { SlackEnv } from '../env.ts';
+import type { SlackDeps } from '../directory.ts';
 import { staffActor } from '../identity.ts';
 import { audienceOf, tell } from '../tell.ts';
 import { TICKET_USAGE } from '../views/help.ts';
 import { clientView } from './card-buttons.ts';
-import { type CommandArgs, guarded, modalAfterLoading } from './flow.ts';
 import { filterForm, newTicketForm } from './forms.ts';
+import { type CommandArgs, guarded, modalAfterLoading } from './interaction.ts';
 import { provisionCommand } from './provision-command.ts';
 import { openedTicket, queueMessage } from './queue.ts';
 import { scheduleCommand, settingsForm } from './schedule.ts';
 import { staffCommand } from './staff-admin.ts';
 
 /** `/ticket …`: staff's door. Modals open before anything else; everything else checks staff first. */
-export function ticketCommand(env: SlackEnv) {
+export function ticketCommand(env: SlackDeps) {
   return async (args: CommandArgs) => {
     await args.ack();
     const [word = '', ...rest] = args.command.text.trim().split(/\s+/);

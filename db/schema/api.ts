@@ -1,7 +1,7 @@
-import { boolean, integer, pgTable, text } from 'drizzle-orm/pg-core';
+/** The HTTP API's own state: sessions, one-use keys and login throttling. */
+import { integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { users } from './accounts.ts';
 import { ts } from './columns.ts';
-import { tickets } from './tickets.ts';
 
 /** API sessions (`func=auth`, `su`) and one-use keys (`session.newkey`). */
 export const sessions = pgTable('sessions', {
@@ -39,30 +39,4 @@ export const loginThrottle = pgTable('login_throttle', {
   lastFailure: ts('last_failure').notNull(),
   pending: integer('pending').notNull(),
   pendingSince: ts('pending_since').notNull(),
-});
-
-/** Slack event ids already handled (retries must not double-apply). */
-export const slackEvents = pgTable('slack_events', {
-  eventId: text('event_id').primaryKey(),
-  receivedAt: ts('received_at').notNull(),
-});
-
-/** The card message of a ticket in its department channel. */
-export const ticketCards = pgTable('ticket_cards', {
-  ticketId: integer('ticket_id')
-    .primaryKey()
-    .references(() => tickets.id),
-  channel: text('channel').notNull(),
-  ts: text('ts').notNull(),
-  /** The card no longer shows the ticket as it is (Slack failed); refreshed later. */
-  stale: boolean('stale').notNull().default(false),
-});
-
-/** One-time codes that link a Slack user to a client user. */
-export const linkCodes = pgTable('link_codes', {
-  code: text('code').primaryKey(),
-  userId: integer('user_id')
-    .notNull()
-    .references(() => users.id),
-  expiresAt: ts('expires_at').notNull(),
 });

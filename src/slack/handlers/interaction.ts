@@ -9,7 +9,7 @@ import type {
 import type { ModalView } from '@slack/types';
 import { TicketError } from '../../functions/errors.ts';
 import { claimOnce, releaseClaim } from '../../slack-store/dedupe.ts';
-import type { SlackEnv } from '../env.ts';
+import type { SlackDeps } from '../directory.ts';
 import { parseMeta } from '../ids.ts';
 import { errorText, fieldErrors } from '../reply-error.ts';
 import { audienceOf, tell } from '../tell.ts';
@@ -45,7 +45,7 @@ export async function guarded(args: ActionArgs | CommandArgs, work: () => Promis
  * A button that changes something: acks, ignores the second click of a double click (across
  * replicas, through the database), then works.
  */
-export async function clickOnce(env: SlackEnv, args: ActionArgs, work: () => Promise<void>): Promise<void> {
+export async function clickOnce(env: SlackDeps, args: ActionArgs, work: () => Promise<void>): Promise<void> {
   await args.ack();
   const key = `click:${args.body.user.id}:${args.body.actions[0].action_id}:${actionValue(args)}`;
   if (!(await claimOnce(env.deps.db, key, env.deps.now(), DOUBLE_CLICK_MS))) return;
@@ -84,7 +84,7 @@ export async function modalAfterLoading(
  * later. The same modal is applied once, whatever Slack or the user's mouse do.
  */
 export async function submitView(
-  env: SlackEnv,
+  env: SlackDeps,
   args: ViewArgs,
   work: () => Promise<string | undefined>,
   aliases: Record<string, string> = {},

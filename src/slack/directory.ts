@@ -3,7 +3,7 @@ import { denied } from '../functions/errors.ts';
 import type { Deps } from '../functions/types.ts';
 
 /** What every Slack handler gets: the ticket engine's deps and who the Slack users are. */
-export interface SlackEnv {
+export interface SlackDeps {
   deps: Deps;
   directory: Directory;
 }
