@@ -14,7 +14,7 @@ import {
 } from './schema/accounts.ts';
 import { authKeys, loginThrottle, sessions } from './schema/api.ts';
 import { digests, escalations, jobs, slaWarnings } from './schema/jobs.ts';
-import { linkCodes, slackEvents, ticketCards } from './schema/slack.ts';
+import { heldChannels, linkCodes, replyCopies, slackEvents, ticketCards } from './schema/slack.ts';
 import {
   attachments,
   auditLog,
@@ -60,6 +60,8 @@ export const schema = {
   loginThrottle,
   slackEvents,
   ticketCards,
+  replyCopies,
+  heldChannels,
   linkCodes,
   jobs,
   escalations,

@@ -1,8 +1,8 @@
-/** The Slack door's own state: handled events, ticket cards and link codes. */
-import { boolean, integer, pgTable, text } from 'drizzle-orm/pg-core';
+/** The Slack door's own state: handled events, ticket cards, delivered reply copies, held channels, link codes. */
+import { boolean, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { users } from './accounts.ts';
 import { ts } from './columns.ts';
-import { tickets } from './tickets.ts';
+import { messages, tickets } from './tickets.ts';
 
 /** Slack event ids already handled (retries must not double-apply). */
 export const slackEvents = pgTable('slack_events', {
@@ -19,6 +19,33 @@ export const ticketCards = pgTable('ticket_cards', {
   ts: text('ts').notNull(),
   /** The card no longer shows the ticket as it is (Slack failed); refreshed later. */
   stale: boolean('stale').notNull().default(false),
+});
+
+/**
+ * Where a staff reply was delivered to the client (a DM, or the client's bound channel): the copy
+ * follows the message when it is edited or hidden.
+ */
+export const replyCopies = pgTable(
+  'slack_reply_copies',
+  {
+    messageId: integer('message_id')
+      .notNull()
+      .references(() => messages.id),
+    channel: text('channel').notNull(),
+    ts: text('ts').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.messageId, t.channel] })],
+);
+
+/**
+ * Department channels a non-staff member was seen joining: no card or thread is posted there until
+ * a root checks the channel again with `/ticket channel`.
+ */
+export const heldChannels = pgTable('slack_held_channels', {
+  channel: text('channel').primaryKey(),
+  /** Who joined, as told to the roots (a Slack user mention and what they are). */
+  reason: text('reason').notNull(),
+  since: ts('since').notNull(),
 });
 
 /** One-time codes that link a Slack user to a client user. */

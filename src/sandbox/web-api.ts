@@ -142,6 +142,17 @@ export function webApiMethods(
       }));
       return { ok: true, has_more: false, messages, response_metadata: { next_cursor: '' } };
     },
+    'conversations.members': (p) => {
+      const c = ws.channel(String(p.channel ?? ''));
+      if (!c) return fail('channel_not_found');
+      // Paged as Slack pages it: an opaque cursor, an empty one on the last page.
+      const limit = Math.min(Math.max(Number(p.limit) || 100, 1), 1000);
+      const from = p.cursor ? Number(Buffer.from(String(p.cursor), 'base64').toString()) : 0;
+      if (!Number.isSafeInteger(from) || from < 0) return fail('invalid_cursor');
+      const all = [...c.members];
+      const next = from + limit < all.length ? Buffer.from(String(from + limit)).toString('base64') : '';
+      return { ok: true, members: all.slice(from, from + limit), response_metadata: { next_cursor: next } };
+    },
     'conversations.info': (p) => {
       const c = ws.channel(String(p.channel ?? ''));
       if (!c) return fail('channel_not_found');

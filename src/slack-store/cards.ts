@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
+import type { Db, Tx } from '../../db/client.ts';
 import {
   auditLog,
   clients,
@@ -15,6 +15,7 @@ import { invalid } from '../functions/errors.ts';
 import { queueRows, ticketIdIn } from '../functions/queue-rows.ts';
 import type { Deps, Row } from '../functions/types.ts';
 import { enqueue, enqueueOnce } from '../jobs/queue.ts';
+import { repostCount } from './card-moves.ts';
 
 /**
  * A ticket as its shared card shows it: the staff queue's row as nobody in particular sees it
@@ -77,6 +78,7 @@ const mirrorColumns = {
   hidden: messages.hidden,
   author: users.name,
   authorSlackId: users.slackUserId,
+  writtenAt: messages.createdAt,
 };
 
 /** A message as its thread mirror shows it. */
@@ -165,34 +167,52 @@ export async function lastSlackActor(db: Db, ticketId: number): Promise<string |
   return row?.slackUserId ?? undefined;
 }
 
+/** A channel bound to a client is never a department's: its members are the client's people. */
+export async function refuseClientChannel(tx: Tx, channel: string): Promise<void> {
+  const [client] = await tx
+    .select({ name: clients.name })
+    .from(clients)
+    .where(eq(clients.slackChannel, channel));
+  if (client)
+    throw invalid(
+      'channel',
+      `This channel belongs to client ${client.name}: department cards cannot go here`,
+    );
+}
+
 /**
- * Sets the channel a department's cards go to; its open tickets without a card get one. A channel
- * bound to a client is refused: its external members would read staff cards, notes and digests.
+ * Sets the channel a department's cards go to, and queues the re-posting of its open tickets' cards
+ * there (src/slack/department-channel.ts paces it); returns how many open tickets that is, or
+ * undefined when there is no such department. A channel bound to a client is refused: its external
+ * members would read staff cards, notes and digests.
  */
 export async function setDepartmentChannel(
   deps: Deps,
   departmentId: number,
   channel: string,
-): Promise<boolean> {
-  const rows = await deps.db.transaction(async (tx) => {
-    const [client] = await tx
-      .select({ name: clients.name })
-      .from(clients)
-      .where(eq(clients.slackChannel, channel));
-    if (client) {
-      throw invalid(
-        'channel',
-        `This channel belongs to client ${client.name}: department cards cannot go here`,
-      );
-    }
-    return tx
+): Promise<{ posting: number } | undefined> {
+  const now = deps.now();
+  return deps.db.transaction(async (tx) => {
+    await refuseClientChannel(tx, channel);
+    const rows = await tx
       .update(departments)
       .set({ slackChannel: channel })
       .where(eq(departments.id, departmentId))
       .returning({ id: departments.id });
+    if (rows.length === 0) return undefined;
+    const posting = await repostCount(tx, departmentId, channel);
+    await enqueue(
+      tx,
+      {
+        kind: 'slack.repost',
+        dedupeKey: `repost:${departmentId}`,
+        runAt: now,
+        payload: { departmentId, channel, afterId: 0, posted: 0 },
+      },
+      now,
+    );
+    return { posting };
   });
-  if (rows.length > 0) await refreshCardsIn(deps, channel);
-  return rows.length > 0;
 }
 
 /**

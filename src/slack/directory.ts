@@ -105,4 +105,27 @@ export class Directory {
       );
     }
   }
+
+  /** Everyone in a channel (conversations.members, every page); asked of Slack each time. */
+  async members(channelId: string): Promise<string[]> {
+    const members: string[] = [];
+    let cursor: string | undefined;
+    try {
+      do {
+        const page = await this.web.conversations.members({
+          channel: channelId,
+          limit: 200,
+          ...(cursor ? { cursor } : {}),
+        });
+        members.push(...(page.members ?? []));
+        cursor = page.response_metadata?.next_cursor || undefined;
+      } while (cursor);
+    } catch {
+      throw denied(
+        'channel',
+        'Could not list the members of this channel with Slack (is the app in it?); try again in a moment.',
+      );
+    }
+    return members;
+  }
 }

@@ -1,30 +1,36 @@
 import type { WebClient } from '@slack/web-api';
-import type { Deps } from '../functions/types.ts';
+import type { Deps, Row } from '../functions/types.ts';
 import type { Job } from '../jobs/queue.ts';
 import type { JobHandler } from '../jobs/worker.ts';
 import { log } from '../log.ts';
 import { retryIfRateLimited } from '../schedule/slack-out.ts';
+import { enqueueSlackJob, forgetCard, splitSourceOf } from '../slack-store/card-moves.ts';
 import {
+  type Card,
   cardOf,
   cardTicket,
   lastSlackActor,
   markCardStale,
-  messageForMirror,
   saveCard,
   scheduleCardRefresh,
 } from '../slack-store/cards.ts';
-import { claimOnce, isClaimed, releaseClaim } from '../slack-store/dedupe.ts';
-import { replyForClient } from '../slack-store/recipients.ts';
-import { threadNoteKey } from './handlers/thread-reply.ts';
-import { catchUpThread, mirrorMetadata, readThread } from './mirror.ts';
+import { isHeld } from '../slack-store/channel-holds.ts';
+import { claimOnce } from '../slack-store/dedupe.ts';
+import { repostDepartment } from './department-channel.ts';
+import { catchUpThread, MIRRORED_MS, markSplitThread, mirrorMessage } from './mirror.ts';
+import { deliverReply } from './reply-copies.ts';
 import { isSlackError } from './reply-error.ts';
-import { cardBlocks, cardText, countsDown, messageText } from './views/card.ts';
-import { clientReplyBlocks, clientReplyText } from './views/client.ts';
+import {
+  cardBlocks,
+  cardText,
+  countsDown,
+  type MovedTo,
+  movedCardBlocks,
+  movedCardText,
+} from './views/card.ts';
 
 /** Slack answers that mean "we cannot post there until a human fixes the channel". */
 const CHANNEL_ERRORS = ['channel_not_found', 'not_in_channel', 'is_archived', 'channel_is_archived'];
-/** Mirrored messages are remembered long enough to outlive every retry of their job. */
-const MIRRORED_MS = 2 * 24 * 60 * 60_000;
 const MINUTE = 60_000;
 
 /**
@@ -42,13 +48,24 @@ export function nextCountdownAt(deadline: Date, now: Date): Date {
   return new Date(left > 0 ? Math.min(deadline.getTime(), now.getTime() + step) : now.getTime() + step);
 }
 
+/** What the card and thread jobs share: Slack, the engine, and the two ways a card is dealt with. */
+export interface CardJobs {
+  web: WebClient;
+  deps: Deps;
+  /** Posts, updates or moves the ticket's card; where it is now, if anywhere. */
+  card(ticketId: number): Promise<Pick<Card, 'channel' | 'ts'> | undefined>;
+  /** What to do when Slack refuses: retry later, or keep the change, mark the card and tell a human. */
+  failed(error: unknown, ticketId: number, channel: string): Promise<void>;
+}
+
 /**
  * The card and thread jobs that ticket changes enqueue (src/functions/effects.ts). They run in the
  * worker, outside any transaction. `web` should reject rate-limited calls rather than wait: the
  * job is then retried at Slack's Retry-After and the worker moves on.
  */
 export function slackJobHandlers(web: WebClient, deps: Deps): Record<string, JobHandler> {
-  /** What to do when Slack refuses: retry later, or keep the change, mark the card and tell a human. */
+  const jobs: CardJobs = { web, deps, card, failed };
+
   async function failed(error: unknown, ticketId: number, channel: string): Promise<void> {
     retryIfRateLimited(error);
     if (!isSlackError(error, ...CHANNEL_ERRORS)) throw error;
@@ -70,16 +87,42 @@ export function slackJobHandlers(web: WebClient, deps: Deps): Record<string, Job
     }
   }
 
+  /** The card a ticket left behind says where it went; a failure here never holds up the move. */
+  async function leaveBehind(old: Card, row: Row, to: MovedTo): Promise<void> {
+    await web.chat
+      .update({
+        channel: old.channel,
+        ts: old.ts,
+        text: movedCardText(row, to),
+        blocks: movedCardBlocks(row, to),
+      })
+      .catch((e: unknown) => log.warn('moved card not marked', { ticketId: row.id, error: String(e) }));
+  }
+
   /**
-   * Posts the ticket's card, or updates it in place; returns where it is. A card that was stale, or
-   * is posted for the first time, catches its thread up with the ticket's messages.
+   * Posts the ticket's card, updates it in place, or moves it: when the ticket's department (or the
+   * department's channel) changed, the old card says where it went and a new one is posted in the
+   * department's channel. A card posted anew gets the whole thread; a stale one catches its thread up.
    */
-  async function card(ticketId: number): Promise<{ channel: string; ts: string } | undefined> {
+  async function card(ticketId: number): Promise<Pick<Card, 'channel' | 'ts'> | undefined> {
     const found = await cardTicket(deps, ticketId);
     if (!found) return undefined;
     const existing = await cardOf(deps.db, ticketId);
-    const channel = existing?.channel ?? found.channel;
-    if (!channel) return undefined; // the department has no channel: nothing to show
+    const channel = found.channel;
+    const to = { department: String(found.row.department ?? ''), channel };
+    if (!channel) {
+      // Moved to a department without a channel: nothing to show, and the old card says so.
+      if (existing) {
+        await leaveBehind(existing, found.row, to);
+        await forgetCard(deps.db, ticketId);
+      }
+      return undefined;
+    }
+    if (await isHeld(deps.db, channel)) {
+      // A non-staff member reads the channel: nothing is posted until a root checks it again.
+      if (existing) await markCardStale(deps.db, ticketId, true);
+      return undefined;
+    }
     const now = deps.now();
     const message = { channel, text: cardText(found.row), blocks: cardBlocks(found.row, now) };
     const shown = async <T>(where: T): Promise<T> => {
@@ -88,11 +131,11 @@ export function slackJobHandlers(web: WebClient, deps: Deps): Record<string, Job
       return where;
     };
     try {
-      if (existing) {
+      if (existing?.channel === channel) {
         try {
           await web.chat.update({ ...message, ts: existing.ts });
           if (existing.stale) {
-            await catchUpThread(web, deps, ticketId, existing, false);
+            await catchUpThread(jobs, ticketId, existing, false);
             await markCardStale(deps.db, ticketId, false);
           }
           return shown(existing);
@@ -104,7 +147,16 @@ export function slackJobHandlers(web: WebClient, deps: Deps): Record<string, Job
       const posted = await web.chat.postMessage({ ...message, unfurl_links: false, unfurl_media: false });
       const where = { channel, ts: String(posted.ts) };
       await saveCard(deps.db, { ticketId, ...where, stale: false });
-      if (!existing) await catchUpThread(web, deps, ticketId, where, true);
+      if (existing && existing.channel !== channel) await leaveBehind(existing, found.row, to);
+      await catchUpThread(jobs, ticketId, where, true);
+      if (!existing && (await splitSourceOf(deps.db, ticketId)) !== undefined) {
+        await enqueueSlackJob(deps, {
+          kind: 'slack.split',
+          dedupeKey: `split:${ticketId}`,
+          runAt: now,
+          payload: { ticketId },
+        });
+      }
       return shown(where);
     } catch (error) {
       await failed(error, ticketId, channel);
@@ -112,95 +164,25 @@ export function slackJobHandlers(web: WebClient, deps: Deps): Record<string, Job
     }
   }
 
-  /** An edited or hidden message: its copy in the thread is updated in place; false when there is none. */
-  async function updateMirror(job: Job, m: NonNullable<Awaited<ReturnType<typeof messageForMirror>>>) {
-    const where = await cardOf(deps.db, m.ticketId);
-    // Without a card there is no copy yet: the card, once posted, shows the message as it is then.
-    if (!where) return true;
-    try {
-      const ts =
-        typeof job.payload.ts === 'string'
-          ? job.payload.ts
-          : (await readThread(web, where)).mirrors.get(m.id)?.ts;
-      if (!ts) return false;
-      await web.chat.update({
-        channel: where.channel,
-        ts,
-        text: messageText(m),
-        metadata: mirrorMetadata(m),
-      });
-    } catch (error) {
-      await failed(error, m.ticketId, where.channel);
-    }
-    return true;
-  }
-
-  /** A staff reply reaches the client where they follow the ticket, once per destination. */
-  async function deliverReply(job: Job): Promise<void> {
-    const reply = await replyForClient(deps.db, Number(job.payload.messageId));
-    if (!reply?.visible) return;
-    for (const to of reply.to) {
-      const key = `reply:${job.payload.messageId}:${to}`;
-      if (!(await claimOnce(deps.db, key, deps.now(), MIRRORED_MS))) continue;
-      try {
-        await web.chat.postMessage({
-          channel: to,
-          text: clientReplyText(reply),
-          blocks: clientReplyBlocks(reply),
-          unfurl_links: false,
-          unfurl_media: false,
-        });
-      } catch (error) {
-        await releaseClaim(deps.db, key);
-        retryIfRateLimited(error);
-        throw error;
-      }
-    }
-  }
-
   return {
-    'slack.reply': deliverReply,
+    'slack.reply': (job: Job) => deliverReply(jobs, job),
     'slack.card': async (job: Job) => {
       await card(Number(job.payload.ticketId));
     },
-    'slack.message': async (job: Job) => {
-      const messageId = Number(job.payload.messageId);
-      const m = await messageForMirror(deps.db, messageId);
-      if (!m) return;
-      // An edit whose message has no copy in the thread (yet) is posted like a new one.
-      if (job.payload.edited && (await updateMirror(job, m))) return;
-      const mirrorKey = `mirror:${messageId}`;
-      if (await isClaimed(deps.db, mirrorKey)) return;
-      const noteKey = threadNoteKey(m.ticketId, m.body);
-      if (m.internal && (await isClaimed(deps.db, noteKey))) {
-        // Typed in the thread itself: Slack already shows it.
-        await claimOnce(deps.db, mirrorKey, deps.now(), MIRRORED_MS);
-        await releaseClaim(deps.db, noteKey);
-        return;
-      }
-      const where = (await cardOf(deps.db, m.ticketId)) ?? (await card(m.ticketId));
-      if (!where) return;
-      // Claimed before posting: a card catching up may queue the same message meanwhile.
-      if (!(await claimOnce(deps.db, mirrorKey, deps.now(), MIRRORED_MS))) return;
-      try {
-        await web.chat.postMessage({
-          channel: where.channel,
-          thread_ts: where.ts,
-          text: messageText(m),
-          metadata: mirrorMetadata(m),
-          unfurl_links: false,
-          unfurl_media: false,
-        });
-      } catch (error) {
-        await releaseClaim(deps.db, mirrorKey);
-        await failed(error, m.ticketId, where.channel);
-      }
-    },
+    'slack.message': (job: Job) => mirrorMessage(jobs, job),
+    'slack.split': (job: Job) => markSplitThread(jobs, Number(job.payload.ticketId)),
+    'slack.repost': (job: Job) => repostDepartment(jobs, job),
   };
 }
 
 /** Without Slack the jobs still come: they are completed at once so they do not pile up. */
 export function noSlackJobHandlers(): Record<string, JobHandler> {
   const done: JobHandler = async () => {};
-  return { 'slack.card': done, 'slack.message': done, 'slack.reply': done };
+  return {
+    'slack.card': done,
+    'slack.message': done,
+    'slack.reply': done,
+    'slack.split': done,
+    'slack.repost': done,
+  };
 }

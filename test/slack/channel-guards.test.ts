@@ -88,8 +88,10 @@ describe('Slack Connect channels never receive staff work by accident', () => {
     await h.command('UADMIN', `digest ${h.w.ids.support.id} allow-external`, { channel: 'CSHARED' });
     expect(answer().text).toContain('Only root');
     expect(h.fake.of('chat.postMessage').filter((c) => c.params.channel === 'CSHARED')).toHaveLength(0);
+    // Department cards never go there, even when a root insists: clients would read internal notes.
     await h.command('UROOT', `channel ${h.w.ids.paid.id} allow-external`, { channel: 'CSHARED' });
-    expect(await channelOf(h.w.ids.paid.id)).toBe('CSHARED');
+    expect(answer().text).toContain('shared with another organisation');
+    expect(await channelOf(h.w.ids.paid.id)).not.toBe('CSHARED');
     await h.command('UROOT', `digest ${h.w.ids.support.id} allow-external`, { channel: 'CSHARED' });
     expect(
       h.fake.of('chat.postMessage').filter((c) => c.params.channel === 'CSHARED').length,

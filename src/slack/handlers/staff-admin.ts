@@ -8,9 +8,11 @@ import {
   unbindClientChannel,
   upsertStaff,
 } from '../../slack-store/identity.ts';
+import { REPOST_PER_MINUTE, requireStaffOnlyChannel } from '../department-channel.ts';
 import type { SlackDeps } from '../directory.ts';
-import { type Actor, requireRoot, requireStaffChannel, takeOverride } from '../identity.ts';
+import { type Actor, requireRoot, takeOverride } from '../identity.ts';
 import { audienceOf, tell } from '../tell.ts';
+import { counted } from '../views/labels.ts';
 import { escapeText } from '../views/mrkdwn.ts';
 import type { CommandArgs } from './interaction.ts';
 
@@ -88,14 +90,15 @@ export async function staffCommand(
     await say(`<@${slackUserId}> is no longer staff.`);
     return true;
   }
-  const { rest: target, override } = takeOverride(arg);
+  // `allow-external` no longer opens a shared channel to cards: the check below refuses it all the same.
+  const { rest: target } = takeOverride(arg);
   if (sub === 'channel' && /^\d+$/.test(target)) {
     requireRoot(actor);
-    await requireStaffChannel(env, actor, channel, override);
-    if (!(await setDepartmentChannel(env.deps, Number(target), channel)))
-      throw missed('department', `Department ${target} does not exist`);
+    await requireStaffOnlyChannel(env, channel);
+    const set = await setDepartmentChannel(env.deps, Number(target), channel);
+    if (!set) throw missed('department', `Department ${target} does not exist`);
     await say(
-      `Cards of department ${target} now go to this channel. If I am not a member yet, invite me: \`/invite @Ticket Ops\`.`,
+      `Cards of department ${target} now go to this channel: ${counted(set.posting, 'open ticket')} to post here, ${REPOST_PER_MINUTE} a minute (closed tickets are not posted). If I am not a member yet, invite me: \`/invite @Ticket Ops\`.`,
     );
     return true;
   }

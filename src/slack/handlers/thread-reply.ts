@@ -3,7 +3,9 @@ import type { AllMiddlewareArgs, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { TicketError } from '../../functions/errors.ts';
 import { call } from '../../functions/registry.ts';
 import { refreshCardsIn, ticketByCard } from '../../slack-store/cards.ts';
+import { isHeld } from '../../slack-store/channel-holds.ts';
 import { claimOnce, releaseClaim } from '../../slack-store/dedupe.ts';
+import { memberJoinedDepartmentChannel } from '../department-channel.ts';
 import type { SlackDeps } from '../directory.ts';
 import { staffActor } from '../identity.ts';
 import { errorText } from '../reply-error.ts';
@@ -65,10 +67,17 @@ export function threadReply(env: SlackDeps) {
   };
 }
 
-/** The bot was invited to a channel: cards that could not be posted or updated there are refreshed. */
+/**
+ * The bot was invited to a channel: cards that could not be posted or updated there are refreshed
+ * (unless the channel is held). Someone else joined: a department channel is checked for them.
+ */
 export function memberJoined(env: SlackDeps) {
   return async (args: SlackEventMiddlewareArgs<'member_joined_channel'> & AllMiddlewareArgs) => {
-    if (args.event.user !== args.context.botUserId) return;
-    await refreshCardsIn(env.deps, args.event.channel);
+    const { user, channel } = args.event;
+    if (user !== args.context.botUserId) {
+      await memberJoinedDepartmentChannel(env, args.client, channel, user);
+      return;
+    }
+    if (!(await isHeld(env.deps.db, channel))) await refreshCardsIn(env.deps, channel);
   };
 }

@@ -95,20 +95,53 @@ export function cardBlocks(row: Row, now: Date, opts: { stale?: boolean } = {}):
   return blocks;
 }
 
-/** A message as the thread mirror and the opened ticket show it; internal notes are unmistakable. */
-export function messageText(m: {
-  author: string;
-  body: string;
-  fromStaff: boolean;
-  internal: boolean;
-  hidden?: boolean;
-}): string {
+/**
+ * A message as the thread mirror and the opened ticket show it; internal notes are unmistakable.
+ * `writtenAt` is given when the copy is posted well after the message was written (a moved card, a
+ * split, a thread catching up): Slack's own time on the copy would then mislead.
+ */
+export function messageText(
+  m: {
+    author: string;
+    body: string;
+    fromStaff: boolean;
+    internal: boolean;
+    hidden?: boolean;
+  },
+  writtenAt?: Date,
+): string {
   const who = m.internal
     ? `:lock: *Internal note* by ${escapeText(m.author)} (staff only)`
     : m.fromStaff
       ? `*${escapeText(m.author)}* (staff) replied to the client`
       : `*${escapeText(m.author)}* (client) wrote`;
-  return `${who}${m.hidden ? ' · _hidden from the client_' : ''}\n${markdownToMrkdwn(m.body)}`;
+  const when = writtenAt ? ` · ${slackDate(writtenAt)}` : '';
+  return `${who}${when}${m.hidden ? ' · _hidden from the client_' : ''}\n${markdownToMrkdwn(m.body)}`;
+}
+
+/** Where a ticket's card went: its department, and that department's channel if it has one. */
+export interface MovedTo {
+  department: string;
+  channel: string | null;
+}
+
+function movedLine(to: MovedTo): string {
+  const where = to.channel ? `<#${to.channel}>` : 'no Slack channel';
+  return `Moved to ${escapeText(to.department)} (${where}): the card and its thread continue there.`;
+}
+
+/** The card a ticket left behind when it moved: what it was and where it went, with no buttons. */
+export function movedCardText(row: Row, to: MovedTo): string {
+  return `#${row.id} ${escapeText(str(row.name))}: ${movedLine(to)}`;
+}
+
+export function movedCardBlocks(row: Row, to: MovedTo): KnownBlock[] {
+  return [section(`*#${row.id} · ${escapeText(str(row.name))}*`), context(`:arrow_right: ${movedLine(to)}`)];
+}
+
+/** A thread copy whose message moved to another ticket by a split: kept, and pointing there. */
+export function movedMessageText(copy: string, ticketId: number): string {
+  return `${copy}\n:arrow_right_hook: _Moved to ticket #${ticketId} (split)_`;
 }
 
 /** `/ticket 123`: the card followed by the newest messages. */
