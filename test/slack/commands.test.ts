@@ -140,7 +140,8 @@ describe('/ticket', () => {
 
   it('roots send a department to a channel (no SQL); and bind client channels; staff issue link codes', async () => {
     // A staff channel: only staff are members (client users and outsiders are refused).
-    for (const outsider of ['UALICE', 'USTRANGER']) h.fake.workspace.channel('CPAID')?.members.delete(outsider);
+    for (const outsider of ['UALICE', 'USTRANGER'])
+      h.fake.workspace.channel('CPAID')?.members.delete(outsider);
     await h.command('UROOT', `channel ${h.w.ids.paid.id}`, { channel: 'CPAID' });
     const [dep] = await db.db.select().from(departments).where(eq(departments.id, h.w.ids.paid.id));
     expect(dep.slackChannel).toBe('CPAID');
