@@ -75,7 +75,8 @@ export async function loadDemo(deps: Deps): Promise<boolean> {
   for (const c of CHANNELS) {
     if ('department' in c) {
       const dep = departmentRows.find((d) => d.name === c.department);
-      if (dep) await setDepartmentChannel(deps, dep.id, c.id);
+      // The sandbox's Slack has no rate limits: every card at once.
+      if (dep) await setDepartmentChannel(deps, dep.id, c.id, { batch: 1000 });
     } else {
       const [client] = await deps.db.select().from(clients).where(eq(clients.name, c.client));
       if (client) await bindClientChannel(deps.db, client.id, c.id, c.team);

@@ -183,13 +183,15 @@ export async function refuseClientChannel(tx: Tx, channel: string): Promise<void
 /**
  * Sets the channel a department's cards go to, and queues the re-posting of its open tickets' cards
  * there (src/slack/department-channel.ts paces it); returns how many open tickets that is, or
- * undefined when there is no such department. A channel bound to a client is refused: its external
+ * undefined when there is no such department. `batch`: cards per minute, for a Slack without rate
+ * limits (the sandbox). A channel bound to a client is refused: its external
  * members would read staff cards, notes and digests.
  */
 export async function setDepartmentChannel(
   deps: Deps,
   departmentId: number,
   channel: string,
+  opts: { batch?: number } = {},
 ): Promise<{ posting: number } | undefined> {
   const now = deps.now();
   return deps.db.transaction(async (tx) => {
@@ -207,7 +209,7 @@ export async function setDepartmentChannel(
         kind: 'slack.repost',
         dedupeKey: `repost:${departmentId}`,
         runAt: now,
-        payload: { departmentId, channel, afterId: 0, posted: 0 },
+        payload: { departmentId, channel, afterId: 0, posted: 0, ...opts },
       },
       now,
     );

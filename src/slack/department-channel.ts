@@ -122,7 +122,8 @@ export async function repostDepartment({ web, deps }: CardJobs, job: Job): Promi
     return;
   }
   const afterId = Number(job.payload.afterId ?? 0);
-  const ids = await repostBatch(deps.db, departmentId, channel, afterId, REPOST_PER_MINUTE);
+  const batch = Number(job.payload.batch ?? REPOST_PER_MINUTE);
+  const ids = await repostBatch(deps.db, departmentId, channel, afterId, batch);
   await enqueueCards(deps, ids);
   await enqueueSlackJob(deps, {
     kind: 'slack.repost',
@@ -133,7 +134,8 @@ export async function repostDepartment({ web, deps }: CardJobs, job: Job): Promi
       channel,
       afterId: ids.at(-1) ?? afterId,
       posted: posted + ids.length,
-      ...(ids.length < REPOST_PER_MINUTE ? { done: true } : {}),
+      batch,
+      ...(ids.length < batch ? { done: true } : {}),
     },
   });
 }
