@@ -1,5 +1,5 @@
 import type { Ticket } from '../../db/schema.ts';
-import { enqueue } from '../jobs/queue.ts';
+import { enqueue, enqueueOnce } from '../jobs/queue.ts';
 import { scheduleTicketChanged } from '../schedule/sync.ts';
 import type { RunContext } from './types.ts';
 
@@ -16,6 +16,23 @@ export async function ticketChanged(ctx: RunContext, before: Ticket | null, afte
     ctx.now,
   );
   await scheduleTicketChanged(ctx, before, after);
+}
+
+/**
+ * An imported ticket changed department: its card, if it has one, follows it. A ticket without a
+ * card gets none (an imported history posts nothing); a pending refresh keeps its own payload.
+ */
+export async function importedTicketMoved(ctx: RunContext, ticketId: number): Promise<void> {
+  await enqueueOnce(
+    ctx.tx,
+    {
+      kind: 'slack.card',
+      dedupeKey: `card:${ticketId}`,
+      runAt: ctx.now,
+      payload: { ticketId, existingOnly: true },
+    },
+    ctx.now,
+  );
 }
 
 /**

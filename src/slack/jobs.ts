@@ -103,11 +103,16 @@ export function slackJobHandlers(web: WebClient, deps: Deps): Record<string, Job
    * Posts the ticket's card, updates it in place, or moves it: when the ticket's department (or the
    * department's channel) changed, the old card says where it went and a new one is posted in the
    * department's channel. A card posted anew gets the whole thread; a stale one catches its thread up.
+   * `existingOnly`: a ticket without a card gets none (an imported ticket that moved).
    */
-  async function card(ticketId: number): Promise<Pick<Card, 'channel' | 'ts'> | undefined> {
+  async function card(
+    ticketId: number,
+    opts: { existingOnly?: boolean } = {},
+  ): Promise<Pick<Card, 'channel' | 'ts'> | undefined> {
     const found = await cardTicket(deps, ticketId);
     if (!found) return undefined;
     const existing = await cardOf(deps.db, ticketId);
+    if (!existing && opts.existingOnly) return undefined;
     const channel = found.channel;
     const to = { department: String(found.row.department ?? ''), channel };
     if (!channel) {
@@ -167,7 +172,7 @@ export function slackJobHandlers(web: WebClient, deps: Deps): Record<string, Job
   return {
     'slack.reply': (job: Job) => deliverReply(jobs, job),
     'slack.card': async (job: Job) => {
-      await card(Number(job.payload.ticketId));
+      await card(Number(job.payload.ticketId), { existingOnly: job.payload.existingOnly === true });
     },
     'slack.message': (job: Job) => mirrorMessage(jobs, job),
     'slack.split': (job: Job) => markSplitThread(jobs, Number(job.payload.ticketId)),

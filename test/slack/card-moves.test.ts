@@ -101,6 +101,47 @@ describe("a ticket's card follows its department", () => {
   });
 });
 
+describe('an import that changes the department', () => {
+  it('moves a card the ticket already has, and posts none for a ticket without one', async () => {
+    const dep = await billing('C1');
+    const imported = (external_id: string, department: number) =>
+      h.w.run(h.w.as.root, 'ticket.import', {
+        external_id,
+        account: String(h.w.ids.acme.id),
+        department: String(department),
+        name: `Imported ${external_id}`,
+        tstatus: '0',
+        messages: JSON.stringify([
+          {
+            external_id: `${external_id}-m1`,
+            type: 'incoming',
+            body: 'From the old system',
+            date: '2026-03-01 09:00:00',
+          },
+        ]),
+      });
+    const worked = await imported('T-1', h.w.ids.support.id);
+    await imported('T-2', h.w.ids.support.id);
+    const id = worked.kind === 'ok' ? Number(worked.id) : 0;
+    await h.w.run(h.w.as.admin, 'ticket.edit', { elid: String(id), priority: '2', sok: 'ok' });
+    await h.runJobs();
+    const old = await cardOf(id);
+    expect(old.channel).toBe('CSUPPORT');
+
+    await imported('T-1', dep.id);
+    await imported('T-2', dep.id);
+    await h.runJobs();
+    expect((await cardOf(id)).channel).toBe('C1');
+    expect(h.fake.workspace.find('CSUPPORT', old.ts)?.text).toContain('Moved to Billing (<#C1>)');
+    expect(h.fake.thread('C1', (await cardOf(id)).ts).map((m) => m.text)).toEqual([
+      expect.stringContaining('From the old system'),
+    ]);
+    // The other imported ticket was never worked: still no card anywhere.
+    expect(cardsIn('C1')).toHaveLength(1);
+    expect(cardsIn('CSUPPORT').filter((m) => String(m.text).includes('T-2'))).toHaveLength(0);
+  });
+});
+
 describe("a department's cards follow its channel", () => {
   it('/ticket channel re-posts the open tickets there, ten a minute, skips closed ones and says how many', async () => {
     const ids: number[] = [];

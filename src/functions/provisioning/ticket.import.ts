@@ -10,6 +10,7 @@ import {
   users,
 } from '../../../db/schema.ts';
 import { effectivePriority, OPEN_STATUSES, regulationDeadline } from '../../domain/tickets.ts';
+import { importedTicketMoved } from '../effects.ts';
 import { invalid, missed } from '../errors.ts';
 import { posInt, priority, text } from '../params.ts';
 import { defineFunction, type RunContext, STAFF } from '../types.ts';
@@ -83,6 +84,9 @@ export const ticketImport = defineFunction({
       updatedAt: batch.at(-1)?.date ?? ctx.now,
     };
     const known = await localIdOf(ctx.tx, 'ticket', p.external_id);
+    const [before] = known
+      ? await ctx.tx.select({ departmentId: tickets.departmentId }).from(tickets).where(eq(tickets.id, known))
+      : [];
     const [row] = known
       ? await ctx.tx.update(tickets).set(fields).where(eq(tickets.id, known)).returning()
       : await ctx.tx
@@ -108,6 +112,7 @@ export const ticketImport = defineFunction({
       await keepExternalId(ctx.tx, 'message', m.external_id, made.id);
     }
     await settleWaiting(ctx, row, dep);
+    if (before && before.departmentId !== dep.id) await importedTicketMoved(ctx, row.id);
     return { kind: 'ok', id: row.id, tickets: [row.id] };
   },
 });
