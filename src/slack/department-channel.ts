@@ -64,9 +64,35 @@ export async function requireStaffOnlyChannel(env: SlackDeps, channel: string): 
 }
 
 /**
- * Someone joined a department channel who must not read it: nothing more is posted there (cards,
- * threads) and every root is told in a direct message, once per hold. A join Slack cannot tell us
- * about (users.info fails) holds the channel too: it is safer to ask a root to check.
+ * Holds a department channel someone must not read: nothing more is posted there (cards, threads)
+ * and every root is told in a direct message, once per hold. `what` says what happened, `undo` what
+ * to do about it.
+ */
+async function holdDepartmentChannel(
+  env: SlackDeps,
+  web: WebClient,
+  channel: string,
+  what: string,
+  undo: string,
+): Promise<void> {
+  const departments = await departmentsIn(env.deps.db, channel);
+  const [first] = departments;
+  if (!first) return;
+  if (!(await holdChannel(env.deps.db, channel, what, env.deps.now()))) return;
+  const names = departments.map((d) => escapeText(d.name)).join(', ');
+  const text =
+    `${what} <#${channel}>, the channel of ${names}. I stopped posting ticket cards and threads there: they show every client's tickets and internal notes. ` +
+    `${undo} and run \`/ticket channel ${first.id}\` in it to check it again, or choose another channel.`;
+  for (const root of await rootSlackIds(env.deps.db)) {
+    await web.chat
+      .postMessage({ channel: root, text })
+      .catch((e: unknown) => log.warn('could not tell a root about a held channel', { error: String(e) }));
+  }
+}
+
+/**
+ * Someone joined a department channel who must not read it: the channel is held. A join Slack
+ * cannot tell us about (users.info fails) holds the channel too: it is safer to ask a root to check.
  */
 export async function memberJoinedDepartmentChannel(
   env: SlackDeps,
@@ -74,9 +100,7 @@ export async function memberJoinedDepartmentChannel(
   channel: string,
   user: string,
 ): Promise<void> {
-  const departments = await departmentsIn(env.deps.db, channel);
-  const [first] = departments;
-  if (!first) return;
+  if ((await departmentsIn(env.deps.db, channel)).length === 0) return;
   let what: string | undefined;
   try {
     what = (await outsider(env, [user]))?.what;
@@ -84,17 +108,29 @@ export async function memberJoinedDepartmentChannel(
     if (!(error instanceof TicketError)) throw error;
     what = 'could not be checked with Slack';
   }
-  if (!what) return;
-  if (!(await holdChannel(env.deps.db, channel, `<@${user}> (${what})`, env.deps.now()))) return;
-  const names = departments.map((d) => escapeText(d.name)).join(', ');
-  const text =
-    `<@${user}> (${what}) joined <#${channel}>, the channel of ${names}. I stopped posting ticket cards and threads there: they show every client's tickets and internal notes. ` +
-    `Remove them from the channel and run \`/ticket channel ${first.id}\` in it to check it again, or choose another channel.`;
-  for (const root of await rootSlackIds(env.deps.db)) {
-    await web.chat
-      .postMessage({ channel: root, text })
-      .catch((e: unknown) => log.warn('could not tell a root about a held channel', { error: String(e) }));
-  }
+  if (what)
+    await holdDepartmentChannel(
+      env,
+      web,
+      channel,
+      `<@${user}> (${what}) joined`,
+      'Remove them from the channel',
+    );
+}
+
+/** A department channel was shared with another organisation (Slack Connect): the channel is held. */
+export async function departmentChannelShared(
+  env: SlackDeps,
+  web: WebClient,
+  channel: string,
+): Promise<void> {
+  await holdDepartmentChannel(
+    env,
+    web,
+    channel,
+    'Another organisation (Slack Connect) was given access to',
+    'Stop sharing the channel',
+  );
 }
 
 /**

@@ -40,7 +40,7 @@ import {
 import { openFromQueue, pageQueue } from './handlers/queue.ts';
 import { oncallAck, submitSettings } from './handlers/schedule.ts';
 import { supportCommand } from './handlers/support-command.ts';
-import { memberJoined, threadReply } from './handlers/thread-reply.ts';
+import { channelShared, memberJoined, threadReply } from './handlers/thread-reply.ts';
 import { ticketCommand } from './handlers/ticket-command.ts';
 import { ACTION, VIEW } from './ids.ts';
 
@@ -103,6 +103,7 @@ export function routes(env: SlackDeps) {
     app_home_opened: homeOpened(env),
     message: threadReply(env),
     member_joined_channel: memberJoined(env),
+    channel_shared: channelShared(env),
   };
   return { commands, actions, views, events };
 }

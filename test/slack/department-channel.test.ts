@@ -119,4 +119,27 @@ describe('someone who must not read a department channel joins it', () => {
     const cards = h.fake.messages.filter((m) => m.channel === 'CSUPPORT' && !m.thread_ts && m.blocks);
     expect(cards.map((m) => m.text)).toContain(`#${id + 1} Another one (ACME Ltd, New)`);
   });
+
+  it('a department channel shared with another organisation is held too', async () => {
+    staffOnly('CSUPPORT');
+    const id = await h.w.openTicket();
+    await h.runJobs();
+    h.fake.shareChannel('CSUPPORT', ['T0OTHER']);
+    await h.event({
+      type: 'channel_shared',
+      connected_team_id: 'T0OTHER',
+      channel: 'CSUPPORT',
+      event_ts: '1.1',
+    });
+    const [told] = h.fake.of('chat.postMessage').filter((c) => c.params.channel === 'UROOT');
+    expect(told?.params.text).toContain(
+      'Another organisation (Slack Connect) was given access to <#CSUPPORT>, the channel of Support.',
+    );
+    h.fake.clear();
+    await h.w.run(h.w.as.alice, 'clientticket.edit', { elid: String(id), message: 'private', sok: 'ok' });
+    await h.runJobs();
+    expect(
+      h.fake.calls.filter((c) => c.method.startsWith('chat.') && c.params.channel === 'CSUPPORT'),
+    ).toEqual([]);
+  });
 });

@@ -5,7 +5,7 @@ import { call } from '../../functions/registry.ts';
 import { refreshCardsIn, ticketByCard } from '../../slack-store/cards.ts';
 import { isHeld } from '../../slack-store/channel-holds.ts';
 import { claimOnce, releaseClaim } from '../../slack-store/dedupe.ts';
-import { memberJoinedDepartmentChannel } from '../department-channel.ts';
+import { departmentChannelShared, memberJoinedDepartmentChannel } from '../department-channel.ts';
 import type { SlackDeps } from '../directory.ts';
 import { staffActor } from '../identity.ts';
 import { errorText } from '../reply-error.ts';
@@ -79,5 +79,12 @@ export function memberJoined(env: SlackDeps) {
       return;
     }
     if (!(await isHeld(env.deps.db, channel))) await refreshCardsIn(env.deps, channel);
+  };
+}
+
+/** A channel was shared with another organisation: a department channel stops receiving cards. */
+export function channelShared(env: SlackDeps) {
+  return async (args: SlackEventMiddlewareArgs<'channel_shared'> & AllMiddlewareArgs) => {
+    await departmentChannelShared(env, args.client, args.event.channel);
   };
 }
