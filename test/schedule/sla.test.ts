@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { departments, jobs, tickets } from '../../db/schema.ts';
 import { claim } from '../../src/jobs/queue.ts';
-import { slaWarningHandler } from '../../src/schedule/sla.ts';
+import { slaWarningHandler } from '../../src/slack/scheduled/sla-warning.ts';
 import { WEEKDAYS_9_TO_18 } from '../helpers/world.ts';
 import { makeScheduleWorld, type ScheduleWorld, useScheduleWorld } from './fixture.ts';
 

@@ -5,6 +5,11 @@ export function escapeText(text: string): string {
   return neutralizeBroadcasts(text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
 }
 
+/** How a person who acted is shown: a Slack user id is mentioned, anything else is escaped text. */
+export function mentionOrText(who: string): string {
+  return /^[UW][A-Z0-9]{2,}$/.test(who) ? `<@${who}>` : escapeText(who);
+}
+
 // Links slackify-markdown itself produces from [text](url) with a real URL: the only `<…>` we keep.
 const SAFE_LINK = /<(?:https?:\/\/|mailto:)[^\s<>|]+(?:\|[^<>]*)?>/g;
 
