@@ -115,7 +115,9 @@ export const settingsSchema = z
     digest_time: z.union([z.literal(''), hhmm]),
   })
   .superRefine((v, ctx) => {
-    if (v.work_start >= v.work_end)
+    // Zod checks the whole form even when a field failed: the order only means something for two times.
+    const times = hhmm.safeParse(v.work_start).success && endOfDay.safeParse(v.work_end).success;
+    if (times && v.work_start >= v.work_end)
       ctx.addIssue({
         code: 'custom',
         path: ['work_end'],

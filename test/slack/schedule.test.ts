@@ -107,7 +107,7 @@ describe('/ticket settings', () => {
     const bad = await h.submit('UROOT', view, { ...values, work_start: '9 am' }, 'V-bad');
     expect(bad.json()).toEqual({
       response_action: 'errors',
-      errors: { work_start: 'work_start must be a time HH:MM' },
+      errors: { work_start: 'Working hours start must be a time HH:MM' },
     });
     expect((await supportDep()).calendar.start).toBe('09:00');
 
@@ -125,6 +125,6 @@ describe('/ticket settings', () => {
     await h.command('UADMIN', 'settings');
     const refused = h.lastView();
     expect(refused.callback_id).not.toBe(VIEW.scheduleSettings);
-    expect(JSON.stringify(refused.blocks)).toContain('Only root users can change department settings');
+    expect(JSON.stringify(refused.blocks)).toContain('You do not have access to department.schedule');
   });
 });
