@@ -1,4 +1,3 @@
-import type { View } from '@slack/types';
 import { TicketError } from '../functions/errors.ts';
 import { log } from '../log.ts';
 
@@ -22,7 +21,7 @@ export function errorText(error: unknown): string {
  */
 export function fieldErrors(
   error: TicketError,
-  view: View,
+  view: { blocks: readonly { type: string; block_id?: string }[] },
   aliases: Record<string, string> = {},
 ): Record<string, string> | undefined {
   const inputs = view.blocks.filter((b) => b.type === 'input').map((b) => b.block_id ?? '');
