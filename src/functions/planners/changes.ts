@@ -29,7 +29,8 @@ export class Changes {
   replanWarnings(t: Ticket): void {
     const known = this.tickets.get(t.id);
     if (known) known.replanWarnings = true;
-    else this.tickets.set(t.id, { states: [t, t], replanWarnings: true });
+    // Not changed itself: only its warnings are planned again.
+    else this.tickets.set(t.id, { states: [t], replanWarnings: true });
   }
 
   digestMoved(departmentId: number): void {

@@ -45,7 +45,7 @@ export async function planChanges(ctx: RunContext): Promise<void> {
     const last = c.states[c.states.length - 1] ?? c.states[0];
     const replanned = c.replanWarnings ? last : lastWarningChange(c);
     if (replanned) await rescheduleWarnings(tx, replanned, dep(replanned.departmentId), now);
-    if (c.states.some(needsOnCall))
+    if (c.states.length > 1 && c.states.some(needsOnCall))
       await syncEscalation(tx, c.states, (t) => dep(t.departmentId), staff ?? null, now);
     for (const [i, after] of c.states.entries()) {
       const before = c.states[i - 1];
