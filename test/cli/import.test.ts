@@ -182,6 +182,20 @@ describe('npm run import', () => {
     expect(out.out).toContain(`ticket      would be created ${TICKETS / 2}, would be updated 0, refused 0`);
   }, 120_000);
 
+  it('stops with the reason when the source lists a row without an id', async () => {
+    const noIds: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      const func = new URLSearchParams(String(init?.body)).get('func');
+      if (func !== 'account') return res;
+      const doc = (await res.json()) as { doc: { elem?: { id?: unknown }[] } };
+      for (const elem of doc.doc.elem ?? []) delete elem.id;
+      return Response.json(doc);
+    };
+    const stopped = await runImport(['--dry-run'], noIds).catch((e: unknown) => e);
+    expect(stopped).toBeInstanceOf(Stopped);
+    expect((stopped as Error).message).toContain('listed a account row without an id');
+  }, 60_000);
+
   it('refuses clearly when the login lacks the rights', async () => {
     const asAdmin = await runImport([], fetch, 'admin').catch((e: unknown) => e);
     expect(asAdmin).toBeInstanceOf(Stopped);
