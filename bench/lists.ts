@@ -93,6 +93,7 @@ export async function benchLists(deps: Deps, base: string, floors: Floors, cases
 /** The plans of the list's own page query (as listing.ts builds it) and of its floor. */
 async function explainCase(deps: Deps, floors: Floors, c: ListCase): Promise<string> {
   const fn = registry[c.func];
+  if (!fn) throw new Error(`No function ${c.func} to explain`);
   const ctx = {
     tx: deps.db,
     session: c.who,

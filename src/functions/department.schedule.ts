@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import { z } from 'zod';
+import { one } from '../../db/rows.ts';
 import { type Department, departments, tickets } from '../../db/schema.ts';
 import { effectivePriority, OPEN_STATUSES, regulationDeadline } from '../domain/tickets.ts';
 import { flatSettings, parseSettings, pickSettings } from './department-settings.ts';
@@ -27,12 +28,10 @@ export const departmentSchedule = defineFunction({
     if (!p.sok)
       return { kind: 'form', fields: { elid: before.id, name: before.name, ...flatSettings(before) } };
     const settings = parseSettings({ ...flatSettings(before), ...pickSettings(p) });
-    const [dep] = await ctx.tx
-      .update(departments)
-      .set(settings)
-      .where(eq(departments.id, before.id))
-      .returning();
-    if (!dep) throw missed('elid', `Department ${p.elid} does not exist`, String(p.elid));
+    const dep = one(
+      await ctx.tx.update(departments).set(settings).where(eq(departments.id, before.id)).returning(),
+      'department',
+    );
     const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
     const deadlinesMoved = !same(before.regulation, dep.regulation) || !same(before.calendar, dep.calendar);
     if (deadlinesMoved || !same(before.warningStages, dep.warningStages))
@@ -63,7 +62,10 @@ async function rescheduleTickets(ctx: RunContext, dep: Department, recompute: bo
     let current = t;
     if (recompute && !t.deadlineManual && t.waitingSince) {
       const deadline = regulationDeadline(dep, effectivePriority(t), t.waitingSince);
-      [current = t] = await ctx.tx.update(tickets).set({ deadline }).where(eq(tickets.id, t.id)).returning();
+      current = one(
+        await ctx.tx.update(tickets).set({ deadline }).where(eq(tickets.id, t.id)).returning(),
+        'ticket',
+      );
       await ticketChanged(ctx, t, current);
     }
     ctx.changes.replanWarnings(current);

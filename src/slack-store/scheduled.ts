@@ -1,5 +1,6 @@
 import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { one } from '../../db/rows.ts';
 import {
   clients,
   departments,
@@ -113,8 +114,7 @@ export async function recordPage(
           then ${escalations.messages} else ${escalations.messages} || ${JSON.stringify([posted])}::jsonb end`,
     })
     .where(eq(escalations.id, escalationId));
-  const [after] = await db.select().from(escalations).where(eq(escalations.id, escalationId));
-  return after;
+  return one(await db.select().from(escalations).where(eq(escalations.id, escalationId)), 'escalation');
 }
 
 /** The open tickets of a department as the digest lists them. */
@@ -140,9 +140,7 @@ export async function claimDigestDay(
   },
 ) {
   await db.insert(digests).values(day).onConflictDoNothing();
-  const [row] = await db.select().from(digests).where(digestOf(day.departmentId, day.localDate));
-  if (!row) throw new Error(`digest of department ${day.departmentId} not claimed`);
-  return row;
+  return one(await db.select().from(digests).where(digestOf(day.departmentId, day.localDate)), 'digest');
 }
 
 export async function saveDigestPost(

@@ -25,12 +25,13 @@ export function fieldErrors(
   aliases: Record<string, string> = {},
 ): Record<string, string> | undefined {
   const inputs = view.blocks.filter((b) => b.type === 'input').map((b) => b.block_id ?? '');
-  if (inputs.length === 0) return undefined;
+  const [first] = inputs;
+  if (first === undefined) return undefined;
   // A whole form refused at once: each field's sentence on its own input.
   const own = Object.entries(error.fields ?? {}).filter(([field]) => inputs.includes(field));
   if (own.length > 0) return Object.fromEntries(own.map(([field, text]) => [field, text.slice(0, 2000)]));
   const wanted = aliases[error.object] ?? error.object;
-  const block = inputs.includes(wanted) ? wanted : inputs[0];
+  const block = inputs.includes(wanted) ? wanted : first;
   return { [block]: error.message.slice(0, 2000) };
 }
 

@@ -1,6 +1,7 @@
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Tx } from '../../../db/client.ts';
+import { one } from '../../../db/rows.ts';
 import {
   type Department,
   type Escalation,
@@ -93,8 +94,10 @@ async function startEscalation(
   if (!oncall) return undefined;
   const targets = [...(oncall.usergroup || oncall.rotation ? [CURRENT_ONCALL] : []), ...oncall.chain];
   if (targets.length === 0) return undefined;
-  const [esc] = await tx.insert(escalations).values({ ticketId: t.id, startedAt: now }).returning();
-  if (!esc) throw new Error('escalation not inserted');
+  const esc = one(
+    await tx.insert(escalations).values({ ticketId: t.id, startedAt: now }).returning(),
+    'escalation',
+  );
   for (const [step, target] of targets.entries()) {
     const payload: z.input<typeof oncallPagePayload> = { escalationId: esc.id, ticketId: t.id, step, target };
     await enqueue(

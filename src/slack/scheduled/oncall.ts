@@ -48,8 +48,7 @@ export function oncallPageHandler(slack: JobSlack) {
     if (!posted) throw new Error(`Ticket ${p.ticketId} has no card and its department no channel`);
     const after = await recordPage(deps.db, row.esc.id, p.step, posted);
     // Taken or ended while this page was on its way: it gets the same update as the others.
-    if (after && (after.ackedAt || after.endedAt))
-      await deps.db.transaction((tx) => settle(tx, after, deps.now()));
+    if (after.ackedAt || after.endedAt) await deps.db.transaction((tx) => settle(tx, after, deps.now()));
   };
 }
 
