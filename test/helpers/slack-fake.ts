@@ -66,4 +66,11 @@ export async function startFakeSlack(opts: { team?: string; now?: () => Date } =
   });
 }
 
+/** The Slack error code of a refused Web API call ('ok' when Slack accepted it). */
+export const refused = (call: Promise<unknown>): Promise<string | undefined> =>
+  call.then(
+    () => 'ok',
+    (e: { data?: { error?: string }; code?: string }) => e.data?.error ?? e.code,
+  );
+
 export type FakeSlack = Awaited<ReturnType<typeof startFakeSlack>>;
