@@ -200,6 +200,16 @@ const MESSAGE_RULES: [string, Json[], Json[]][] = [
     [input({ type: 'plain_text_input', action_id: 'i', max_length: 3000 })],
     [input({ type: 'plain_text_input', action_id: 'i', max_length: 3001 })],
   ],
+  [
+    'plain_text_input min_length ≤ max_length',
+    [input({ type: 'plain_text_input', action_id: 'i', min_length: 10, max_length: 10 })],
+    [input({ type: 'plain_text_input', action_id: 'i', min_length: 11, max_length: 10 })],
+  ],
+  [
+    'a multi-select picks at least 1',
+    [input({ type: 'multi_static_select', action_id: 'm', options: options(2), max_selected_items: 1 })],
+    [input({ type: 'multi_static_select', action_id: 'm', options: options(2), max_selected_items: 0 })],
+  ],
   ['known block types only', [{ type: 'divider' }], [{ type: 'banner' }]],
   [
     'image alt_text ≤ 2000',
@@ -229,6 +239,11 @@ const VIEW_RULES: [string, Json, Json][] = [
     'input label ≤ 2000',
     modal({ blocks: [input({ type: 'plain_text_input', action_id: 'i' }, { label: plain(x(2000)) })] }),
     modal({ blocks: [input({ type: 'plain_text_input', action_id: 'i' }, { label: plain(x(2001)) })] }),
+  ],
+  [
+    'a file input dispatches no actions',
+    modal({ blocks: [input({ type: 'file_input', action_id: 'f' })] }),
+    modal({ blocks: [input({ type: 'file_input', action_id: 'f' }, { dispatch_action: true })] }),
   ],
   ['views.open takes modals only', modal({}), { type: 'home', blocks: [] }],
 ];
