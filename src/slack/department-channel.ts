@@ -2,7 +2,6 @@ import type { WebClient } from '@slack/web-api';
 import { denied, TicketError } from '../functions/errors.ts';
 import type { Job } from '../jobs/queue.ts';
 import { log } from '../log.ts';
-import { retryIfRateLimited } from '../schedule/slack-out.ts';
 import { departmentChannel, enqueueCards, enqueueSlackJob, repostBatch } from '../slack-store/card-moves.ts';
 import { refuseClientChannel } from '../slack-store/cards.ts';
 import {
@@ -14,6 +13,7 @@ import {
   rootSlackIds,
 } from '../slack-store/channel-holds.ts';
 import type { SlackDeps } from './directory.ts';
+import { retryIfRateLimited } from './job-client.ts';
 import type { CardJobs } from './jobs.ts';
 import { counted } from './views/labels.ts';
 import { escapeText } from './views/mrkdwn.ts';

@@ -3,7 +3,6 @@ import type { Deps, Row } from '../functions/types.ts';
 import type { Job } from '../jobs/queue.ts';
 import type { JobHandler } from '../jobs/worker.ts';
 import { log } from '../log.ts';
-import { retryIfRateLimited } from '../schedule/slack-out.ts';
 import { enqueueSlackJob, forgetCard, splitSourceOf } from '../slack-store/card-moves.ts';
 import {
   type Card,
@@ -17,6 +16,7 @@ import {
 import { isHeld } from '../slack-store/channel-holds.ts';
 import { claimOnce } from '../slack-store/dedupe.ts';
 import { repostDepartment } from './department-channel.ts';
+import { retryIfRateLimited } from './job-client.ts';
 import { catchUpThread, MIRRORED_MS, markSplitThread, mirrorMessage } from './mirror.ts';
 import { deliverReply } from './reply-copies.ts';
 import { isSlackError } from './reply-error.ts';

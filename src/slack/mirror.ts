@@ -1,6 +1,5 @@
 import type { Job } from '../jobs/queue.ts';
 import { log } from '../log.ts';
-import { retryIfRateLimited } from '../schedule/slack-out.ts';
 import { splitSourceOf } from '../slack-store/card-moves.ts';
 import {
   type Card,
@@ -14,6 +13,7 @@ import {
 import { isHeld } from '../slack-store/channel-holds.ts';
 import { claimOnce, isClaimed, releaseClaim } from '../slack-store/dedupe.ts';
 import { threadNoteKey } from './handlers/thread-reply.ts';
+import { retryIfRateLimited } from './job-client.ts';
 import type { CardJobs } from './jobs.ts';
 import { followReplyCopies } from './reply-copies.ts';
 import { isSlackError } from './reply-error.ts';

@@ -1,9 +1,9 @@
 import type { Job } from '../jobs/queue.ts';
 import { log } from '../log.ts';
-import { retryIfRateLimited } from '../schedule/slack-out.ts';
 import { claimOnce, releaseClaim } from '../slack-store/dedupe.ts';
 import { replyForClient } from '../slack-store/recipients.ts';
 import { replyCopiesOf, saveReplyCopy } from '../slack-store/reply-copies.ts';
+import { retryIfRateLimited } from './job-client.ts';
 import type { CardJobs } from './jobs.ts';
 import { MIRRORED_MS } from './mirror.ts';
 import { isSlackError } from './reply-error.ts';

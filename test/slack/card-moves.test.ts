@@ -1,13 +1,14 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { departments, staffDepartments, ticketCards } from '../../db/schema.ts';
+import { firstOf, one, present } from '../helpers/rows.ts';
 import { type Json, useSlackHarness } from '../helpers/slack-harness.ts';
 import { WEEKDAYS_9_TO_18 } from '../helpers/world.ts';
 
 const { db, h } = useSlackHarness();
 
 const cardOf = async (id: number) =>
-  (await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id)))[0];
+  one(await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id)), 'card');
 const cardsIn = (channel: string) =>
   h.fake.messages.filter((m) => m.channel === channel && !m.thread_ts && m.bot_id && m.blocks);
 const hasButtons = (blocks: Json[] | undefined) => (blocks ?? []).some((b) => b.type === 'actions');
@@ -18,7 +19,7 @@ const staffOnly = (channel: string) => {
 };
 
 async function billing(channel: string | null) {
-  const [dep] = await db.db
+  const rows = await db.db
     .insert(departments)
     .values({
       providerId: h.w.ids.provider.id,
@@ -28,6 +29,7 @@ async function billing(channel: string | null) {
       slackChannel: channel,
     })
     .returning();
+  const dep = one(rows, 'department');
   await db.db.insert(staffDepartments).values({ userId: h.w.ids.admin.id, departmentId: dep.id });
   return dep;
 }
@@ -97,7 +99,7 @@ describe("a ticket's card follows its department", () => {
     const left = h.fake.workspace.find('CSUPPORT', old.ts);
     expect(left?.text).toContain('Moved to Billing (no Slack channel)');
     expect(hasButtons(left?.blocks as Json[])).toBe(false);
-    expect(await cardOf(id)).toBeUndefined();
+    expect(await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id))).toEqual([]);
   });
 });
 
@@ -146,7 +148,7 @@ describe("a department's cards follow its channel", () => {
   it('/ticket channel re-posts the open tickets there, ten a minute, skips closed ones and says how many', async () => {
     const ids: number[] = [];
     for (let i = 0; i < 12; i++) ids.push(await h.w.openTicket({ name: `Ticket ${i}` }));
-    const [closed] = ids;
+    const closed = firstOf(ids);
     await h.w.run(h.w.as.admin, 'ticket.delete', { elid: String(closed), sok: 'ok' });
     await h.runJobs();
     const before = new Map(await Promise.all(ids.map(async (id) => [id, await cardOf(id)] as const)));
@@ -173,7 +175,7 @@ describe("a department's cards follow its channel", () => {
       expect(now.channel).toBe('C2');
       // Each new card has its thread; each old one says it moved.
       expect(h.fake.thread('C2', now.ts)).toHaveLength(1);
-      expect(h.fake.workspace.find('CSUPPORT', before.get(id)?.ts ?? '')?.text).toContain(
+      expect(h.fake.workspace.find('CSUPPORT', present(before.get(id), 'old card').ts)?.text).toContain(
         'Moved to Support (<#C2>)',
       );
     }

@@ -1,12 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { messages, ticketCards, tickets } from '../../db/schema.ts';
+import { nth, one } from '../helpers/rows.ts';
 import { type Json, useSlackHarness } from '../helpers/slack-harness.ts';
 
 const { db, h } = useSlackHarness();
 
 const cardOf = async (id: number) =>
-  (await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id)))[0];
+  one(await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id)), 'card');
 const threadOf = async (id: number) => {
   const card = await cardOf(id);
   return h.fake.thread(card.channel, card.ts);
@@ -18,11 +19,8 @@ describe('a split leaves complete threads on both sides', () => {
     await h.w.run(h.w.as.alice, 'clientticket.edit', { elid: String(id), message: 'Also my DNS', sok: 'ok' });
     await h.w.run(h.w.as.admin, 'ticket.edit', { elid: String(id), note_message: 'DNS is ours', sok: 'ok' });
     await h.runJobs();
-    const [m1, m2, m3] = await db.db
-      .select()
-      .from(messages)
-      .where(eq(messages.ticketId, id))
-      .orderBy(messages.id);
+    const all = await db.db.select().from(messages).where(eq(messages.ticketId, id)).orderBy(messages.id);
+    const [m1, m2, m3] = [nth(all, 0), nth(all, 1), nth(all, 2)];
     h.w.clock.advance(30 * 60_000);
 
     // Split from the second message, from the card's Messages modal.
@@ -32,8 +30,7 @@ describe('a split leaves complete threads on both sides', () => {
     await h.click('UADMIN', list.blocks, 'message.split', { view: list }, `${m2.id}:${id}`);
     await h.runJobs();
 
-    const [created] = await db.db.select().from(tickets).where(eq(tickets.splitFrom, id));
-    expect(created).toBeDefined();
+    const created = one(await db.db.select().from(tickets).where(eq(tickets.splitFrom, id)), 'split ticket');
     const newThread = (await threadOf(created.id)).map((m) => m.text);
     expect(newThread).toHaveLength(2);
     expect(newThread[0]).toMatch(
