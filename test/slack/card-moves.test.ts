@@ -145,7 +145,10 @@ describe('an import that changes the department', () => {
 });
 
 describe("a department's cards follow its channel", () => {
-  it('/ticket channel re-posts the open tickets there, ten a minute, skips closed ones and says how many', async () => {
+  // Twelve tickets and their cards twice over: slow on a loaded machine.
+  it('/ticket channel re-posts the open tickets there, ten a minute, skips closed ones and says how many', {
+    timeout: 120_000,
+  }, async () => {
     const ids: number[] = [];
     for (let i = 0; i < 12; i++) ids.push(await h.w.openTicket({ name: `Ticket ${i}` }));
     const closed = firstOf(ids);
