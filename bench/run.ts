@@ -22,12 +22,17 @@ const size = scale(Number(process.env.BENCH_TICKETS ?? 10_000));
 const runs = Number(process.env.BENCH_RUNS ?? 50);
 const say = (text: string) => console.log(text);
 
+// BENCH_KEEP=1 measures the installation a previous run generated (a million tickets take minutes).
+let keep = false;
 if (url) {
-  const wipe = postgres(url, { max: 1, onnotice: () => {} });
-  await wipe.unsafe(
-    'drop schema public cascade; create schema public; drop schema if exists drizzle cascade',
-  );
-  await wipe.end();
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  if (process.env.BENCH_KEEP === '1') {
+    const [found] = await admin`select to_regclass('public.tickets') is not null as present`;
+    keep = found?.present === true && (await admin`select count(*)::int as n from tickets`)[0]?.n === size.tickets;
+  }
+  if (!keep)
+    await admin.unsafe('drop schema public cascade; create schema public; drop schema if exists drizzle cascade');
+  await admin.end();
 }
 const handle = await openDb(url ? { databaseUrl: url } : { memory: true });
 const { db } = handle;
@@ -41,7 +46,7 @@ say(
       .join(' ')}, ${url ? 'Postgres' : 'PGlite (in memory)'}`,
 );
 const generating = performance.now();
-await generate(db, size, now);
+if (!keep) await generate(db, size, now);
 const number = (query: SQL) => sql`(${query})`.mapWith(Number);
 const [c] = await db
   .select({
@@ -55,7 +60,7 @@ const [c] = await db
   .from(sql`(select 1) as one`);
 say(
   `Generated ${c.tickets} tickets (${c.open} open), ${c.messages} messages, ${size.clients} clients, ` +
-    `${size.departments} departments in ${((performance.now() - generating) / 1000).toFixed(0)} s\n`,
+    `${size.departments} departments ${keep ? '(kept from an earlier run)' : `in ${((performance.now() - generating) / 1000).toFixed(0)} s`}\n`,
 );
 
 const all = await db.select().from(users);

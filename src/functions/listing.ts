@@ -19,6 +19,12 @@ export interface Column {
   sort: SQL;
   /** The database value as the row carries it. */
   read(value: unknown): Cell;
+  /**
+   * For a value computed from `now` (the queue weight): an indexed, stored `base` and a `slack` with
+   * value ≤ base + slack on every row, never null. A descending page then reads only the
+   * rows whose base can still reach it (see `listQuery`), in the same order as sorting all of them.
+   */
+  ceiling?: { base: DbColumn; slack: number };
 }
 
 /**
@@ -154,7 +160,7 @@ export function listQuery(
     ) ?? sql`true`;
   const sort = raw.p_sort && Object.hasOwn(columns, raw.p_sort) ? raw.p_sort : list.defaultSort;
   const order = raw.p_order === 'asc' || raw.p_order === 'desc' ? raw.p_order : list.defaultOrder;
-  const key = columns[sort].sort;
+  const { sort: key, ceiling } = columns[sort];
   const orderBy = sql`${key} ${sql.raw(order === 'asc' ? 'asc nulls first' : 'desc nulls last')}, ${id} asc`;
   const { cnt, num } = requestedPage(raw);
   const total = ctx.tx.$with('total').as(
@@ -165,6 +171,8 @@ export function listQuery(
   );
   // A page past the end is the last page.
   const offset = sql`(select (least(${num}::bigint, greatest(1, ceil(n::numeric / ${cnt}))::bigint) - 1) * ${cnt} from total)`;
+  const candidates =
+    ceiling && order === 'desc' ? reachable(from, where, key, ceiling, sql`${offset} + ${cnt}`) : sql`true`;
   const entries = Object.entries(columns);
   return {
     sort,
@@ -181,11 +189,30 @@ export function listQuery(
         })
         // The page's ids first, then the columns for those rows only: Postgres joins 30 rows, not all.
         .from(
-          sql`(select ${id} as page_id from ${from} where ${where} order by ${orderBy} limit ${cnt} offset ${offset}) as page
+          sql`(select ${id} as page_id from ${from} where ${where} and ${candidates}
+               order by ${orderBy} limit ${cnt} offset ${offset}) as page
               join ${table} on ${id} = page.page_id ${joins}`,
         )
         .orderBy(orderBy),
   };
+}
+
+/**
+ * The rows that can be among the first `upTo` of a descending sort by a `ceiling` column, without
+ * computing the value for every row: the `upTo` rows with the highest base (read in index order) have
+ * values whose minimum m the `upTo`-th value reaches at least, and a row with base < m − slack has a
+ * value below m. So the page is the same as over all rows, ties included (a dropped row is strictly below).
+ */
+function reachable(
+  from: SQL,
+  where: SQL,
+  value: SQL,
+  ceiling: NonNullable<Column['ceiling']>,
+  upTo: SQL,
+): SQL {
+  const { base, slack } = ceiling;
+  return sql`${base} >= (select min(seed.value) - ${slack}
+    from (select ${value} as value from ${from} where ${where} order by ${base} desc limit ${upTo}) as seed)`;
 }
 
 /** Counts, pages (past the last page gives the last one) and reads a list's rows in one statement. */

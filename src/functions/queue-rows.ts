@@ -45,6 +45,12 @@ export function queueWeightSql(now: SQL): SQL {
 }
 
 /**
+ * The most the client and `now` add to `queue_base` in `queueWeight`: premium 500, the longest wait
+ * 720, an overdue deadline 1500. The queue pages by it without weighing every open ticket.
+ */
+export const QUEUE_SLACK = 500 + 720 + 1500;
+
+/**
  * `delay` (domain/tickets.ts) in SQL: `Nd+HH:MM` since the client began waiting ('' when nobody owes
  * an answer), sorted by the whole minutes behind it.
  */
@@ -90,7 +96,7 @@ export function queueSource(ctx: RunContext): ListSource {
       project: textColumn(providers.name),
       department: textColumn(departments.name),
       department_id: intColumn(tickets.departmentId),
-      queue: intColumn(queueWeightSql(now)),
+      queue: { ...intColumn(queueWeightSql(now)), ceiling: { base: tickets.queueBase, slack: QUEUE_SLACK } },
       tstatus: intColumn(tickets.status, 'code'),
       priority: intColumn(tickets.priority, 'code'),
       client_priority: intColumn(tickets.clientPriority, 'code'),
