@@ -7,8 +7,11 @@ import { messages, tickets, users } from '../db/schema.ts';
 import { createApp } from '../src/app.ts';
 import { call } from '../src/functions/registry.ts';
 import type { Deps, Session } from '../src/functions/types.ts';
+import { setLogLevel } from '../src/log.ts';
 import { BENCH, generate, scale } from './generate.ts';
 import { benchLists, clientFloor, type Floors, type ListCase, messagesFloor, queueFloor } from './lists.ts';
+import { benchLateness } from './sla-lateness.ts';
+import { benchAcks } from './slack-ack.ts';
 import { benchDigest, benchJobs, benchStartup, benchThroughput, rssMb } from './system.ts';
 
 /**
@@ -21,6 +24,8 @@ const url = process.env.BENCH_DATABASE_URL;
 const size = scale(Number(process.env.BENCH_TICKETS ?? 10_000));
 const runs = Number(process.env.BENCH_RUNS ?? 50);
 const say = (text: string) => console.log(text);
+// One info line per API request would drown the results.
+setLogLevel('warn');
 
 // BENCH_KEEP=1 measures the installation a previous run generated (a million tickets take minutes).
 let keep = false;
@@ -28,10 +33,13 @@ if (url) {
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   if (process.env.BENCH_KEEP === '1') {
     const [found] = await admin`select to_regclass('public.tickets') is not null as present`;
-    keep = found?.present === true && (await admin`select count(*)::int as n from tickets`)[0]?.n === size.tickets;
+    keep =
+      found?.present === true && (await admin`select count(*)::int as n from tickets`)[0]?.n === size.tickets;
   }
   if (!keep)
-    await admin.unsafe('drop schema public cascade; create schema public; drop schema if exists drizzle cascade');
+    await admin.unsafe(
+      'drop schema public cascade; create schema public; drop schema if exists drizzle cascade',
+    );
   await admin.end();
 }
 const handle = await openDb(url ? { databaseUrl: url } : { memory: true });
@@ -78,6 +86,11 @@ const server = createApp(deps).listen(0, '127.0.0.1');
 await new Promise((resolve) => server.once('listening', resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const idleRss = rssMb();
+// The highest RSS while the benchmark runs (lists, throughput, acks): memory under load.
+let peakRss = Number(idleRss);
+const watching = setInterval(() => {
+  peakRss = Math.max(peakRss, Number(rssMb()));
+}, 100);
 
 const pg = url ? postgres(url, { max: 4, onnotice: () => {} }) : undefined;
 const floors: Floors = pg
@@ -135,6 +148,14 @@ const loadedRss = rssMb();
 say(
   `### Scheduled work\n\n- ${await benchDigest(deps, BENCH.department, 20)}\n- ${await benchJobs(deps, 2000)}\n`,
 );
+say(
+  `### Slack ack latency (10 s per cell, open loop)\n\n${await benchAcks(deps, BENCH.staffId, BENCH.department, c.long)}\n`,
+);
+clearInterval(watching);
+if (process.env.BENCH_LATENESS === '1')
+  say(
+    `### SLA warnings under Slack's rate limit\n\n${await benchLateness(deps, size.departments, size.staff)}\n`,
+  );
 server.close();
 await pg?.end();
 await handle.close();
@@ -144,7 +165,7 @@ const startup = await benchStartup(
   Number(process.env.BENCH_PORT ?? 4015),
 );
 say(
-  `### Memory and start-up\n\n- RSS idle ${idleRss} MB, after the list and throughput runs ${loadedRss} MB` +
+  `### Memory and start-up\n\n- RSS idle ${idleRss} MB, after the list and throughput runs ${loadedRss} MB, highest during lists, throughput and acks ${peakRss} MB` +
     `${url ? '' : ' (PGlite holds the whole database in this process)'}\n- start-up to ready (/healthz 200): ${startup.toFixed(0)} ms\n`,
 );
 if (lists.plans) say(`### Plans\n\n${lists.plans}`);
