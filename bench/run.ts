@@ -143,6 +143,7 @@ const cases: ListCase[] = [
 ];
 const lists = await benchLists(deps, base, floors, cases, runs);
 say(`### Lists (${runs} runs each, ms)\n\n${lists.table}\n`);
+if (lists.plans) say(`### Plans\n\n${lists.plans}\n`);
 say(`### API throughput (3 s per cell)\n\n${await benchThroughput(deps, base, root, 3)}\n`);
 const loadedRss = rssMb();
 say(
@@ -168,4 +169,3 @@ say(
   `### Memory and start-up\n\n- RSS idle ${idleRss} MB, after the list and throughput runs ${loadedRss} MB, highest during lists, throughput and acks ${peakRss} MB` +
     `${url ? '' : ' (PGlite holds the whole database in this process)'}\n- start-up to ready (/healthz 200): ${startup.toFixed(0)} ms\n`,
 );
-if (lists.plans) say(`### Plans\n\n${lists.plans}`);

@@ -89,6 +89,9 @@ export async function benchAcks(
   const bareApp = express();
   const bare = new App({
     token: TOKEN,
+    // Who the bot is, given: Bolt then never calls auth.test, and the bare app does nothing but ack.
+    botId: 'BBOT',
+    botUserId: 'UBOT',
     tokenVerificationEnabled: false,
     receiver: new ExpressReceiver({ signingSecret: SECRET, endpoints: '/slack/events', app: bareApp }),
   });

@@ -1,5 +1,5 @@
-import { and, type Column as DbColumn, type SQL, sql } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
+import { and, type Column as DbColumn, getTableName, type SQL, sql } from 'drizzle-orm';
+import { PgDialect, type PgTable } from 'drizzle-orm/pg-core';
 import type { Cell, ListResult, Row, RunContext, SqlList } from './types.ts';
 
 /** Parameters every list takes, as BILLmanager names them. */
@@ -166,7 +166,7 @@ export function listQuery(
   const total = ctx.tx.$with('total').as(
     ctx.tx
       .select({ n: sql<number>`count(*)`.as('n') })
-      .from(from)
+      .from(ownColumnsOnly(table, where) ? sql`${table}` : from)
       .where(where),
   );
   // A page past the end is the last page.
@@ -195,6 +195,19 @@ export function listQuery(
         )
         .orderBy(orderBy),
   };
+}
+
+const dialect = new PgDialect();
+
+/**
+ * Whether a condition reads the list's own table only: its count then needs no joins. Postgres
+ * would drop the unused left joins itself, but the count then reads the table's heap instead of
+ * counting an index alone.
+ */
+function ownColumnsOnly(table: PgTable, where: SQL): boolean {
+  const text = dialect.sqlToQuery(where).sql;
+  const own = `"${getTableName(table)}".`;
+  return [...text.matchAll(/"[^"]+"\./g)].every(([qualifier]) => qualifier === own);
 }
 
 /**
