@@ -150,7 +150,7 @@ say(
   `### Scheduled work\n\n- ${await benchDigest(deps, BENCH.department, 20)}\n- ${await benchJobs(deps, 2000)}\n`,
 );
 say(
-  `### Slack ack latency (10 s per cell, open loop)\n\n${await benchAcks(deps, BENCH.staffId, BENCH.department, c.long)}\n`,
+  `### Slack ack latency (5 s per cell, open loop)\n\n${await benchAcks(deps, BENCH.staffId, BENCH.department, c.long)}\n`,
 );
 clearInterval(watching);
 if (process.env.BENCH_LATENESS === '1')

@@ -105,7 +105,7 @@ export async function benchLateness(deps: Deps, departments: number, staff: numb
     from generate_series(0, ${WARNINGS - 1}) i`);
   await deps.db.execute(sql`insert into jobs (kind, dedupe_key, payload, run_at, updated_at)
     select 'sla.warning', 'sla:' || id || ':${sql.raw(String(STAGE))}:' || (extract(epoch from deadline) * 1000)::bigint,
-      jsonb_build_object('ticketId', id, 'stage', ${STAGE}, 'deadline', to_char(deadline at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
+      jsonb_build_object('ticketId', id, 'stage', ${STAGE}::int, 'deadline', to_char(deadline at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')),
       deadline - interval '${sql.raw(String(STAGE))} minutes', now()
     from tickets where id >= ${first}`);
   const worker = createWorker(clock, {
