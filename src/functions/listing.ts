@@ -1,4 +1,4 @@
-import { and, type Column as DbColumn, getTableName, type SQL, sql } from 'drizzle-orm';
+import { and, type Column as DbColumn, type SQL, sql } from 'drizzle-orm';
 import { PgDialect, type PgTable } from 'drizzle-orm/pg-core';
 import type { Cell, ListResult, Row, RunContext, SqlList } from './types.ts';
 
@@ -166,13 +166,17 @@ export function listQuery(
   const total = ctx.tx.$with('total').as(
     ctx.tx
       .select({ n: sql<number>`count(*)`.as('n') })
-      .from(ownColumnsOnly(table, where) ? sql`${table}` : from)
+      .from(readsJoins(joins, where) ? from : sql`${table}`)
       .where(where),
   );
   // A page past the end is the last page.
   const offset = sql`(select (least(${num}::bigint, greatest(1, ceil(n::numeric / ${cnt}))::bigint) - 1) * ${cnt} from total)`;
+  // The page's ids are found without the joins when neither filter nor sort reads them.
+  const pageFrom = readsJoins(joins, sql`${where} ${key}`) ? from : sql`${table}`;
   const candidates =
-    ceiling && order === 'desc' ? reachable(from, where, key, ceiling, sql`${offset} + ${cnt}`) : sql`true`;
+    ceiling && order === 'desc'
+      ? reachable(pageFrom, where, key, ceiling, sql`${offset} + ${cnt}`)
+      : sql`true`;
   const entries = Object.entries(columns);
   return {
     sort,
@@ -189,7 +193,7 @@ export function listQuery(
         })
         // The page's ids first, then the columns for those rows only: Postgres joins 30 rows, not all.
         .from(
-          sql`(select ${id} as page_id from ${from} where ${where} and ${candidates}
+          sql`(select ${id} as page_id from ${pageFrom} where ${where} and ${candidates}
                order by ${orderBy} limit ${cnt} offset ${offset}) as page
               join ${table} on ${id} = page.page_id ${joins}`,
         )
@@ -200,14 +204,16 @@ export function listQuery(
 const dialect = new PgDialect();
 
 /**
- * Whether a condition reads the list's own table only: its count then needs no joins. Postgres
- * would drop the unused left joins itself, but the count then reads the table's heap instead of
- * counting an index alone.
+ * Whether SQL reads a table the joins bring in (by its name or alias). Postgres drops unused left
+ * joins itself, but planning four copies of them cost more than running the queue's page, and a
+ * count over the joins reads the table's heap instead of counting an index alone.
  */
-function ownColumnsOnly(table: PgTable, where: SQL): boolean {
-  const text = dialect.sqlToQuery(where).sql;
-  const own = `"${getTableName(table)}".`;
-  return [...text.matchAll(/"[^"]+"\./g)].every(([qualifier]) => qualifier === own);
+function readsJoins(joins: SQL, value: SQL): boolean {
+  const joined = [...dialect.sqlToQuery(joins).sql.matchAll(/join "([^"]+)"(?: as "([^"]+)")?/g)].map(
+    ([, name, as]) => `"${as ?? name}".`,
+  );
+  const text = dialect.sqlToQuery(value).sql;
+  return joined.some((qualifier) => text.includes(qualifier));
 }
 
 /**

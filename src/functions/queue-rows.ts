@@ -26,6 +26,7 @@ import type { Row, RunContext } from './types.ts';
 
 const responsible = alias(users, 'responsible');
 const locker = alias(users, 'locker');
+const premiumClient = alias(clients, 'premium_client');
 
 const epoch = (value: SQL | typeof tickets.deadline) => sql`extract(epoch from ${value})`;
 
@@ -37,7 +38,8 @@ const epoch = (value: SQL | typeof tickets.deadline) => sql`extract(epoch from $
 export function queueWeightSql(now: SQL): SQL {
   // Looked up per ticket rather than joined: the queue weighs a few hundred candidates, and a join
   // made Postgres hash all clients for them (it cannot foresee how few the bound leaves).
-  const premiumOf = sql`coalesce((select ${clients.premium} from ${clients} where ${clients.id} = ${tickets.clientId}), false)`;
+  // Its own alias: the page's ids are then found without the list's joins (listing.ts `readsJoins`).
+  const premiumOf = sql`coalesce((select ${premiumClient.premium} from ${clients} as ${premiumClient} where ${premiumClient.id} = ${tickets.clientId}), false)`;
   const left = sql`floor((${epoch(tickets.deadline)} - ${epoch(now)}) / 60)`;
   return sql`greatest(1, ${tickets.queueBase}
     + case when ${premiumOf} then 500 else 0 end
