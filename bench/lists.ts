@@ -42,7 +42,7 @@ export function queueFloor(now: Date, where: string, page = 1): string {
     order by t.queue_base desc limit ${offset + 30}
   ), q as (
     select t.id, ${weight(at)} as w from tickets t join clients c on c.id = t.client_id
-    where ${where} and t.queue_base >= (select min(w) - 2720 from seed)
+    where ${where} and t.queue_base >= (select (min(w) - 2720)::int from seed)
     order by w desc, t.id limit 30 offset ${offset}
   )
   select t.id, t.name, c.name as client, d.name as department, q.w,
