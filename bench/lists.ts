@@ -102,6 +102,7 @@ export async function benchLists(deps: Deps, base: string, floors: Floors, cases
 /** The plans of the list's own page query (as listing.ts builds it) and of its floor. */
 async function explainCase(deps: Deps, floors: Floors, c: ListCase): Promise<string> {
   const fn = registry[c.func];
+  if (!fn) throw new Error(`No function ${c.func} to explain`);
   const ctx = { tx: deps.db, session: c.who, now: deps.now(), settings: deps.settings };
   const out = await fn.run(ctx, parseParams(fn.params, c.params));
   if (out.kind !== 'list' || 'rows' in out || !floors.explain) return '';

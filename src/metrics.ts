@@ -122,7 +122,7 @@ export type Metrics = ReturnType<typeof createMetrics>;
 /** `…/api/chat.postMessage` → `chat.postMessage`; anything else Slack is posted to is a response_url. */
 function slackMethod(url: string): string {
   const match = /\/api\/([A-Za-z]+(?:\.[A-Za-z]+)+)$/.exec(new URL(url).pathname);
-  return match ? match[1] : 'response_url';
+  return match?.[1] ?? 'response_url';
 }
 
 /** Slack answers HTTP 200 with `ok: false` and an error code; the code is a bounded label, anything odd is `error`. */

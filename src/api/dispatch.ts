@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { one } from '../../db/rows.ts';
 import { users } from '../../db/schema.ts';
 import { missed } from '../functions/errors.ts';
 import { call, registry } from '../functions/registry.ts';
@@ -74,7 +75,8 @@ export async function dispatch(
   if (result.kind === 'list') return { doc: listDoc(result) };
   if (result.kind === 'form') return { doc: formDoc(result) };
   if (result.su) {
-    const [client] = await db.select().from(users).where(eq(users.id, result.su.userId));
+    // ticket.su has just read this user in its own call.
+    const client = one(await db.select().from(users).where(eq(users.id, result.su.userId)), 'su user');
     mayBecome(session, client, 'elid');
     return sessionDoc(ctx, sessionOf(client, { id: session.userId, login: session.login }));
   }

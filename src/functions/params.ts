@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { one } from '../../db/rows.ts';
 import { TicketError } from './errors.ts';
 
 /** Ids are Postgres `integer`s: a larger number would fail in the database instead of being refused. */
@@ -100,10 +101,12 @@ export function parseParams<S extends z.ZodType>(schema: S, raw: Record<string, 
   }
   const result = schema.safeParse(cleaned);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
+  // A failed parse has at least one issue.
+  const issue = one(result.error.issues, 'zod issue');
   const param = String(issue.path[0] ?? 'params');
-  if (cleaned[param] === undefined) {
+  const given = cleaned[param];
+  if (given === undefined) {
     throw new TicketError('missed', param, `Parameter ${param} is required`);
   }
-  throw new TicketError('value', param, `Parameter ${param} ${issue.message}`, cleaned[param].slice(0, 200));
+  throw new TicketError('value', param, `Parameter ${param} ${issue.message}`, given.slice(0, 200));
 }

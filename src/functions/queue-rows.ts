@@ -74,7 +74,7 @@ export function delayColumn(now: SQL): Column {
  * The staff queue as a list source: every spec column and `props` flag derived from the data as the
  * calling staff member sees it (favorites and unread are theirs).
  */
-export function queueSource(ctx: RunContext): ListSource {
+export function queueSource(ctx: RunContext) {
   const me = ctx.session.userId;
   const now = sqlNow(ctx);
   const locked = sql`(${tickets.lockedBy} is not null and ${tickets.lockedUntil} > ${now})`;
@@ -128,7 +128,7 @@ export function queueSource(ctx: RunContext): ListSource {
       responsible_id: intColumn(tickets.responsibleId),
       locked_by_id: intColumn(sql`case when ${locked} then ${tickets.lockedBy} end`),
     },
-  };
+  } satisfies ListSource;
 }
 
 /** The staff queue's rows for the tickets matching `where` (cards and digests read them too). */

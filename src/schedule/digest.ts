@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
+import { one } from '../../db/rows.ts';
 import { clients, type Department, departments, digests, jobs, tickets, users } from '../../db/schema.ts';
 import { buildDigest, type DigestTicket, localDay, nextCountChange, nextDigestAt } from '../domain/digest.ts';
 import { OPEN_STATUSES } from '../domain/tickets.ts';
@@ -122,7 +123,7 @@ export function digestPostHandler(slack: Slack) {
       .insert(digests)
       .values({ departmentId, localDate, digestTime: time, channel: dep.slackChannel, postedAt: now })
       .onConflictDoNothing();
-    const [row] = await deps.db.select().from(digests).where(day);
+    const row = one(await deps.db.select().from(digests).where(day), 'digest');
     if (row.ts && row.digestTime === (time ?? null)) {
       await update(slack, { channel: row.channel, ts: row.ts, ...message });
     } else {

@@ -1,5 +1,6 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
+import { one } from '../../db/rows.ts';
 import {
   type Department,
   departments,
@@ -78,7 +79,10 @@ async function startEscalation(tx: Tx, t: Ticket, dep: Department, now: Date): P
   if (!oncall) return;
   const targets = [...(oncall.usergroup || oncall.rotation ? [CURRENT_ONCALL] : []), ...oncall.chain];
   if (targets.length === 0) return;
-  const [esc] = await tx.insert(escalations).values({ ticketId: t.id, startedAt: now }).returning();
+  const esc = one(
+    await tx.insert(escalations).values({ ticketId: t.id, startedAt: now }).returning(),
+    'escalation',
+  );
   for (const [step, target] of targets.entries()) {
     await enqueue(
       tx,
@@ -223,7 +227,10 @@ export function oncallPageHandler(slack: Slack) {
       })
       .where(eq(escalations.id, row.esc.id));
     // Taken or ended while this page was on its way: it gets the same update as the others.
-    const [after] = await deps.db.select().from(escalations).where(eq(escalations.id, row.esc.id));
+    const after = one(
+      await deps.db.select().from(escalations).where(eq(escalations.id, row.esc.id)),
+      'escalation',
+    );
     if (after.ackedAt || after.endedAt) await deps.db.transaction((tx) => settle(tx, after, deps.now()));
   };
 }

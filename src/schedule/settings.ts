@@ -1,5 +1,6 @@
 import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
+import { one } from '../../db/rows.ts';
 import { auditLog, type Department, departments, tickets } from '../../db/schema.ts';
 import { effectivePriority, OPEN_STATUSES, regulationDeadline } from '../domain/tickets.ts';
 import { ticketChanged } from '../functions/effects.ts';
@@ -36,15 +37,14 @@ export async function updateScheduleSettings(
     const merged: FlatSettings = { ...flatSettings(before), ...(raw as Partial<FlatSettings>) };
     const parsed = settingsSchema.safeParse(merged);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0];
+      const issue = one(parsed.error.issues, 'zod issue');
       const field = String(issue.path[0] ?? 'settings');
       throw invalid(field, `${field} ${issue.message}`, merged[field as keyof FlatSettings]);
     }
-    const [dep] = await tx
-      .update(departments)
-      .set(parsed.data)
-      .where(eq(departments.id, departmentId))
-      .returning();
+    const dep = one(
+      await tx.update(departments).set(parsed.data).where(eq(departments.id, departmentId)).returning(),
+      'department',
+    );
     await tx.insert(auditLog).values({
       at: now,
       actorId: session.userId,
@@ -82,7 +82,10 @@ async function rescheduleTickets(ctx: RunContext, dep: Department, recompute: bo
     let current = t;
     if (recompute && !t.deadlineManual && t.waitingSince) {
       const deadline = regulationDeadline(dep, effectivePriority(t), t.waitingSince);
-      [current] = await ctx.tx.update(tickets).set({ deadline }).where(eq(tickets.id, t.id)).returning();
+      current = one(
+        await ctx.tx.update(tickets).set({ deadline }).where(eq(tickets.id, t.id)).returning(),
+        'ticket',
+      );
       await ticketChanged(ctx, t, current);
     }
     // Idempotent after ticketChanged; needed on its own when only the stages changed.

@@ -49,7 +49,7 @@ export async function postAboutTicket(
     .leftJoin(ticketCards, eq(ticketCards.ticketId, tickets.id))
     .where(eq(tickets.id, ticketId));
   const channel = where?.cardChannel ?? where?.depChannel;
-  if (!channel) return null;
+  if (!where || !channel) return null;
   const thread = where.cardTs ? { thread_ts: where.cardTs, reply_broadcast: message.broadcast ?? false } : {};
   return post(slack, { channel, text: message.text, blocks: message.blocks, ...thread }, identity);
 }

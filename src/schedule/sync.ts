@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { one } from '../../db/rows.ts';
 import { departments, type Ticket } from '../../db/schema.ts';
 import type { RunContext } from '../functions/types.ts';
 import { digestTouched } from './digest.ts';
@@ -27,7 +28,10 @@ export async function scheduleTicketChanged(
   after: Ticket,
 ): Promise<void> {
   const { tx, now } = ctx;
-  const [dep] = await tx.select().from(departments).where(eq(departments.id, after.departmentId));
+  const dep = one(
+    await tx.select().from(departments).where(eq(departments.id, after.departmentId)),
+    'department',
+  );
   if (!before || slaFingerprint(before) !== slaFingerprint(after))
     await rescheduleWarnings(tx, after, dep, now);
   if (!before || needsOnCall(before) || needsOnCall(after)) {
@@ -37,7 +41,10 @@ export async function scheduleTicketChanged(
   if (before && DIGEST_FIELDS.every((f) => sameValue(before[f], after[f]))) return;
   await digestTouched(tx, dep, now);
   if (before && before.departmentId !== after.departmentId) {
-    const [old] = await tx.select().from(departments).where(eq(departments.id, before.departmentId));
+    const old = one(
+      await tx.select().from(departments).where(eq(departments.id, before.departmentId)),
+      'department',
+    );
     await digestTouched(tx, old, now);
   }
 }

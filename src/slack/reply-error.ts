@@ -25,9 +25,10 @@ export function fieldErrors(
   aliases: Record<string, string> = {},
 ): Record<string, string> | undefined {
   const inputs = view.blocks.filter((b) => b.type === 'input').map((b) => b.block_id ?? '');
-  if (inputs.length === 0) return undefined;
+  const [first] = inputs;
+  if (first === undefined) return undefined;
   const wanted = aliases[error.object] ?? error.object;
-  const block = inputs.includes(wanted) ? wanted : inputs[0];
+  const block = inputs.includes(wanted) ? wanted : first;
   return { [block]: error.message.slice(0, 2000) };
 }
 

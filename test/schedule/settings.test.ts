@@ -4,12 +4,13 @@ import { auditLog, departments, tickets } from '../../db/schema.ts';
 import { scheduleSettingsForm, updateScheduleSettings } from '../../src/schedule/settings.ts';
 import { pickSettings } from '../../src/schedule/settings-params.ts';
 import { settingsFromView, settingsModal } from '../../src/schedule/views/settings.ts';
+import { firstOf, one, present } from '../helpers/rows.ts';
 import { ROTATION, useScheduleWorld } from './fixture.ts';
 
 const { db, w } = useScheduleWorld(new Date('2026-03-02T10:00:00Z'));
 
 const support = async () =>
-  (await db.db.select().from(departments).where(eq(departments.id, w.ids.support.id)))[0];
+  one(await db.db.select().from(departments).where(eq(departments.id, w.ids.support.id)));
 
 describe('department settings without SQL', () => {
   it('root changes the regulation and stages: waiting tickets get new deadlines and warnings at once', async () => {
@@ -19,7 +20,7 @@ describe('department settings without SQL', () => {
       warning_stages: '10, 0',
       digest_time: '08:30',
     });
-    const [t] = await db.db.select().from(tickets).where(eq(tickets.id, id));
+    const t = firstOf(await db.db.select().from(tickets).where(eq(tickets.id, id)));
     expect(t.deadline?.toISOString()).toBe('2026-03-02T10:30:00.000Z');
     const pending = (await w.jobsOf('sla.warning')).filter((j) => j.state === 'pending');
     expect(pending.map((j) => [j.payload.stage, j.runAt.toISOString()])).toEqual([
@@ -79,7 +80,7 @@ describe('department settings without SQL', () => {
     // Saturday 23:30 in Berlin: 240 minutes later is Sunday 03:30, no opening hours in between.
     w.clock.set(new Date('2026-03-07T22:30:00Z'));
     const id = await w.openTicket();
-    const [t] = await db.db.select().from(tickets).where(eq(tickets.id, id));
+    const t = firstOf(await db.db.select().from(tickets).where(eq(tickets.id, id)));
     expect(t.deadline?.toISOString()).toBe('2026-03-08T02:30:00.000Z');
   });
 
@@ -121,7 +122,7 @@ describe('department settings without SQL', () => {
     const state = Object.fromEntries(
       inputs.map((b) => [b.block_id, { [b.element.action_id]: { value: b.element.initial_value ?? null } }]),
     );
-    state.digest_time.value.value = '07:45';
+    present(state.digest_time, 'the digest time input').value = { value: '07:45' };
     const submitted = settingsFromView({
       private_metadata: modal.private_metadata,
       state: { values: state },

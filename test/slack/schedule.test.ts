@@ -2,15 +2,14 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { departments, escalations, tickets } from '../../db/schema.ts';
 import { SCHEDULE_IDS } from '../../src/schedule/ids.ts';
+import { firstOf, one } from '../helpers/rows.ts';
 import { type Json, useSlackHarness } from '../helpers/slack-harness.ts';
 
 const { db, h } = useSlackHarness({ schedule: true });
 
 const answer = () => h.fake.last('response_url').params as { text: string; blocks?: Json[] };
-const supportDep = async () => {
-  const [dep] = await db.db.select().from(departments).where(eq(departments.id, h.w.ids.support.id));
-  return dep;
-};
+const supportDep = async () =>
+  one(await db.db.select().from(departments).where(eq(departments.id, h.w.ids.support.id)));
 const onCall = () =>
   db.db
     .update(departments)
@@ -24,7 +23,7 @@ describe('on-call Ack', () => {
     const id = await h.w.openTicket({ priority: '2' });
     await h.runJobs();
     expect(pages()).toHaveLength(1);
-    const page = pages()[0].params;
+    const page = firstOf(pages()).params;
     expect(page.text).toContain('<!subteam^S0ONCALL>');
     const blocks = page.blocks as Json[];
 
@@ -32,7 +31,7 @@ describe('on-call Ack', () => {
     expect(answer().text).toBe(`:white_check_mark: You took #${id}.`);
     await h.runJobs();
     const updated = h.fake.last('chat.update').params;
-    const [esc] = await db.db.select().from(escalations);
+    const esc = firstOf(await db.db.select().from(escalations));
     expect(esc.messages).toEqual([{ channel: 'CSUPPORT', ts: updated.ts }]);
     expect(String(updated.text)).toContain('was taken by <@UADMIN>');
 
@@ -48,7 +47,7 @@ describe('on-call Ack', () => {
     await onCall();
     const id = await h.w.openTicket({ priority: '2' });
     await h.runJobs();
-    const blocks = pages()[0].params.blocks as Json[];
+    const blocks = firstOf(pages()).params.blocks as Json[];
     await h.click('UALICE', blocks, SCHEDULE_IDS.oncallAck);
     expect(answer().text).toMatch(/^:warning: .*staff/);
     await h.w.run(h.w.as.admin, 'ticket.edit', { elid: String(id), priority: '0', sok: 'ok' });
@@ -83,7 +82,7 @@ describe('/ticket oncall and /ticket digest', () => {
     await h.click('UADMIN', posted.blocks as Json[], SCHEDULE_IDS.digestOpen, {}, String(id));
     expect(answer().text).toBe(`Ticket #${id}`);
     expect(JSON.stringify(answer().blocks)).toContain('Disk full');
-    const [t] = await db.db.select().from(tickets).where(eq(tickets.id, id));
+    const t = firstOf(await db.db.select().from(tickets).where(eq(tickets.id, id)));
     expect(t.lockedBy).toBe(h.w.ids.admin.id);
   });
 });
