@@ -99,7 +99,8 @@ const watching = setInterval(() => {
   peakRss = Math.max(peakRss, Number(rssMb()));
 }, 100);
 
-const pg = url ? postgres(url, { max: 4, onnotice: () => {} }) : undefined;
+// The floors run with the bot's connection settings (no JIT, db/client.ts).
+const pg = url ? postgres(url, { max: 4, onnotice: () => {}, connection: { jit: 'off' } }) : undefined;
 const floors: Floors = pg
   ? {
       run: (text) => pg.unsafe(text),
