@@ -91,6 +91,8 @@ await call(deps, byDepartment, 'ticket.filter', { department: String(BENCH.depar
 await call(deps, closedOnly, 'ticket.filter', { tstatus: '3', sok: 'ok' });
 const server = createApp(deps).listen(0, '127.0.0.1');
 await new Promise((resolve) => server.once('listening', resolve));
+// fetch keeps connections alive; a server closing an idle one just as it is reused resets the request.
+server.keepAliveTimeout = 120_000;
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const idleRss = rssMb();
 // The highest RSS while the benchmark runs (lists, throughput, acks): memory under load.
