@@ -2,10 +2,11 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { and, eq, sql } from 'drizzle-orm';
 import { jobs, tickets } from '../db/schema.ts';
+import { SLA_WARNING } from '../src/functions/planners/sla.ts';
 import type { Deps } from '../src/functions/types.ts';
 import { createWorker } from '../src/jobs/worker.ts';
-import { scheduleJobHandlers, scheduleSlackClient } from '../src/schedule/handlers.ts';
-import { SLA_WARNING } from '../src/schedule/sla.ts';
+import { jobClient } from '../src/slack/job-client.ts';
+import { scheduledJobHandlers } from '../src/slack/scheduled/handlers.ts';
 import { ms, quantile } from './stats.ts';
 
 const MINUTE = 60_000;
@@ -109,7 +110,7 @@ export async function benchLateness(deps: Deps, departments: number, staff: numb
       deadline - interval '${sql.raw(String(STAGE))} minutes', now()
     from tickets where id >= ${first}`);
   const worker = createWorker(clock, {
-    handlers: scheduleJobHandlers(scheduleSlackClient('xoxb-bench', slack.url)),
+    handlers: scheduledJobHandlers(jobClient('xoxb-bench', slack.url)),
   });
   worker.start();
   const stateCount = () =>
