@@ -24,8 +24,14 @@ export function scale(tickets: number): Scale {
   };
 }
 
-/** Ids the benchmarks address: staff member 1 works every department; client 1 is the big one. */
-export const BENCH = { staffId: 1, bigClientId: 1, bigClientUserId: 61, department: 7 } as const;
+/** Ids the benchmarks address: staff members 1 and 4 are roots (every department); client 1 is the big one. */
+export const BENCH = {
+  staffId: 1,
+  bigClientId: 1,
+  bigClientUserId: 61,
+  department: 7,
+  closedRootId: 4,
+} as const;
 
 /**
  * Fills an empty database the way years of support look: ~1.5% of tickets open (all among the newest

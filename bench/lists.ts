@@ -30,16 +30,26 @@ const weight = (now: string) => `greatest(1, t.queue_base + case when c.premium 
       when t.deadline < '${now}'::timestamptz then 1500
       else greatest(0, 1000 - floor((extract(epoch from t.deadline) - extract(epoch from '${now}'::timestamptz)) / 60)) end)`;
 
-/** The staff queue's page as one would write it by hand: weigh, count, take the page, join names. */
+/**
+ * The staff queue's page as one would write it by hand, knowing that the weight is at most
+ * queue_base + 2720: count the rows, seed a bound from the highest bases, weigh only the tickets
+ * above it, take the page, join the names.
+ */
 export function queueFloor(now: Date, where: string, page = 1): string {
   const at = now.toISOString();
-  return `with q as (
-    select t.id, ${weight(at)} as w from tickets t join clients c on c.id = t.client_id where ${where}
+  const offset = (page - 1) * 30;
+  return `with seed as (
+    select ${weight(at)} as w from tickets t join clients c on c.id = t.client_id where ${where}
+    order by t.queue_base desc limit ${offset + 30}
+  ), q as (
+    select t.id, ${weight(at)} as w from tickets t join clients c on c.id = t.client_id
+    where ${where} and t.queue_base >= (select (min(w) - 2720)::int from seed)
+    order by w desc, t.id limit 30 offset ${offset}
   )
-  select t.id, t.name, c.name as client, d.name as department, p.w, (select count(*) from q) as total
-  from (select id, w from q order by w desc, id limit 30 offset ${(page - 1) * 30}) p
-  join tickets t on t.id = p.id join clients c on c.id = t.client_id join departments d on d.id = t.department_id
-  order by p.w desc, p.id`;
+  select t.id, t.name, c.name as client, d.name as department, q.w,
+    (select count(*) from tickets t where ${where}) as total
+  from q join tickets t on t.id = q.id join clients c on c.id = t.client_id join departments d on d.id = t.department_id
+  order by q.w desc, q.id`;
 }
 
 export function clientFloor(clientId: number): string {

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { type SQL, sql } from 'drizzle-orm';
+import { eq, type SQL, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openDb } from '../db/client.ts';
 import { one } from '../db/rows.ts';
@@ -8,8 +8,11 @@ import { messages, tickets, users } from '../db/schema.ts';
 import { createApp } from '../src/app.ts';
 import { call } from '../src/functions/registry.ts';
 import type { Deps, Session } from '../src/functions/types.ts';
+import { setLogLevel } from '../src/log.ts';
 import { BENCH, generate, scale } from './generate.ts';
 import { benchLists, clientFloor, type Floors, type ListCase, messagesFloor, queueFloor } from './lists.ts';
+import { benchLateness } from './sla-lateness.ts';
+import { benchAcks } from './slack-ack.ts';
 import { benchDigest, benchJobs, benchStartup, benchThroughput, rssMb } from './system.ts';
 
 /**
@@ -22,13 +25,23 @@ const url = process.env.BENCH_DATABASE_URL;
 const size = scale(Number(process.env.BENCH_TICKETS ?? 10_000));
 const runs = Number(process.env.BENCH_RUNS ?? 50);
 const say = (text: string) => console.log(text);
+// One info line per API request would drown the results.
+setLogLevel('warn');
 
+// BENCH_KEEP=1 measures the installation a previous run generated (a million tickets take minutes).
+let keep = false;
 if (url) {
-  const wipe = postgres(url, { max: 1, onnotice: () => {} });
-  await wipe.unsafe(
-    'drop schema public cascade; create schema public; drop schema if exists drizzle cascade',
-  );
-  await wipe.end();
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  if (process.env.BENCH_KEEP === '1') {
+    const [found] = await admin`select to_regclass('public.tickets') is not null as present`;
+    keep =
+      found?.present === true && (await admin`select count(*)::int as n from tickets`)[0]?.n === size.tickets;
+  }
+  if (!keep)
+    await admin.unsafe(
+      'drop schema public cascade; create schema public; drop schema if exists drizzle cascade',
+    );
+  await admin.end();
 }
 const handle = await openDb(url ? { databaseUrl: url } : { memory: true });
 const { db } = handle;
@@ -42,7 +55,7 @@ say(
       .join(' ')}, ${url ? 'Postgres' : 'PGlite (in memory)'}`,
 );
 const generating = performance.now();
-await generate(db, size, now);
+if (!keep) await generate(db, size, now);
 const number = (query: SQL) => sql`(${query})`.mapWith(Number);
 const c = one(
   await db
@@ -59,9 +72,11 @@ const c = one(
 );
 say(
   `Generated ${c.tickets} tickets (${c.open} open), ${c.messages} messages, ${size.clients} clients, ` +
-    `${size.departments} departments in ${((performance.now() - generating) / 1000).toFixed(0)} s\n`,
+    `${size.departments} departments ${keep ? '(kept from an earlier run)' : `in ${((performance.now() - generating) / 1000).toFixed(0)} s`}\n`,
 );
 
+// A second root keeps the closed-tickets filter: closed tickets of every department, the largest list.
+await db.update(users).set({ level: 'root' }).where(eq(users.id, BENCH.closedRootId));
 const all = await db.select().from(users);
 const session = (id: number): Session => {
   const u = all.find((x) => x.id === id);
@@ -69,16 +84,25 @@ const session = (id: number): Session => {
   return { userId: u.id, login: u.login, level: u.level, clientId: u.clientId ?? undefined, via: 'bench' };
 };
 const root = session(BENCH.staffId);
-const byDepartment = session(2);
-const closedOnly = session(3);
+// Staff member 3 works departments 7, 17 and 27 (generate.ts): the department filter is within their scope.
+const byDepartment = session(3);
+const closedOnly = session(BENCH.closedRootId);
 await call(deps, byDepartment, 'ticket.filter', { department: String(BENCH.department), sok: 'ok' });
 await call(deps, closedOnly, 'ticket.filter', { tstatus: '3', sok: 'ok' });
 const server = createApp(deps).listen(0, '127.0.0.1');
 await new Promise((resolve) => server.once('listening', resolve));
+// fetch keeps connections alive; a server closing an idle one just as it is reused resets the request.
+server.keepAliveTimeout = 120_000;
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 const idleRss = rssMb();
+// The highest RSS while the benchmark runs (lists, throughput, acks): memory under load.
+let peakRss = Number(idleRss);
+const watching = setInterval(() => {
+  peakRss = Math.max(peakRss, Number(rssMb()));
+}, 100);
 
-const pg = url ? postgres(url, { max: 4, onnotice: () => {} }) : undefined;
+// The floors run with the bot's connection settings (no JIT, db/client.ts).
+const pg = url ? postgres(url, { max: 4, onnotice: () => {}, connection: { jit: 'off' } }) : undefined;
 const floors: Floors = pg
   ? {
       run: (text) => pg.unsafe(text),
@@ -129,11 +153,22 @@ const cases: ListCase[] = [
 ];
 const lists = await benchLists(deps, base, floors, cases, runs);
 say(`### Lists (${runs} runs each, ms)\n\n${lists.table}\n`);
+if (lists.plans) say(`### Plans\n\n${lists.plans}\n`);
 say(`### API throughput (3 s per cell)\n\n${await benchThroughput(deps, base, root, 3)}\n`);
 const loadedRss = rssMb();
 say(
   `### Scheduled work\n\n- ${await benchDigest(deps, BENCH.department, 20)}\n- ${await benchJobs(deps, 2000)}\n`,
 );
+// BENCH_ACKS=0 leaves the Slack ack run out (lists only, on a shared machine).
+if (process.env.BENCH_ACKS !== '0')
+  say(
+    `### Slack ack latency (5 s per cell, open loop)\n\n${await benchAcks(deps, BENCH.staffId, BENCH.department, c.long)}\n`,
+  );
+clearInterval(watching);
+if (process.env.BENCH_LATENESS === '1')
+  say(
+    `### SLA warnings under Slack's rate limit\n\n${await benchLateness(deps, size.departments, size.staff)}\n`,
+  );
 server.close();
 await pg?.end();
 await handle.close();
@@ -143,7 +178,6 @@ const startup = await benchStartup(
   Number(process.env.BENCH_PORT ?? 4015),
 );
 say(
-  `### Memory and start-up\n\n- RSS idle ${idleRss} MB, after the list and throughput runs ${loadedRss} MB` +
+  `### Memory and start-up\n\n- RSS idle ${idleRss} MB, after the list and throughput runs ${loadedRss} MB, highest during lists, throughput and acks ${peakRss} MB` +
     `${url ? '' : ' (PGlite holds the whole database in this process)'}\n- start-up to ready (/healthz 200): ${startup.toFixed(0)} ms\n`,
 );
-if (lists.plans) say(`### Plans\n\n${lists.plans}`);

@@ -56,7 +56,9 @@ async function openPostgres(url: string): Promise<DbHandle> {
     onnotice: () => {},
     connect_timeout: CONNECT_TIMEOUT_S,
     // Names this process's connections, so /metrics can count its own pool in pg_stat_activity.
-    connection: { application_name: `ticket-ops ${hostname()} ${process.pid}`.slice(0, 63) },
+    // No JIT: a list's estimate can look large (Postgres cannot foresee how few rows the queue's
+    // bound leaves) and compiling then took seconds for a 30-row page (BENCHMARKS.md).
+    connection: { application_name: `ticket-ops ${hostname()} ${process.pid}`.slice(0, 63), jit: 'off' },
   });
   const db = drizzlePostgres(client, { schema }) as unknown as Db;
   return { db, engine: 'postgres', close: () => client.end() };

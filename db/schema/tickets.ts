@@ -80,6 +80,17 @@ export const tickets = pgTable(
     index('tickets_open_idx')
       .on(t.departmentId, t.id, t.status, t.queueBase, t.clientId, t.waitingSince, t.deadline)
       .where(sql`status in (0, 1, 2)`),
+    /**
+     * The open queue in `queue_base` order: its first page reads the highest bases and then only the
+     * tickets whose weight can still reach that page (listing.ts `reachable`), not every open ticket.
+     * Department second, so a department's queue filters inside the index.
+     */
+    index('tickets_open_queue_idx').on(t.queueBase, t.departmentId).where(sql`status in (0, 1, 2)`),
+    /**
+     * One status in `queue_base` order (a saved filter on closed tickets: 70% of all): the same bounded
+     * page as the open queue, and its count an index-only scan.
+     */
+    index('tickets_status_queue_idx').on(t.status, t.queueBase),
     /** A client's list (`clientticket`) newest first, archived tickets left out, paged in index order. */
     index('tickets_client_list_idx').on(t.clientId, t.updatedAt.desc(), t.id).where(sql`status <> 10`),
     index('tickets_client_idx').on(t.clientId, t.status),

@@ -1,5 +1,5 @@
 import { and, type Column as DbColumn, type SQL, sql } from 'drizzle-orm';
-import type { PgTable } from 'drizzle-orm/pg-core';
+import { PgDialect, type PgTable } from 'drizzle-orm/pg-core';
 import type { Cell, ListResult, Row, RunContext, SqlList } from './types.ts';
 
 /** Parameters every list takes, as BILLmanager names them. */
@@ -19,6 +19,12 @@ export interface Column {
   sort: SQL;
   /** The database value as the row carries it. */
   read(value: unknown): Cell;
+  /**
+   * For a value computed from `now` (the queue weight): an indexed, stored `base` and a `slack` with
+   * value ≤ base + slack on every row, never null. A descending page then reads only the
+   * rows whose base can still reach it (see `listQuery`), in the same order as sorting all of them.
+   */
+  ceiling?: { base: DbColumn; slack: number };
 }
 
 /**
@@ -160,17 +166,23 @@ export function listQuery(
     ) ?? sql`true`;
   const sort = raw.p_sort && Object.hasOwn(columns, raw.p_sort) ? raw.p_sort : list.defaultSort;
   const order = raw.p_order === 'asc' || raw.p_order === 'desc' ? raw.p_order : list.defaultOrder;
-  const key = column(sort).sort;
+  const { sort: key, ceiling } = column(sort);
   const orderBy = sql`${key} ${sql.raw(order === 'asc' ? 'asc nulls first' : 'desc nulls last')}, ${id} asc`;
   const { cnt, num } = requestedPage(raw);
   const total = ctx.tx.$with('total').as(
     ctx.tx
       .select({ n: sql<number>`count(*)`.as('n') })
-      .from(from)
+      .from(readsJoins(joins, where) ? from : sql`${table}`)
       .where(where),
   );
   // A page past the end is the last page.
   const offset = sql`(select (least(${num}::bigint, greatest(1, ceil(n::numeric / ${cnt}))::bigint) - 1) * ${cnt} from total)`;
+  // The page's ids are found without the joins when neither filter nor sort reads them.
+  const pageFrom = readsJoins(joins, sql`${where} ${key}`) ? from : sql`${table}`;
+  const candidates =
+    ceiling && order === 'desc'
+      ? reachable(pageFrom, where, key, ceiling, sql`${offset} + ${cnt}`)
+      : sql`true`;
   const entries = Object.entries(columns);
   return {
     sort,
@@ -187,11 +199,45 @@ export function listQuery(
         })
         // The page's ids first, then the columns for those rows only: Postgres joins 30 rows, not all.
         .from(
-          sql`(select ${id} as page_id from ${from} where ${where} order by ${orderBy} limit ${cnt} offset ${offset}) as page
+          sql`(select ${id} as page_id from ${pageFrom} where ${where} and ${candidates}
+               order by ${orderBy} limit ${cnt} offset ${offset}) as page
               join ${table} on ${id} = page.page_id ${joins}`,
         )
         .orderBy(orderBy),
   };
+}
+
+const dialect = new PgDialect();
+
+/**
+ * Whether SQL reads a table the joins bring in (by its name or alias). Postgres drops unused left
+ * joins itself, but planning four copies of them cost more than running the queue's page, and a
+ * count over the joins reads the table's heap instead of counting an index alone.
+ */
+function readsJoins(joins: SQL, value: SQL): boolean {
+  const joined = [...dialect.sqlToQuery(joins).sql.matchAll(/join "([^"]+)"(?: as "([^"]+)")?/g)].map(
+    ([, name, as]) => `"${as ?? name}".`,
+  );
+  const text = dialect.sqlToQuery(value).sql;
+  return joined.some((qualifier) => text.includes(qualifier));
+}
+
+/**
+ * The rows that can be among the first `upTo` of a descending sort by a `ceiling` column, without
+ * computing the value for every row: the `upTo` rows with the highest base (read in index order) have
+ * values whose minimum m the `upTo`-th value reaches at least, and a row with base < m − slack has a
+ * value below m. So the page is the same as over all rows, ties included (a dropped row is strictly below).
+ */
+function reachable(
+  from: SQL,
+  where: SQL,
+  value: SQL,
+  ceiling: NonNullable<Column['ceiling']>,
+  upTo: SQL,
+): SQL {
+  const { base, slack } = ceiling;
+  return sql`${base} >= (select min(seed.value) - ${slack}
+    from (select ${value} as value from ${from} where ${where} order by ${base} desc limit ${upTo}) as seed)`;
 }
 
 /** Counts, pages (past the last page gives the last one) and reads a list's rows in one statement. */

@@ -26,6 +26,7 @@ import type { Row, RunContext } from './types.ts';
 
 const responsible = alias(users, 'responsible');
 const locker = alias(users, 'locker');
+const premiumClient = alias(clients, 'premium_client');
 
 const epoch = (value: SQL | typeof tickets.deadline) => sql`extract(epoch from ${value})`;
 
@@ -35,14 +36,24 @@ const epoch = (value: SQL | typeof tickets.deadline) => sql`extract(epoch from $
  * no ticket row) and the waiting and deadline parts from `now`.
  */
 export function queueWeightSql(now: SQL): SQL {
+  // Looked up per ticket rather than joined: the queue weighs a few hundred candidates, and a join
+  // made Postgres hash all clients for them (it cannot foresee how few the bound leaves).
+  // Its own alias: the page's ids are then found without the list's joins (listing.ts `readsJoins`).
+  const premiumOf = sql`coalesce((select ${premiumClient.premium} from ${clients} as ${premiumClient} where ${premiumClient.id} = ${tickets.clientId}), false)`;
   const left = sql`floor((${epoch(tickets.deadline)} - ${epoch(now)}) / 60)`;
   return sql`greatest(1, ${tickets.queueBase}
-    + case when ${clients.premium} then 500 else 0 end
+    + case when ${premiumOf} then 500 else 0 end
     + case when ${tickets.waitingSince} is null then 0
         else least(720, floor((${epoch(now)} - ${epoch(tickets.waitingSince)}) / 240)) end
     + case when ${tickets.deadline} is null then 0 when ${left} < 0 then 1500
         else greatest(0, 1000 - ${left}) end)::int`;
 }
+
+/**
+ * The most the client and `now` add to `queue_base` in `queueWeight`: premium 500, the longest wait
+ * 720, an overdue deadline 1500. The queue pages by it without weighing every open ticket.
+ */
+export const QUEUE_SLACK = 500 + 720 + 1500;
 
 /**
  * `delay` (domain/tickets.ts) in SQL: `Nd+HH:MM` since the client began waiting ('' when nobody owes
@@ -67,7 +78,8 @@ export function queueSource(ctx: RunContext) {
   const me = ctx.session.userId;
   const now = sqlNow(ctx);
   const locked = sql`(${tickets.lockedBy} is not null and ${tickets.lockedUntil} > ${now})`;
-  const abuse = sql`exists (select 1 from ${violations} where ${violations.ticketId} = ${tickets.id})`;
+  // A scalar subquery, not EXISTS: Postgres would hash every violation to answer it for 30 rows.
+  const abuse = sql`((select true from ${violations} where ${violations.ticketId} = ${tickets.id} limit 1) is not null)`;
   return {
     table: tickets,
     joins: sql`      left join ${clients} on ${clients.id} = ${tickets.clientId}
@@ -90,7 +102,7 @@ export function queueSource(ctx: RunContext) {
       project: textColumn(providers.name),
       department: textColumn(departments.name),
       department_id: intColumn(tickets.departmentId),
-      queue: intColumn(queueWeightSql(now)),
+      queue: { ...intColumn(queueWeightSql(now)), ceiling: { base: tickets.queueBase, slack: QUEUE_SLACK } },
       tstatus: intColumn(tickets.status, 'code'),
       priority: intColumn(tickets.priority, 'code'),
       client_priority: intColumn(tickets.clientPriority, 'code'),

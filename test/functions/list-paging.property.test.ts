@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { clients, favorites, messages, readMarks, tickets, violations } from '../../db/schema.ts';
 import { delay, formatDateTime, queueWeight } from '../../src/domain/tickets.ts';
+import { QUEUE_SLACK } from '../../src/functions/queue-rows.ts';
 import type { Cell, Row, Session } from '../../src/functions/types.ts';
 import { firstOf } from '../helpers/rows.ts';
 import { useTestDb } from '../helpers/setup.ts';
@@ -57,6 +58,12 @@ interface ListShape {
   /** The default view, when the list has one: rows an inline tstatus filter can reach beyond. */
   shownByDefault?: (row: Row) => boolean;
 }
+
+const QUEUE_SHAPE: ListShape = {
+  defaultSort: 'queue',
+  defaultOrder: 'desc',
+  shownByDefault: (r) => Number(r.tstatus) < 3,
+};
 
 /** A list to check: who calls it, its own parameters, whether it has statuses, its defaults. */
 type ListCase = [Session, string, Record<string, string>, boolean, ListShape];
@@ -241,13 +248,7 @@ describe('lists paged in SQL agree with an in-memory reference', () => {
             .orderBy(messages.ticketId)
             .limit(1);
           const lists: ListCase[] = [
-            [
-              w.as.admin,
-              'ticket',
-              {},
-              true,
-              { defaultSort: 'queue', defaultOrder: 'desc', shownByDefault: (r) => Number(r.tstatus) < 3 },
-            ],
+            [w.as.admin, 'ticket', {}, true, QUEUE_SHAPE],
             [
               w.as.alice,
               'clientticket',
@@ -280,6 +281,19 @@ describe('lists paged in SQL agree with an in-memory reference', () => {
               expect({ name, p, page: got.page, rows: got.rows }).toEqual({ name, p, ...want });
             }
           }
+          // Every page of the default queue at small page sizes: each page reads only the tickets whose
+          // stored base can still reach it (listing.ts `reachable`), so each boundary is checked.
+          const queueAll = await allRows(w.as.admin, 'ticket', {}, true);
+          for (const p_cnt of ['1', '2', '3']) {
+            for (let num = 1; num <= Math.ceil(queueAll.length / Number(p_cnt)) + 1; num++) {
+              const p = { p_cnt, p_num: String(num) };
+              const got = list(await w.run(w.as.admin, 'ticket', p));
+              expect({ p, page: got.page, rows: got.rows }).toEqual({
+                p,
+                ...reference(queueAll, p, QUEUE_SHAPE, []),
+              });
+            }
+          }
           // The SQL weight and delay are the documented ones (domain/tickets.ts).
           const data = await db.db
             .select({ t: tickets, premium: clients.premium })
@@ -289,6 +303,8 @@ describe('lists paged in SQL agree with an in-memory reference', () => {
           for (const { t, premium: p } of data) {
             const row = queue.find((r) => r.id === t.id);
             expect(row?.queue).toBe(queueWeight(t, p, w.clock.now()));
+            // The bound the queue pages by: the weight never exceeds the stored base plus the slack.
+            expect(Number(row?.queue)).toBeLessThanOrEqual(t.queueBase + QUEUE_SLACK);
             expect(row?.delay).toBe(delay(t.waitingSince, w.clock.now()));
           }
         },
