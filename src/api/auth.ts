@@ -161,7 +161,10 @@ export async function suSession(
 /** A session for `as` (from su or ticket.su), answered as BILLmanager answers su. */
 export async function sessionDoc(ctx: AuthContext, as: Session): Promise<{ doc: Doc; sid: string }> {
   const sid = await createSession(ctx.deps.db, as.userId, as.suBy?.userId, ctx.deps.now(), ctx.opts);
-  return { doc: okDoc(undefined, { auth: authNode(sid, LEVEL_CODES[as.level]) }), sid };
+  return {
+    doc: okDoc(undefined, { auth: authNode(sid, as.level === 'guest' ? undefined : LEVEL_CODES[as.level]) }),
+    sid,
+  };
 }
 
 /** Staff acting as another user: only as `mayTake` allows, and never from a session su or a key made. */
@@ -183,7 +186,7 @@ export async function actAs(
  * rights, and lending them on would hide who acts (and let rights be chained).
  */
 export function mayActForOthers(caller: Session, object: string): void {
-  if (caller.level === 'user') throw denied(object, 'Only staff may do this');
+  if (caller.level !== 'root' && caller.level !== 'admin') throw denied(object, 'Only staff may do this');
   if (caller.suBy) throw denied(object, 'A session made by su or by a key cannot act as another user');
 }
 

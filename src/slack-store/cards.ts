@@ -2,7 +2,6 @@ import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import {
   auditLog,
-  clients,
   departments,
   favorites,
   messages,
@@ -11,32 +10,8 @@ import {
   tickets,
   users,
 } from '../../db/schema.ts';
-import { invalid } from '../functions/errors.ts';
-import { queueRows, ticketIdIn } from '../functions/queue-rows.ts';
-import type { Deps, Row } from '../functions/types.ts';
+import type { Deps } from '../functions/types.ts';
 import { enqueue, enqueueOnce } from '../jobs/queue.ts';
-
-/**
- * A ticket as its shared card shows it: the staff queue's row as nobody in particular sees it
- * (no personal favorite/unread), whatever the ticket's status, and its department's channel.
- */
-export async function cardTicket(
-  deps: Deps,
-  ticketId: number,
-): Promise<{ row: Row; channel: string | null } | undefined> {
-  const now = deps.now();
-  const session = { userId: 0, login: 'slack-card', level: 'root' as const, via: 'slack' };
-  const [row] = await queueRows(
-    { tx: deps.db, session, now, settings: deps.settings },
-    ticketIdIn([ticketId]),
-  );
-  if (!row) return undefined;
-  const [dep] = await deps.db
-    .select({ channel: departments.slackChannel })
-    .from(departments)
-    .where(eq(departments.id, Number(row.department_id)));
-  return { row, channel: dep?.channel ?? null };
-}
 
 export type Card = typeof ticketCards.$inferSelect;
 
@@ -163,36 +138,6 @@ export async function lastSlackActor(db: Db, ticketId: number): Promise<string |
     .orderBy(desc(auditLog.id))
     .limit(1);
   return row?.slackUserId ?? undefined;
-}
-
-/**
- * Sets the channel a department's cards go to; its open tickets without a card get one. A channel
- * bound to a client is refused: its external members would read staff cards, notes and digests.
- */
-export async function setDepartmentChannel(
-  deps: Deps,
-  departmentId: number,
-  channel: string,
-): Promise<boolean> {
-  const rows = await deps.db.transaction(async (tx) => {
-    const [client] = await tx
-      .select({ name: clients.name })
-      .from(clients)
-      .where(eq(clients.slackChannel, channel));
-    if (client) {
-      throw invalid(
-        'channel',
-        `This channel belongs to client ${client.name}: department cards cannot go here`,
-      );
-    }
-    return tx
-      .update(departments)
-      .set({ slackChannel: channel })
-      .where(eq(departments.id, departmentId))
-      .returning({ id: departments.id });
-  });
-  if (rows.length > 0) await refreshCardsIn(deps, channel);
-  return rows.length > 0;
 }
 
 /**

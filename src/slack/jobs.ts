@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { ticketCard } from '../functions/ticket-card.ts';
 import type { Deps } from '../functions/types.ts';
 import type { Job } from '../jobs/queue.ts';
 import type { JobHandler } from '../jobs/worker.ts';
@@ -6,7 +7,6 @@ import { log } from '../log.ts';
 import { retryIfRateLimited } from '../schedule/slack-out.ts';
 import {
   cardOf,
-  cardTicket,
   lastSlackActor,
   markCardStale,
   messageForMirror,
@@ -75,7 +75,7 @@ export function slackJobHandlers(web: WebClient, deps: Deps): Record<string, Job
    * is posted for the first time, catches its thread up with the ticket's messages.
    */
   async function card(ticketId: number): Promise<{ channel: string; ts: string } | undefined> {
-    const found = await cardTicket(deps, ticketId);
+    const found = await ticketCard(deps, ticketId);
     if (!found) return undefined;
     const existing = await cardOf(deps.db, ticketId);
     const channel = existing?.channel ?? found.channel;

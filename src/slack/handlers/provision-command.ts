@@ -1,7 +1,7 @@
 import { invalid, missed } from '../../functions/errors.ts';
 import { call } from '../../functions/registry.ts';
+import { accountBySlackId } from '../../functions/slack-setup/slack-accounts.ts';
 import type { Row } from '../../functions/types.ts';
-import { accountBySlackId } from '../../slack-store/identity.ts';
 import type { SlackDeps } from '../directory.ts';
 import { type Actor, requireRoot } from '../identity.ts';
 import { audienceOf, tell } from '../tell.ts';

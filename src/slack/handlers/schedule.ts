@@ -1,5 +1,6 @@
 import { requireDepartment } from '../../functions/department-scope.ts';
 import { denied, invalid, missed } from '../../functions/errors.ts';
+import { clientByChannel } from '../../functions/slack-setup/slack-accounts.ts';
 import { digestFor } from '../../schedule/digest.ts';
 import { parseId } from '../../schedule/ids.ts';
 import { ackEscalation } from '../../schedule/oncall.ts';
@@ -7,7 +8,6 @@ import { departmentOfChannel, onCallStatus } from '../../schedule/oncall-status.
 import { scheduleSettingsForm, updateScheduleSettings } from '../../schedule/settings.ts';
 import { settingsFromView, settingsModal } from '../../schedule/views/settings.ts';
 import { actor } from '../../schedule/views/text.ts';
-import { clientByChannel } from '../../slack-store/identity.ts';
 import type { SlackDeps } from '../directory.ts';
 import { type Actor, requireStaffChannel, staffActor, takeOverride } from '../identity.ts';
 import { audienceOf, tell } from '../tell.ts';
