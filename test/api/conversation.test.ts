@@ -51,7 +51,7 @@ it('a whole conversation through the API: the client in XML with a cookie, staff
   // 4. Staff reply, 5. and raise the priority.
   expect(
     await staff({ func: 'ticket.edit', elid: id, message: 'Restarting the web server', sok: 'ok' }),
-  ).toEqual({ ok: {} });
+  ).toEqual({ ok: {}, message_id: { $: expect.stringMatching(/^\d+$/) } });
   expect(await staff({ func: 'ticket.edit', elid: id, high_priority: 'on', sok: 'ok' })).toEqual({ ok: {} });
   const raised = rows(await staff({ func: 'ticket' }))[0];
   expect([t(raised.tstatus), t(raised.highpriority), raised.unread]).toEqual(['2', 'on', undefined]);
