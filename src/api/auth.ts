@@ -181,6 +181,17 @@ export async function actAs(
   return sessionOf(target, { id: caller.userId, login: caller.login });
 }
 
+/** ticket.su: a session for the ticket's client user, as `mayTake` allows the caller. */
+export async function suTicketSession(
+  ctx: AuthContext,
+  caller: Session,
+  userId: number,
+): Promise<{ doc: Doc; sid: string }> {
+  const [client] = await ctx.deps.db.select().from(users).where(eq(users.id, userId));
+  mayBecome(caller, client, 'elid');
+  return sessionDoc(ctx, sessionOf(client, { id: caller.userId, login: caller.login }));
+}
+
 /**
  * Only staff take others' rights, and only in their own name: a session su made holds borrowed
  * rights, and lending them on would hide who acts (and let rights be chained).

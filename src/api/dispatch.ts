@@ -1,5 +1,3 @@
-import { eq } from 'drizzle-orm';
-import { users } from '../../db/schema.ts';
 import { strayFiles } from '../functions/attachments.ts';
 import { missed } from '../functions/errors.ts';
 import { call, registry } from '../functions/registry.ts';
@@ -10,15 +8,14 @@ import {
   authenticate,
   login,
   mayActForOthers,
-  mayBecome,
   newKey,
-  sessionDoc,
   suSession,
+  suTicketSession,
 } from './auth.ts';
 import { refuseCrossSiteWrite } from './cross-site.ts';
 import { DEPARTMENT_SCHEDULE, departmentSchedule } from './department-schedule.ts';
 import { type Doc, formDoc, listDoc, okDoc } from './doc.ts';
-import { endSession, sessionOf } from './sessions.ts';
+import { endSession } from './sessions.ts';
 
 /** Functions of the API itself, beside the ticket functions of the registry. */
 const SESSION_FUNCS = ['auth', 'logout', 'session.newkey', 'su', DEPARTMENT_SCHEDULE];
@@ -68,15 +65,10 @@ export async function dispatch(
   // The registry stores files with the message a function writes; the API's own functions write none.
   if (files.length > 0 && !Object.hasOwn(registry, func)) throw strayFiles(files[0].field);
   if (func === DEPARTMENT_SCHEDULE) return { doc: await departmentSchedule(ctx.deps, session, params) };
-  const { db } = ctx.deps;
   const args = Object.fromEntries(Object.entries(params).filter(([key]) => !API_PARAMS.includes(key)));
   const result = await call(ctx.deps, session, func, args, { attachments: files });
   if (result.kind === 'list') return { doc: listDoc(result) };
   if (result.kind === 'form') return { doc: formDoc(result) };
-  if (result.su) {
-    const [client] = await db.select().from(users).where(eq(users.id, result.su.userId));
-    mayBecome(session, client, 'elid');
-    return sessionDoc(ctx, sessionOf(client, { id: session.userId, login: session.login }));
-  }
+  if (result.su) return suTicketSession(ctx, session, result.su.userId);
   return { doc: okDoc(result) };
 }

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { replyForClient } from '../functions/slack-setup/reply-recipients.ts';
 import { ticketCard } from '../functions/ticket-card.ts';
 import type { Deps } from '../functions/types.ts';
 import type { Job } from '../jobs/queue.ts';
@@ -14,7 +15,6 @@ import {
   scheduleCardRefresh,
 } from '../slack-store/cards.ts';
 import { claimOnce, isClaimed, releaseClaim } from '../slack-store/dedupe.ts';
-import { replyForClient } from '../slack-store/recipients.ts';
 import { threadNoteKey } from './handlers/thread-reply.ts';
 import { catchUpThread, mirrorMetadata, readThread } from './mirror.ts';
 import { isSlackError } from './reply-error.ts';

@@ -68,6 +68,7 @@ it('a whole conversation through the API: the client in XML with a cookie, staff
     await client({ func: 'clientticket.edit', elid: id, message: 'Works now, thanks!', sok: 'ok' }),
   ).toEqual({
     ok: { $: '' },
+    message_id: { $: expect.stringMatching(/^\d+$/) },
   });
 
   // 7. Staff see the answer and close the ticket.

@@ -1,8 +1,8 @@
 import { missed } from '../../functions/errors.ts';
+import { filterNames } from '../../functions/filter-names.ts';
 import { call } from '../../functions/registry.ts';
 import { ticketCard } from '../../functions/ticket-card.ts';
 import type { Session } from '../../functions/types.ts';
-import { filterNames } from '../../slack-store/names.ts';
 import type { SlackDeps } from '../directory.ts';
 import { staffActor } from '../identity.ts';
 import { parsePageValue, parseTicketValue } from '../ids.ts';
