@@ -1,4 +1,4 @@
-/** The Slack door's own state: handled events, ticket cards and link codes. */
+/** Slack state: handled events and ticket cards (the door's own); link codes, written only by slack.linkcode and slack.link. */
 import { boolean, integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { users } from './accounts.ts';
 import { ts } from './columns.ts';
