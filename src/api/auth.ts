@@ -1,4 +1,5 @@
 import { and, eq, gt, lt } from 'drizzle-orm';
+import { one } from '../../db/rows.ts';
 import { auditLog, authKeys, type User, users } from '../../db/schema.ts';
 import { denied, missed, TicketError } from '../functions/errors.ts';
 import type { Deps, Session } from '../functions/types.ts';
@@ -187,7 +188,8 @@ export async function suTicketSession(
   caller: Session,
   userId: number,
 ): Promise<{ doc: Doc; sid: string }> {
-  const [client] = await ctx.deps.db.select().from(users).where(eq(users.id, userId));
+  // ticket.su has just read this user in its own call.
+  const client = one(await ctx.deps.db.select().from(users).where(eq(users.id, userId)), 'su user');
   mayBecome(caller, client, 'elid');
   return sessionDoc(ctx, sessionOf(client, { id: caller.userId, login: caller.login }));
 }

@@ -1,4 +1,3 @@
-import { strayFiles } from '../functions/attachments.ts';
 import { missed } from '../functions/errors.ts';
 import { call, registry } from '../functions/registry.ts';
 import type { Upload } from '../functions/types.ts';
@@ -13,12 +12,11 @@ import {
   suTicketSession,
 } from './auth.ts';
 import { refuseCrossSiteWrite } from './cross-site.ts';
-import { DEPARTMENT_SCHEDULE, departmentSchedule } from './department-schedule.ts';
 import { type Doc, formDoc, listDoc, okDoc } from './doc.ts';
 import { endSession } from './sessions.ts';
 
 /** Functions of the API itself, beside the ticket functions of the registry. */
-const SESSION_FUNCS = ['auth', 'logout', 'session.newkey', 'su', DEPARTMENT_SCHEDULE];
+const SESSION_FUNCS = ['auth', 'logout', 'session.newkey', 'su'];
 
 /** The function name as metrics label it: known names only, so clients cannot flood the labels. */
 export function knownFunc(func: string | undefined): string {
@@ -62,9 +60,6 @@ export async function dispatch(
   if (func === 'su') return suSession(ctx, session, params);
 
   if (func === 'ticket.su') mayActForOthers(session, func);
-  // The registry stores files with the message a function writes; the API's own functions write none.
-  if (files.length > 0 && !Object.hasOwn(registry, func)) throw strayFiles(files[0].field);
-  if (func === DEPARTMENT_SCHEDULE) return { doc: await departmentSchedule(ctx.deps, session, params) };
   const args = Object.fromEntries(Object.entries(params).filter(([key]) => !API_PARAMS.includes(key)));
   const result = await call(ctx.deps, session, func, args, { attachments: files });
   if (result.kind === 'list') return { doc: listDoc(result) };

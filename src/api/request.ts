@@ -37,7 +37,7 @@ export async function readRequest(req: Request, limits: Limits): Promise<ApiRequ
   const params = queryParams(req);
   const files: Upload[] = [];
   if (req.method === 'POST') {
-    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     if (type === 'multipart/form-data') {
       await readMultipart(req, limits, params, files);
     } else {

@@ -10,9 +10,10 @@ import type { FormResult, OkResult, RawList, RunContext } from './types.ts';
  */
 export async function storeAttachments(ctx: RunContext, out: RawList | FormResult | OkResult): Promise<void> {
   const files = ctx.attachments ?? [];
-  if (files.length === 0) return;
+  const [first] = files;
+  if (!first) return;
   const messageId = out.kind === 'ok' ? out.messageId : undefined;
-  if (messageId === undefined) throw strayFiles(files[0].field);
+  if (messageId === undefined) throw strayFiles(first.field);
   await ctx.tx.insert(attachments).values(
     files.map((f) => ({
       messageId,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { one } from '../../db/rows.ts';
 import { TicketError } from './errors.ts';
 
 /** Ids are Postgres `integer`s: a larger number would fail in the database instead of being refused. */
@@ -83,8 +84,15 @@ const MAX_PARAM_LENGTH = 100_000;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what is refused here.
 const NOT_TEXT = /[\u0000\uD800-\uDFFF]/u;
 
-/** Parses raw string parameters with a function's schema; zod issues become TicketErrors. */
-export function parseParams<S extends z.ZodType>(schema: S, raw: Record<string, unknown>): z.output<S> {
+/**
+ * Parses raw string parameters with a function's schema; zod issues become TicketErrors. Empty values
+ * count as absent, unless `keepEmpty` (a settings form, where emptying a field switches it off).
+ */
+export function parseParams<S extends z.ZodType>(
+  schema: S,
+  raw: Record<string, unknown>,
+  keepEmpty = false,
+): z.output<S> {
   const cleaned: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (value === undefined || value === null) continue;
@@ -96,14 +104,16 @@ export function parseParams<S extends z.ZodType>(schema: S, raw: Record<string, 
     if (NOT_TEXT.test(key) || NOT_TEXT.test(str)) {
       throw new TicketError('value', key, `Parameter ${key} contains characters that are not text`);
     }
-    if (str.trim() !== '') cleaned[key] = str;
+    if (keepEmpty || str.trim() !== '') cleaned[key] = str;
   }
   const result = schema.safeParse(cleaned);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
+  // A failed parse has at least one issue.
+  const issue = one(result.error.issues, 'zod issue');
   const param = String(issue.path[0] ?? 'params');
-  if (cleaned[param] === undefined) {
+  const given = cleaned[param];
+  if (given === undefined) {
     throw new TicketError('missed', param, `Parameter ${param} is required`);
   }
-  throw new TicketError('value', param, `Parameter ${param} ${issue.message}`, cleaned[param].slice(0, 200));
+  throw new TicketError('value', param, `Parameter ${param} ${issue.message}`, given.slice(0, 200));
 }

@@ -66,7 +66,7 @@ type ReadContext = Pick<RunContext, 'tx' | 'now' | 'settings'>;
  * The staff queue as a list source: every spec column and `props` flag derived from the data as the
  * `viewer` sees it (favorites and unread are theirs; with no viewer, nobody's: a shared card).
  */
-export function queueSource(ctx: ReadContext, viewer: number | null): ListSource {
+export function queueSource(ctx: ReadContext, viewer: number | null) {
   const me = viewer;
   const now = sqlNow(ctx);
   const locked = sql`(${tickets.lockedBy} is not null and ${tickets.lockedUntil} > ${now})`;
@@ -119,7 +119,7 @@ export function queueSource(ctx: ReadContext, viewer: number | null): ListSource
       responsible_id: intColumn(tickets.responsibleId),
       locked_by_id: intColumn(sql`case when ${locked} then ${tickets.lockedBy} end`),
     },
-  };
+  } satisfies ListSource;
 }
 
 /**

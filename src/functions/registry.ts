@@ -5,10 +5,14 @@ import { clientticketArchive } from './clientticket.archive.ts';
 import { clientticketEdit } from './clientticket.edit.ts';
 import { clientticketFilter } from './clientticket.filter.ts';
 import { clientticket } from './clientticket.ts';
+import { departmentSchedule } from './department.schedule.ts';
 import { denied, missed } from './errors.ts';
 import { incident } from './incident.ts';
 import { pageList } from './listing.ts';
+import { oncallAck } from './oncall.ack.ts';
 import { parseParams } from './params.ts';
+import { Changes } from './planners/changes.ts';
+import { planChanges } from './planners/plan.ts';
 import { account, accountDelete, accountEdit } from './provisioning/account.ts';
 import { admin, adminDelete, adminEdit } from './provisioning/admin.ts';
 import { department, departmentDelete, departmentEdit } from './provisioning/department.ts';
@@ -70,6 +74,9 @@ const functions: TicketFunction[] = [
   adminEdit,
   adminDelete,
   ticketImport,
+  // Ours, beside the spec's: a department's scheduled-work settings, and the Ack of an on-call page.
+  departmentSchedule,
+  oncallAck,
   // Slack's wiring to accounts (slack-setup/): staff, department channels, client channels, link codes.
   slackStaffAdd,
   slackStaffRemove,
@@ -98,14 +105,22 @@ export async function call(
   input: CallInput = {},
 ): Promise<Result> {
   const fn = allowed(session, name);
-  const params = parseParams(fn.params, raw);
-  const attachments = input.attachments ?? [];
-  if (fn.readOnly && attachments.length > 0) throw strayFiles(attachments[0].field);
+  const params = parseParams(fn.params, raw, fn.keepEmpty);
+  const [stray] = input.attachments ?? [];
+  if (fn.readOnly && stray) throw strayFiles(stray.field);
   const now = deps.now();
   const work = async (tx: Tx): Promise<Result> => {
-    const ctx = { tx, session, now, settings: deps.settings, attachments };
+    const ctx = {
+      tx,
+      session,
+      now,
+      settings: deps.settings,
+      changes: new Changes(),
+      attachments: input.attachments ?? [],
+    };
     const out = await fn.run(ctx, params);
     await storeAttachments(ctx, out);
+    await planChanges(ctx);
     if (out.kind === 'list') {
       const own = Object.keys(fn.params.shape);
       return 'rows' in out ? pageRows(out, raw, own) : pageList(ctx, out, raw, own);

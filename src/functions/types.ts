@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Db, Tx } from '../../db/client.ts';
 import type { Level } from '../../db/schema.ts';
 import type { ListSource } from './listing.ts';
+import type { Changes } from './planners/changes.ts';
 
 /**
  * Who may call a function: the spec's levels, and `guest`, a person a front door identified (a
@@ -55,12 +56,14 @@ export interface Deps {
   settings: Settings;
 }
 
-/** What a function's `run` gets: one transaction and who is calling. */
+/** What a function's `run` gets: one transaction, who is calling, and where its changes are gathered. */
 export interface RunContext {
   tx: Tx;
   session: Session;
   now: Date;
   settings: Settings;
+  /** The call's ticket changes, planned into jobs once at its end (planners/plan.ts). */
+  changes: Changes;
   /** Files sent with the call, stored in this transaction with the message it writes. */
   attachments?: readonly Upload[];
 }
@@ -105,6 +108,8 @@ export interface OkResult {
   tickets: number[];
   /** ticket.su: the client user whose rights to take. */
   su?: { userId: number; login: string };
+  /** oncall.ack: whether this call took the page, or who had taken it before. */
+  ack?: { taken: boolean; by: string | null };
   /** The message the call wrote (and stored its attachments with). */
   messageId?: number;
   /** The name of the object acted on, for the front door's confirmation. */
@@ -149,6 +154,8 @@ export interface TicketFunction<S extends z.ZodObject = z.ZodObject> {
    * would add two round trips to every call and protect nothing.
    */
   readOnly?: true;
+  /** Empty parameters reach the function as '' instead of counting as absent (settings: '' switches off). */
+  keepEmpty?: true;
   run(ctx: RunContext, params: z.output<S>): Promise<RawList | FormResult | OkResult>;
 }
 

@@ -28,7 +28,7 @@ const SELECTS = [
   'multi_channels_select',
 ];
 const PICKERS = ['datepicker', 'timepicker', 'datetimepicker'];
-const ALLOWED: Record<string, string[]> = {
+const ALLOWED = {
   section: ['button', 'checkboxes', 'image', 'overflow', 'radio_buttons', ...SELECTS, ...PICKERS],
   actions: ['button', 'checkboxes', 'overflow', 'radio_buttons', 'rich_text_input', ...SELECTS, ...PICKERS],
   input: [

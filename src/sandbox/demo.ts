@@ -4,7 +4,6 @@ import { seedDemo } from '../../db/seed.ts';
 import { call } from '../functions/registry.ts';
 import type { Deps, Session } from '../functions/types.ts';
 import { log } from '../log.ts';
-import { updateScheduleSettings } from '../schedule/settings.ts';
 import { refreshCardsIn } from '../slack-store/cards.ts';
 import type { WebApi } from './web-api-server.ts';
 
@@ -89,7 +88,9 @@ export async function loadDemo(deps: Deps): Promise<boolean> {
   }
   const tech = departmentRows.find((d) => d.name === 'Technical support');
   if (tech) {
-    await updateScheduleSettings(deps, session, tech.id, {
+    await call(deps, session, 'department.schedule', {
+      elid: String(tech.id),
+      sok: 'ok',
       // Anna is on call at any hour of the demo; Rosa is the escalation.
       oncall_members: 'UANNA',
       oncall_shift_hours: '24',

@@ -1,5 +1,5 @@
 import { App, ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
-import { type FetchFunction, WebClient, type WebClientOptions } from '@slack/web-api';
+import type { FetchFunction, WebClientOptions } from '@slack/web-api';
 import type express from 'express';
 import type { SlackConfig } from '../config.ts';
 import { TicketError } from '../functions/errors.ts';
@@ -10,10 +10,12 @@ import { refreshCardsIn } from '../slack-store/cards.ts';
 import { claimOnce, releaseClaim } from '../slack-store/dedupe.ts';
 import { Directory, type SlackDeps } from './directory.ts';
 import { answerMalformed, payloadGate, refuseFutureTimestamps } from './gate.ts';
+import { jobClient } from './job-client.ts';
 import { slackJobHandlers } from './jobs.ts';
 import { registerListeners } from './listeners.ts';
 import { slackLogger } from './logger.ts';
 import { requestLog } from './request-log.ts';
+import { scheduledJobHandlers } from './scheduled/handlers.ts';
 
 /**
  * The operator, through the environment (SLACK_ROOT_USERS, SLACK_DEPARTMENT_CHANNELS): root authority
@@ -100,17 +102,19 @@ export function createSlack(deps: Deps, config: SlackConfig, options: SlackOptio
   });
 
   // Jobs call Slack outside any request: rate limits come back as errors, retried by the job table.
-  const jobWeb = new WebClient(config.botToken, {
-    ...clientOptions,
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 0 },
+  const jobWeb = jobClient(config.botToken, config.apiUrl, {
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    logger: slackLogger('jobs'),
   });
 
   return {
     app,
     env,
     mode: config.appToken ? ('socket' as const) : ('http' as const),
+    /** Card, thread and reply jobs. */
     jobHandlers: slackJobHandlers(jobWeb, deps),
+    /** SLA warnings, on-call pages, digests and alerts about them: on the same job client. */
+    scheduledJobHandlers: scheduledJobHandlers(jobWeb),
     /**
      * Checks the bot token (auth.test: until then requests from Slack are refused), applies roots and
      * department channels from the configuration; then Socket Mode connects.

@@ -2,6 +2,7 @@ import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, clients, departments, linkCodes, users } from '../../db/schema.ts';
 import type { Session } from '../../src/functions/types.ts';
+import { firstOf } from '../helpers/rows.ts';
 import { useTestWorld } from '../helpers/setup.ts';
 import { footprint, ok, refused } from './support.ts';
 
@@ -16,7 +17,8 @@ const guest = (slackUserId: string): Session => ({
   slackUserId,
 });
 
-const userRow = async (login: string) => (await db.db.select().from(users).where(eq(users.login, login)))[0];
+const userRow = async (login: string) =>
+  firstOf(await db.db.select().from(users).where(eq(users.login, login)));
 const auditOf = (func: string) =>
   db.db
     .select({ actor: auditLog.actor, params: auditLog.params, via: auditLog.via })
@@ -142,8 +144,9 @@ describe('slack.staff.add and slack.staff.remove', () => {
 
 describe('slack.channel, slack.bind and slack.unbind', () => {
   const departmentChannel = async (id: number) =>
-    (await db.db.select().from(departments).where(eq(departments.id, id)))[0].slackChannel;
-  const clientRow = async (id: number) => (await db.db.select().from(clients).where(eq(clients.id, id)))[0];
+    firstOf(await db.db.select().from(departments).where(eq(departments.id, id))).slackChannel;
+  const clientRow = async (id: number) =>
+    firstOf(await db.db.select().from(clients).where(eq(clients.id, id)));
 
   it('a department channel and a client channel never coincide; refusals change nothing', async () => {
     const set = ok(

@@ -5,7 +5,6 @@ import express from 'express';
 import { afterAll, beforeEach } from 'vitest';
 import { departments, users } from '../../db/schema.ts';
 import { createWorker } from '../../src/jobs/worker.ts';
-import { scheduleJobHandlers, scheduleSlackClient } from '../../src/schedule/handlers.ts';
 import { createSlack } from '../../src/slack/slack-app.ts';
 import type { TestDb } from './db.ts';
 import { useTestDb } from './setup.ts';
@@ -66,7 +65,7 @@ export async function startSlackHarness(
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
   const signed = slackClient(endpoint, SECRET);
   // As main.ts does: with `schedule`, the one worker also runs SLA, on-call and digest jobs.
-  const scheduled = opts.schedule ? scheduleJobHandlers(scheduleSlackClient('xoxb-test', fake.apiUrl)) : {};
+  const scheduled = opts.schedule ? slack.scheduledJobHandlers : {};
   const worker = createWorker(w.deps, { handlers: { ...slack.jobHandlers, ...scheduled }, maxAttempts: 3 });
   let n = 0;
 

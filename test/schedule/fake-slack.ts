@@ -35,7 +35,7 @@ export async function startFakeSlack() {
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0];
+    const method = (req.url ?? '').replace(/^\/api\//, '').replace(/\?.*/, '');
     const raw = Buffer.concat(chunks).toString();
     const args = (req.headers['content-type'] ?? '').includes('json')
       ? JSON.parse(raw || '{}')

@@ -2,9 +2,9 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import type { Db } from '../../db/client.ts';
 import { departments, jobs, type OnCall, ticketCards, users } from '../../db/schema.ts';
-import type { Deps } from '../../src/functions/types.ts';
+import type { Deps, Session } from '../../src/functions/types.ts';
 import { createWorker } from '../../src/jobs/worker.ts';
-import { scheduleJobHandlers } from '../../src/schedule/handlers.ts';
+import { scheduledJobHandlers } from '../../src/slack/scheduled/handlers.ts';
 import { useTestDb } from '../helpers/setup.ts';
 import { makeWorld } from '../helpers/world.ts';
 import { type FakeSlack, startFakeSlack } from './fake-slack.ts';
@@ -34,7 +34,7 @@ export async function makeScheduleWorld(db: Db, slack: FakeSlack, start: Date) {
   await db.update(users).set({ slackUserId: 'UADMIN' }).where(eq(users.id, w.ids.admin.id));
   await db.update(users).set({ slackUserId: 'UROOT' }).where(eq(users.id, w.ids.root.id));
   const handlers = {
-    ...scheduleJobHandlers(slack.client()),
+    ...scheduledJobHandlers(slack.client()),
     // Cards and thread messages belong to the Slack front door; here they only need to finish.
     'slack.card': async () => {},
     'slack.message': async () => {},
@@ -54,6 +54,17 @@ export async function makeScheduleWorld(db: Db, slack: FakeSlack, start: Date) {
       w.clock.set(new Date(at));
       while ((await wk.tick()) > 0);
     },
+    /** The Ack button of a page, pressed by a staff member: through the registry. */
+    ack: async (who: Session, escalationId: number) => {
+      const r = await w.run(who, 'oncall.ack', { elid: String(escalationId) });
+      if (r.kind !== 'ok' || !r.ack) throw new Error('oncall.ack gave no answer');
+      return r.ack.taken
+        ? { taken: true, ticketId: r.tickets[0] }
+        : { taken: false, ticketId: r.tickets[0], by: r.ack.by };
+    },
+    /** A department's settings changed by `who`, as the API and the Slack modal do it. */
+    settings: (who: Session, departmentId: number, values: Record<string, string>) =>
+      w.run(who, 'department.schedule', { elid: String(departmentId), ...values, sok: 'ok' }),
     jobsOf: (kind: string) => db.select().from(jobs).where(eq(jobs.kind, kind)).orderBy(jobs.id),
     /** What the Slack helper does when it posts a ticket's card. */
     card: async (ticketId: number) => {

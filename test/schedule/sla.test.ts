@@ -2,7 +2,8 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { departments, jobs, tickets } from '../../db/schema.ts';
 import { claim } from '../../src/jobs/queue.ts';
-import { slaWarningHandler } from '../../src/schedule/sla.ts';
+import { slaWarningHandler } from '../../src/slack/scheduled/sla-warning.ts';
+import { firstOf, nth, one } from '../helpers/rows.ts';
 import { WEEKDAYS_9_TO_18 } from '../helpers/world.ts';
 import { makeScheduleWorld, type ScheduleWorld, useScheduleWorld } from './fixture.ts';
 
@@ -10,7 +11,7 @@ const { db, slack } = useScheduleWorld();
 // Each test builds the world with the clock it needs.
 let w: ScheduleWorld;
 
-const ticketRow = async (id: number) => (await db.db.select().from(tickets).where(eq(tickets.id, id)))[0];
+const ticketRow = async (id: number) => one(await db.db.select().from(tickets).where(eq(tickets.id, id)));
 const texts = () => slack.posts().map((p) => String(p.text));
 
 describe('SLA warnings', () => {
@@ -114,29 +115,29 @@ describe('SLA warnings', () => {
     const id = await w.openTicket();
     slack.failNext('chat.postMessage', { status: 429, retryAfter: 7 }, { error: 'channel_not_found' });
     await w.at('2026-03-02T13:00:00Z');
-    let [job] = (await w.jobsOf('sla.warning')).filter((j) => j.payload.stage === 60);
+    let job = firstOf((await w.jobsOf('sla.warning')).filter((j) => j.payload.stage === 60));
     expect(job).toMatchObject({ state: 'pending', attempts: 1, lastError: 'Slack rate limit' });
     expect(job.runAt.toISOString()).toBe('2026-03-02T13:00:07.000Z');
     await w.at('2026-03-02T13:00:06Z');
     await w.at('2026-03-02T13:00:07Z');
-    [job] = (await w.jobsOf('sla.warning')).filter((j) => j.payload.stage === 60);
+    job = firstOf((await w.jobsOf('sla.warning')).filter((j) => j.payload.stage === 60));
     expect(job).toMatchObject({ state: 'pending', attempts: 2, lastError: 'Slack: channel_not_found' });
     expect(job.runAt.toISOString()).toBe('2026-03-02T13:01:07.000Z');
     expect(slack.posts()).toEqual([]);
     await w.at('2026-03-02T13:01:07Z');
     expect(texts()).toEqual([expect.stringContaining(`Ticket #${id}`)]);
-    [job] = (await w.jobsOf('sla.warning')).filter((j) => j.payload.stage === 60);
+    job = firstOf((await w.jobsOf('sla.warning')).filter((j) => j.payload.stage === 60));
     expect(job.state).toBe('done');
     // The 15-minute warning fails on every attempt: after the fourth it is kept as failed.
     slack.breakChannel('C_SUPPORT', 'not_in_channel');
     for (const t of ['13:45:00', '13:45:30', '13:46:30', '13:48:30']) await w.at(`2026-03-02T${t}Z`);
-    [job] = (await w.jobsOf('sla.warning')).filter((j) => j.payload.stage === 15);
+    job = firstOf((await w.jobsOf('sla.warning')).filter((j) => j.payload.stage === 15));
     expect(job).toMatchObject({ state: 'failed', attempts: 4, lastError: 'Slack: not_in_channel' });
     // After the third failure the roots were told by direct message: the channel itself is the problem.
     expect(texts().slice(1)).toEqual([
       `:warning: The SLA warning for ticket #${id} could not be posted after 3 attempts: Slack: not_in_channel. It is still being retried; check the channel and the bot's access.`,
     ]);
-    expect(slack.posts()[1].channel).toBe('UROOT');
+    expect(nth(slack.posts(), 1).channel).toBe('UROOT');
     await w.at('2026-03-02T14:00:00Z');
     expect(texts()).toHaveLength(2);
     expect(await db.db.select().from(jobs).where(eq(jobs.state, 'running'))).toEqual([]);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { one } from '../../../db/rows.ts';
 import { linkCodes, users } from '../../../db/schema.ts';
 import { invalid, missed } from '../errors.ts';
 import { text } from '../params.ts';
@@ -47,11 +48,11 @@ export const slackLink = defineFunction({
     const [taken] = await ctx.tx.select().from(users).where(eq(users.slackUserId, slackUserId));
     if (taken && taken.id !== row.userId)
       throw invalid('code', `Your Slack account is already linked to ${taken.login}`);
-    const [linked] = await ctx.tx
-      .update(users)
-      .set({ slackUserId })
-      .where(eq(users.id, row.userId))
-      .returning();
+    // The code's user exists: link codes go with their user.
+    const linked = one(
+      await ctx.tx.update(users).set({ slackUserId }).where(eq(users.id, row.userId)).returning(),
+      'linked user',
+    );
     return { kind: 'ok', id: linked.id, name: linked.name, tickets: [] };
   },
 });

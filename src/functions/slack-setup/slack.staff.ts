@@ -1,5 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
+import { one } from '../../../db/rows.ts';
 import { users } from '../../../db/schema.ts';
 import { invalid, missed } from '../errors.ts';
 import { text } from '../params.ts';
@@ -31,12 +32,13 @@ export const slackStaffAdd = defineFunction({
       disabled: false,
       ...(p.timezone ? { timezone: p.timezone } : {}),
     };
-    const [row] = existing
+    const rows = existing
       ? await ctx.tx.update(users).set(values).where(eq(users.id, existing.id)).returning()
       : await ctx.tx
           .insert(users)
           .values({ login: slackLogin(p.slack_user), slackUserId: p.slack_user, ...values })
           .returning();
+    const row = one(rows, 'staff user');
     return { kind: 'ok', id: row.id, name: row.login, tickets: [] };
   },
 });
@@ -56,7 +58,7 @@ export const slackStaffRemove = defineFunction({
       .from(users)
       .where(and(eq(users.level, 'root'), eq(users.disabled, false)))
       .for('update');
-    if (roots.length === 1 && roots[0].slackUserId === p.slack_user)
+    if (roots.length === 1 && roots[0]?.slackUserId === p.slack_user)
       throw invalid('slack_user', 'You are the last root: make someone else root first');
     const [row] = await ctx.tx
       .update(users)

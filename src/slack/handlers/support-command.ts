@@ -64,8 +64,9 @@ export function supportCommand(env: SlackDeps) {
       args.respond({ response_type: 'ephemeral', ...(message as { text: string }) });
     await guarded(args, async () => {
       if (sub === 'help') return void (await show({ text: SUPPORT_USAGE }));
-      if (sub === 'link' && rest.length === 1) {
-        const linked = await call(env.deps, await slackSession(env, user), 'slack.link', { code: rest[0] });
+      const [code] = rest;
+      if (sub === 'link' && code !== undefined && rest.length === 1) {
+        const linked = await call(env.deps, await slackSession(env, user), 'slack.link', { code });
         const name = linked.kind === 'ok' ? (linked.name ?? '') : '';
         return void (await show({ text: `Linked: you are ${escapeText(name)} now. Try \`/support\`.` }));
       }
