@@ -8,7 +8,7 @@ import { createWorker } from '../../src/jobs/worker.ts';
 import { createSlack } from '../../src/slack/slack-app.ts';
 import type { TestDb } from './db.ts';
 import { useTestDb } from './setup.ts';
-import { startFakeSlack } from './slack-fake.ts';
+import { startFakeSlack, TEST_TOKEN } from './slack-fake.ts';
 import { slackClient } from './slack-signed.ts';
 import { makeWorld } from './world.ts';
 
@@ -46,10 +46,16 @@ export async function startSlackHarness(
     .where(eq(departments.id, w.ids.support.id));
 
   const app = express();
+  // One connection per request, as the Web API fake does (src/sandbox/web-api-server.ts says why): a
+  // starved test process would otherwise reuse a socket the server is just closing ("fetch failed").
+  app.use((_req, res, next) => {
+    res.set('connection', 'close');
+    next();
+  });
   const slack = createSlack(
     w.deps,
     {
-      botToken: 'xoxb-test',
+      botToken: TEST_TOKEN,
       signingSecret: SECRET,
       apiUrl: fake.apiUrl,
       rootUsers: [],

@@ -18,11 +18,11 @@ const ackValue = (post: Record<string, unknown>) =>
 describe('on-call paging', () => {
   it('a new high-priority ticket pages the on-call at once, escalates without Ack, and Ack stops the chain', async () => {
     const id = await w.openTicket({ priority: '2' });
-    await w.card(id);
+    const card = await w.card(id);
     await w.drain();
     const esc = await escalationId();
     expect(pages()).toEqual([
-      expect.objectContaining({ channel: 'C_SUPPORT', thread_ts: `card.${id}`, reply_broadcast: 'true' }),
+      expect.objectContaining({ channel: 'C_SUPPORT', thread_ts: card, reply_broadcast: 'true' }),
     ]);
     expect(texts()[0]).toBe(
       `:rotating_light: <@UANNA> High-priority ticket #${id} “Server down” needs someone on call. Press Ack to take it.`,
