@@ -1,4 +1,4 @@
-/** The Slack door's own state: claims (handled events, clicks), ticket cards, delivered reply copies, held channels, link codes. */
+/** The Slack door's own state: claims (handled events, clicks), ticket cards, delivered reply copies, held channels; link codes, written only by slack.linkcode and slack.link. */
 import { boolean, index, integer, pgTable, primaryKey, text } from 'drizzle-orm/pg-core';
 import { users } from './accounts.ts';
 import { ts } from './columns.ts';

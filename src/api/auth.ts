@@ -1,4 +1,5 @@
 import { and, eq, gt, lt } from 'drizzle-orm';
+import { one } from '../../db/rows.ts';
 import { auditLog, authKeys, type User, users } from '../../db/schema.ts';
 import { denied, missed, TicketError } from '../functions/errors.ts';
 import type { Deps, Session } from '../functions/types.ts';
@@ -161,7 +162,10 @@ export async function suSession(
 /** A session for `as` (from su or ticket.su), answered as BILLmanager answers su. */
 export async function sessionDoc(ctx: AuthContext, as: Session): Promise<{ doc: Doc; sid: string }> {
   const sid = await createSession(ctx.deps.db, as.userId, as.suBy?.userId, ctx.deps.now(), ctx.opts);
-  return { doc: okDoc(undefined, { auth: authNode(sid, LEVEL_CODES[as.level]) }), sid };
+  return {
+    doc: okDoc(undefined, { auth: authNode(sid, as.level === 'guest' ? undefined : LEVEL_CODES[as.level]) }),
+    sid,
+  };
 }
 
 /** Staff acting as another user: only as `mayTake` allows, and never from a session su or a key made. */
@@ -178,12 +182,24 @@ export async function actAs(
   return sessionOf(target, { id: caller.userId, login: caller.login });
 }
 
+/** ticket.su: a session for the ticket's client user, as `mayTake` allows the caller. */
+export async function suTicketSession(
+  ctx: AuthContext,
+  caller: Session,
+  userId: number,
+): Promise<{ doc: Doc; sid: string }> {
+  // ticket.su has just read this user in its own call.
+  const client = one(await ctx.deps.db.select().from(users).where(eq(users.id, userId)), 'su user');
+  mayBecome(caller, client, 'elid');
+  return sessionDoc(ctx, sessionOf(client, { id: caller.userId, login: caller.login }));
+}
+
 /**
  * Only staff take others' rights, and only in their own name: a session su made holds borrowed
  * rights, and lending them on would hide who acts (and let rights be chained).
  */
 export function mayActForOthers(caller: Session, object: string): void {
-  if (caller.level === 'user') throw denied(object, 'Only staff may do this');
+  if (caller.level !== 'root' && caller.level !== 'admin') throw denied(object, 'Only staff may do this');
   if (caller.suBy) throw denied(object, 'A session made by su or by a key cannot act as another user');
 }
 

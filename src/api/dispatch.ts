@@ -1,24 +1,19 @@
-import { eq } from 'drizzle-orm';
-import { one } from '../../db/rows.ts';
-import { users } from '../../db/schema.ts';
 import { missed } from '../functions/errors.ts';
 import { call, registry } from '../functions/registry.ts';
+import type { Upload } from '../functions/types.ts';
 import { API_PARAMS, parseCallParams, parseCookieSid } from './api-params.ts';
-import { newestMessageId, refuseStrayFiles, storeAttachments } from './attachments.ts';
 import {
   type AuthContext,
   authenticate,
   login,
   mayActForOthers,
-  mayBecome,
   newKey,
-  sessionDoc,
   suSession,
+  suTicketSession,
 } from './auth.ts';
 import { refuseCrossSiteWrite } from './cross-site.ts';
 import { type Doc, formDoc, listDoc, okDoc } from './doc.ts';
-import type { UploadedFile } from './request.ts';
-import { endSession, sessionOf } from './sessions.ts';
+import { endSession } from './sessions.ts';
 
 /** Functions of the API itself, beside the ticket functions of the registry. */
 const SESSION_FUNCS = ['auth', 'logout', 'session.newkey', 'su'];
@@ -44,7 +39,7 @@ export interface RequestFacts {
 export async function dispatch(
   ctx: AuthContext,
   params: Record<string, string>,
-  files: UploadedFile[],
+  files: Upload[],
   request: RequestFacts,
 ): Promise<{ doc: Doc; sid?: string | null }> {
   const api = parseCallParams(params);
@@ -65,19 +60,10 @@ export async function dispatch(
   if (func === 'su') return suSession(ctx, session, params);
 
   if (func === 'ticket.su') mayActForOthers(session, func);
-  refuseStrayFiles(func, params, files);
-  const { db } = ctx.deps;
-  const before = files.length > 0 ? await newestMessageId(db) : 0;
   const args = Object.fromEntries(Object.entries(params).filter(([key]) => !API_PARAMS.includes(key)));
-  const result = await call(ctx.deps, session, func, args);
+  const result = await call(ctx.deps, session, func, args, { attachments: files });
   if (result.kind === 'list') return { doc: listDoc(result) };
   if (result.kind === 'form') return { doc: formDoc(result) };
-  if (result.su) {
-    // ticket.su has just read this user in its own call.
-    const client = one(await db.select().from(users).where(eq(users.id, result.su.userId)), 'su user');
-    mayBecome(session, client, 'elid');
-    return sessionDoc(ctx, sessionOf(client, { id: session.userId, login: session.login }));
-  }
-  if (files.length > 0) await storeAttachments(db, session, func, args, result, before, files);
+  if (result.su) return suTicketSession(ctx, session, result.su.userId);
   return { doc: okDoc(result) };
 }

@@ -86,9 +86,11 @@ export function formDoc(form: FormResult): Doc {
   return { doc };
 }
 
-export function okDoc(result?: Pick<OkResult, 'id'>, extra: DocNode = {}): Doc {
+/** `ok`, the new object's `id` on a create, and `message_id`: the message the call wrote (beyond the spec). */
+export function okDoc(result?: Pick<OkResult, 'id' | 'messageId'>, extra: DocNode = {}): Doc {
   const doc: DocNode = { ok: {} };
   if (result?.id !== undefined) doc.id = text(String(result.id));
+  if (result?.messageId !== undefined) doc.message_id = text(String(result.messageId));
   return { doc: { ...doc, ...extra } };
 }
 

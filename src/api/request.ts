@@ -2,17 +2,11 @@ import { basename } from 'node:path';
 import busboy from 'busboy';
 import type { Request } from 'express';
 import { invalid, type TicketError } from '../functions/errors.ts';
-
-export interface UploadedFile {
-  field: string;
-  filename: string;
-  contentType: string;
-  data: Buffer;
-}
+import type { Upload } from '../functions/types.ts';
 
 export interface ApiRequest {
   params: Record<string, string>;
-  files: UploadedFile[];
+  files: Upload[];
 }
 
 interface Limits {
@@ -41,7 +35,7 @@ function joined(entries: Iterable<[string, string]>): Map<string, string> {
  */
 export async function readRequest(req: Request, limits: Limits): Promise<ApiRequest> {
   const params = queryParams(req);
-  const files: UploadedFile[] = [];
+  const files: Upload[] = [];
   if (req.method === 'POST') {
     const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     if (type === 'multipart/form-data') {
@@ -112,7 +106,7 @@ function readMultipart(
   req: Request,
   limits: Limits,
   params: Map<string, string>,
-  files: UploadedFile[],
+  files: Upload[],
 ): Promise<void> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;

@@ -4,7 +4,7 @@ import type { Db } from '../../db/client.ts';
 import { one } from '../../db/rows.ts';
 import { type Level, sessions, type User, users } from '../../db/schema.ts';
 import { TicketError } from '../functions/errors.ts';
-import type { Session } from '../functions/types.ts';
+import type { Access, Session } from '../functions/types.ts';
 import type { ApiOptions } from './options.ts';
 
 /** Access levels as BILLmanager numbers them on the wire. */
@@ -80,8 +80,8 @@ export async function resumeSession(db: Db, sid: string, now: Date, opts: ApiOpt
  * Whose rights a staff member may take (su, ticket.su, keys): admins those of client users only,
  * root those of admins too; nobody root's, as no one above root would see it.
  */
-export function mayTake(caller: Level, target: Level): boolean {
-  if (target === 'user') return caller !== 'user';
+export function mayTake(caller: Access, target: Level): boolean {
+  if (target === 'user') return caller === 'admin' || caller === 'root';
   return target === 'admin' && caller === 'root';
 }
 

@@ -63,8 +63,9 @@ export const clientticketEdit = defineFunction({
         String(p.client_department),
       );
     t = await applyClientFields(ctx, t, p);
-    if (p.message) t = (await addClientMessage(ctx, t, { body: p.message })).ticket;
-    return { kind: 'ok', tickets: [t.id] };
+    const reply = p.message ? await addClientMessage(ctx, t, { body: p.message }) : undefined;
+    t = reply?.ticket ?? t;
+    return { kind: 'ok', tickets: [t.id], ...(reply ? { messageId: reply.messageId } : {}) };
   },
 });
 
@@ -149,9 +150,9 @@ async function create(ctx: RunContext, client: typeof clients.$inferSelect, p: P
       updatedAt: ctx.now,
     })
     .returning();
-  const { ticket: t } = await addClientMessage(ctx, one(rows, 'ticket'), { body: p.message });
+  const { ticket: t, messageId } = await addClientMessage(ctx, one(rows, 'ticket'), { body: p.message });
   if (ctx.session.suBy) await applyClientFields(ctx, t, { ...p, name: undefined, subject: undefined });
-  return { kind: 'ok' as const, id: t.id, tickets: [t.id] };
+  return { kind: 'ok' as const, id: t.id, tickets: [t.id], messageId };
 }
 
 /**

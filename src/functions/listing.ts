@@ -87,7 +87,7 @@ export const wireDate = (value: SQL | DbColumn) =>
   sql`to_char(${value} at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS')`;
 
 /** `now` as SQL: one timestamp for the whole call, as JavaScript sees it. */
-export const sqlNow = (ctx: RunContext) => sql`${ctx.now.toISOString()}::timestamptz`;
+export const sqlNow = (ctx: Pick<RunContext, 'now'>) => sql`${ctx.now.toISOString()}::timestamptz`;
 
 /** Where a list's rows come from and how to show them. */
 export interface ListSource<C extends Record<string, Column> = Record<string, Column>> {
@@ -109,7 +109,11 @@ export interface ListSource<C extends Record<string, Column> = Record<string, Co
 const qualified = (value: SQL) => sql`${value}`;
 
 /** The rows matching `where` with every column. */
-export async function readRows(ctx: RunContext, source: ListSource, where: SQL | undefined): Promise<Row[]> {
+export async function readRows(
+  ctx: Pick<RunContext, 'tx'>,
+  source: ListSource,
+  where: SQL | undefined,
+): Promise<Row[]> {
   const entries = Object.entries(source.columns);
   const found = await ctx.tx
     .select(selection(entries))

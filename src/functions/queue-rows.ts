@@ -70,12 +70,15 @@ export function delayColumn(now: SQL): Column {
   };
 }
 
+/** What a queue read needs: a connection, the call's `now` and settings. */
+type ReadContext = Pick<RunContext, 'tx' | 'now' | 'settings'>;
+
 /**
  * The staff queue as a list source: every spec column and `props` flag derived from the data as the
- * calling staff member sees it (favorites and unread are theirs).
+ * `viewer` sees it (favorites and unread are theirs; with no viewer, nobody's: a shared card).
  */
-export function queueSource(ctx: RunContext) {
-  const me = ctx.session.userId;
+export function queueSource(ctx: ReadContext, viewer: number | null) {
+  const me = viewer;
   const now = sqlNow(ctx);
   const locked = sql`(${tickets.lockedBy} is not null and ${tickets.lockedUntil} > ${now})`;
   // A scalar subquery, not EXISTS: Postgres would hash every violation to answer it for 30 rows.
@@ -131,9 +134,12 @@ export function queueSource(ctx: RunContext) {
   } satisfies ListSource;
 }
 
-/** The staff queue's rows for the tickets matching `where` (cards and digests read them too). */
-export function queueRows(ctx: RunContext, where: SQL | undefined): Promise<Row[]> {
-  return readRows(ctx, queueSource(ctx), where);
+/**
+ * The staff queue's rows for the tickets matching `where` as `viewer` sees them: shared cards and
+ * digests read them with no viewer.
+ */
+export function queueRows(ctx: ReadContext, viewer: number | null, where: SQL | undefined): Promise<Row[]> {
+  return readRows(ctx, queueSource(ctx, viewer), where);
 }
 
 export const ticketIdIn = (ids: number[]) => inArray(tickets.id, ids);

@@ -1,5 +1,6 @@
 import type { Tx } from '../../db/client.ts';
 import { auditLog } from '../../db/schema.ts';
+import { storeAttachments, strayFiles } from './attachments.ts';
 import { clientticketArchive } from './clientticket.archive.ts';
 import { clientticketEdit } from './clientticket.edit.ts';
 import { clientticketFilter } from './clientticket.filter.ts';
@@ -19,6 +20,11 @@ import { project, projectDelete, projectEdit } from './provisioning/project.ts';
 import { ticketImport } from './provisioning/ticket.import.ts';
 import { user, userDelete, userEdit } from './provisioning/user.ts';
 import { pageRows } from './row-list.ts';
+import { slackBind, slackUnbind } from './slack-setup/slack.bind.ts';
+import { slackChannelSet } from './slack-setup/slack.channel.ts';
+import { slackJoin } from './slack-setup/slack.join.ts';
+import { slackLink, slackLinkcode } from './slack-setup/slack.link.ts';
+import { slackStaffAdd, slackStaffRemove } from './slack-setup/slack.staff.ts';
 import { ticketDelete } from './ticket.delete.ts';
 import { ticketEdit } from './ticket.edit.ts';
 import { ticketFavorite } from './ticket.favorite.ts';
@@ -31,7 +37,7 @@ import { ticketSplit } from './ticket.split.ts';
 import { ticketSu } from './ticket.su.ts';
 import { ticket } from './ticket.ts';
 import { ticketUnblock } from './ticket.unblock.ts';
-import type { Deps, Result, Session, TicketFunction } from './types.ts';
+import type { Access, CallInput, Deps, Result, Session, TicketFunction } from './types.ts';
 
 const functions: TicketFunction[] = [
   ticket,
@@ -71,6 +77,15 @@ const functions: TicketFunction[] = [
   // Ours, beside the spec's: a department's scheduled-work settings, and the Ack of an on-call page.
   departmentSchedule,
   oncallAck,
+  // Slack's wiring to accounts (slack-setup/): staff, department channels, client channels, link codes.
+  slackStaffAdd,
+  slackStaffRemove,
+  slackChannelSet,
+  slackBind,
+  slackUnbind,
+  slackLinkcode,
+  slackLink,
+  slackJoin,
 ] as TicketFunction[];
 
 /** The table of contents: every ticket and provisioning function by its BILLmanager name. */
@@ -87,18 +102,24 @@ export async function call(
   session: Session,
   name: string,
   raw: Record<string, string>,
+  input: CallInput = {},
 ): Promise<Result> {
-  // Own entries only: `constructor` and friends are names a request may send too.
-  const fn = Object.hasOwn(registry, name) ? registry[name] : undefined;
-  if (!fn) throw missed('func', `Unknown function ${name}`, name);
-  if (!fn.access.includes(session.level)) {
-    throw denied(name, `You do not have access to ${name}`);
-  }
+  const fn = allowed(session, name);
   const params = parseParams(fn.params, raw, fn.keepEmpty);
+  const [stray] = input.attachments ?? [];
+  if (fn.readOnly && stray) throw strayFiles(stray.field);
   const now = deps.now();
   const work = async (tx: Tx): Promise<Result> => {
-    const ctx = { tx, session, now, settings: deps.settings, changes: new Changes() };
+    const ctx = {
+      tx,
+      session,
+      now,
+      settings: deps.settings,
+      changes: new Changes(),
+      attachments: input.attachments ?? [],
+    };
     const out = await fn.run(ctx, params);
+    await storeAttachments(ctx, out);
     await planChanges(ctx);
     if (out.kind === 'list') {
       const own = Object.keys(fn.params.shape);
@@ -110,7 +131,7 @@ export async function call(
       await tx.insert(auditLog).values(
         ids.map((ticketId) => ({
           at: now,
-          // The command line (`npm run admin`) acts before anyone exists: user id 0, no actor row.
+          // The command line (`npm run admin`) and guests act without an account: user id 0, no actor row.
           actorId: session.suBy?.userId ?? (session.userId || null),
           actor,
           via: session.via,
@@ -123,6 +144,28 @@ export async function call(
     return out;
   };
   return fn.readOnly ? work(deps.db) : deps.db.transaction(work);
+}
+
+/**
+ * The gate's access check: the function, if `session` may call it. A front door also asks it first
+ * when it would do work of its own before the call (a Slack lookup), so refusals come before that.
+ */
+export function allowed(session: Session, name: string): TicketFunction {
+  // Own entries only: `constructor` and friends are names a request may send too.
+  const fn = Object.hasOwn(registry, name) ? registry[name] : undefined;
+  if (!fn) throw missed('func', `Unknown function ${name}`, name);
+  if (!fn.access.includes(session.level))
+    throw denied(name, `Only ${whoMay(fn.access)} can do this (${name})`);
+  return fn;
+}
+
+const LEVEL_NAMES = { root: 'root accounts', admin: 'admins', user: 'client users', guest: 'guests' };
+
+/** Who may call a function, in words: root and admin together are staff. */
+function whoMay(access: readonly Access[]): string {
+  const staff = access.includes('root') && access.includes('admin');
+  const others = staff ? access.filter((level) => level !== 'root' && level !== 'admin') : access;
+  return [...(staff ? ['staff'] : []), ...others.map((level) => LEVEL_NAMES[level])].join(' and ');
 }
 
 /** Never keep secrets or huge bodies in the audit log. */

@@ -50,9 +50,14 @@ export const ticketEdit = defineFunction({
     await sameClient(ctx, found, p.client);
     let t = await applyFields(ctx, found, p);
     t = await applyCharges(ctx, t, p);
-    if (p.note_message) t = (await addStaffMessage(ctx, t, { body: p.note_message, internal: true })).ticket;
-    if (p.message) t = (await addStaffMessage(ctx, t, { body: p.message })).ticket;
-    return { kind: 'ok', tickets: [t.id] };
+    const note = p.note_message
+      ? await addStaffMessage(ctx, t, { body: p.note_message, internal: true })
+      : undefined;
+    t = note?.ticket ?? t;
+    const reply = p.message ? await addStaffMessage(ctx, t, { body: p.message }) : undefined;
+    // Files go with the reply when there is one: it is what the client reads.
+    const messageId = reply?.messageId ?? note?.messageId;
+    return { kind: 'ok', tickets: [t.id], ...(messageId ? { messageId } : {}) };
   },
 });
 
@@ -156,6 +161,6 @@ async function create(ctx: RunContext, p: TicketParams) {
   });
   t = await applyCharges(ctx, t, p);
   if (p.note_message) t = (await addStaffMessage(ctx, t, { body: p.note_message, internal: true })).ticket;
-  await addStaffMessage(ctx, t, { body: p.message });
-  return { kind: 'ok' as const, id: t.id, tickets: [t.id] };
+  const { messageId } = await addStaffMessage(ctx, t, { body: p.message });
+  return { kind: 'ok' as const, id: t.id, tickets: [t.id], messageId };
 }

@@ -31,7 +31,7 @@ export const ticketMessageEdit = defineFunction({
     if (!message) throw missed('message', 'Parameter message is required');
     if (!found) {
       const added = await addStaffMessage(ctx, t, { body: message });
-      return { kind: 'ok', id: added.messageId, tickets: [plid] };
+      return { kind: 'ok', id: added.messageId, tickets: [plid], messageId: added.messageId };
     }
     if (found.body !== message) {
       await ctx.tx.insert(messageEdits).values({
@@ -46,6 +46,6 @@ export const ticketMessageEdit = defineFunction({
         .where(eq(messages.id, found.id));
       await messageChanged(ctx, plid, found.id);
     }
-    return { kind: 'ok', tickets: [plid] };
+    return { kind: 'ok', tickets: [plid], messageId: found.id };
   },
 });

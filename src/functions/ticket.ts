@@ -19,7 +19,7 @@ export const ticket = defineFunction({
   params: z.object({}),
   async run(ctx) {
     const f = await loadFilter(ctx, 'ticket');
-    const source = queueSource(ctx);
+    const source = queueSource(ctx, ctx.session.userId);
     const { columns } = source;
     const where: (SQL | undefined)[] = [
       departmentScope(ctx.session),

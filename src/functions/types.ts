@@ -5,16 +5,43 @@ import type { Level } from '../../db/schema.ts';
 import type { ListSource } from './listing.ts';
 import type { Changes } from './planners/changes.ts';
 
+/**
+ * Who may call a function: the spec's levels, and `guest`, a person a front door identified (a
+ * Slack user, by a signed request) who has no account yet: they may only link or join one.
+ */
+export type Access = Level | 'guest';
+
 /** Who is calling: a staff member (root/admin) or a client user, possibly an admin acting as one (su). */
 export interface Session {
+  /** 0 for a guest and for the command line: no account behind the call. */
   userId: number;
   login: string;
-  level: Level;
+  level: Access;
   clientId?: number;
   /** The staff member acting with this client user's rights, when the session came from su. */
   suBy?: { userId: number; login: string };
   /** The front door, for the audit log: slack, api, sandbox, seed, test. */
   via: string;
+  /**
+   * The Slack user behind the call, when the Slack door verified it (a signed request): the one
+   * identity the Slack-linking functions act on, never one named in the parameters.
+   */
+  slackUserId?: string;
+}
+
+/** A file sent with a call (`file_N` in the API), stored with the message the call writes. */
+export interface Upload {
+  /** The request field it came in, for refusals. */
+  field: string;
+  filename: string;
+  contentType: string;
+  data: Buffer;
+}
+
+/** What a front door hands a call besides its parameters. */
+export interface CallInput {
+  /** Files for the message the call writes; a call that writes none is refused with them. */
+  attachments?: readonly Upload[];
 }
 
 export interface Settings {
@@ -37,6 +64,8 @@ export interface RunContext {
   settings: Settings;
   /** The call's ticket changes, planned into jobs once at its end (planners/plan.ts). */
   changes: Changes;
+  /** Files sent with the call, stored in this transaction with the message it writes. */
+  attachments?: readonly Upload[];
 }
 
 /** A list cell: strings as they are, numbers as integers, booleans as on/off flags, dates as dates. */
@@ -81,6 +110,12 @@ export interface OkResult {
   su?: { userId: number; login: string };
   /** oncall.ack: whether this call took the page, or who had taken it before. */
   ack?: { taken: boolean; by: string | null };
+  /** The message the call wrote (and stored its attachments with). */
+  messageId?: number;
+  /** The name of the object acted on, for the front door's confirmation. */
+  name?: string;
+  /** slack.linkcode: the one-time code made. */
+  code?: string;
 }
 
 export type Result = ListResult | FormResult | OkResult;
@@ -112,7 +147,7 @@ export interface RowList {
 
 export interface TicketFunction<S extends z.ZodObject = z.ZodObject> {
   name: string;
-  access: readonly Level[];
+  access: readonly Access[];
   params: S;
   /**
    * Only reads, each step one statement (a list's page is one): runs without BEGIN/COMMIT, which

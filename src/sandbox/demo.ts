@@ -2,10 +2,10 @@ import { eq, inArray } from 'drizzle-orm';
 import { clients, departments, providers, users } from '../../db/schema.ts';
 import { seedDemo } from '../../db/seed.ts';
 import { call } from '../functions/registry.ts';
+import { repostJob } from '../functions/slack-setup/slack.channel.ts';
 import type { Deps, Session } from '../functions/types.ts';
 import { log } from '../log.ts';
-import { setDepartmentChannel } from '../slack-store/cards.ts';
-import { bindClientChannel } from '../slack-store/identity.ts';
+import { enqueueSlackJob } from '../slack-store/card-moves.ts';
 import type { WebApi } from './web-api-server.ts';
 
 /** The people the page lets a visitor be; `login` is the demo account each is linked to. */
@@ -72,20 +72,24 @@ export async function loadDemo(deps: Deps): Promise<boolean> {
         CHANNELS.flatMap((c) => ('department' in c ? [c.department] : [])),
       ),
     );
+  const [root] = await deps.db.select().from(users).where(eq(users.login, 'root'));
+  if (!root) return true;
+  const session: Session = { userId: root.id, login: root.login, level: 'root', via: 'sandbox' };
   for (const c of CHANNELS) {
     if ('department' in c) {
       const dep = departmentRows.find((d) => d.name === c.department);
-      // The sandbox's Slack has no rate limits: every card at once.
-      if (dep) await setDepartmentChannel(deps, dep.id, c.id, { batch: 1000 });
+      if (!dep) continue;
+      await call(deps, session, 'slack.channel', { elid: String(dep.id), channel: c.id });
+      // The sandbox's Slack has no rate limits: every card at once, not ten a minute.
+      await enqueueSlackJob(deps, repostJob(dep.id, c.id, deps.now(), 1000));
     } else {
       const [client] = await deps.db.select().from(clients).where(eq(clients.name, c.client));
-      if (client) await bindClientChannel(deps.db, client.id, c.id, c.team);
+      if (client)
+        await call(deps, session, 'slack.bind', { account: String(client.id), channel: c.id, team: c.team });
     }
   }
-  const [root] = await deps.db.select().from(users).where(eq(users.login, 'root'));
   const tech = departmentRows.find((d) => d.name === 'Technical support');
-  if (root && tech) {
-    const session: Session = { userId: root.id, login: root.login, level: 'root', via: 'sandbox' };
+  if (tech) {
     await call(deps, session, 'department.schedule', {
       elid: String(tech.id),
       sok: 'ok',

@@ -2,7 +2,6 @@ import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
 import {
   auditLog,
-  clients,
   departments,
   favorites,
   messages,
@@ -11,34 +10,9 @@ import {
   tickets,
   users,
 } from '../../db/schema.ts';
-import { invalid } from '../functions/errors.ts';
-import { Changes } from '../functions/planners/changes.ts';
-import { queueRows, ticketIdIn } from '../functions/queue-rows.ts';
-import type { Deps, Row } from '../functions/types.ts';
+import type { Deps } from '../functions/types.ts';
 import { enqueue, enqueueOnce } from '../jobs/queue.ts';
 import { repostCount } from './card-moves.ts';
-
-/**
- * A ticket as its shared card shows it: the staff queue's row as nobody in particular sees it
- * (no personal favorite/unread), whatever the ticket's status, and its department's channel.
- */
-export async function cardTicket(
-  deps: Deps,
-  ticketId: number,
-): Promise<{ row: Row; channel: string | null } | undefined> {
-  const now = deps.now();
-  const session = { userId: 0, login: 'slack-card', level: 'root' as const, via: 'slack' };
-  const [row] = await queueRows(
-    { tx: deps.db, session, now, settings: deps.settings, changes: new Changes() },
-    ticketIdIn([ticketId]),
-  );
-  if (!row) return undefined;
-  const [dep] = await deps.db
-    .select({ channel: departments.slackChannel })
-    .from(departments)
-    .where(eq(departments.id, Number(row.department_id)));
-  return { row, channel: dep?.channel ?? null };
-}
 
 export type Card = typeof ticketCards.$inferSelect;
 
@@ -166,56 +140,6 @@ export async function lastSlackActor(db: Db, ticketId: number): Promise<string |
     .orderBy(desc(auditLog.id))
     .limit(1);
   return row?.slackUserId ?? undefined;
-}
-
-/** A channel bound to a client is never a department's: its members are the client's people. */
-export async function refuseClientChannel(tx: Tx, channel: string): Promise<void> {
-  const [client] = await tx
-    .select({ name: clients.name })
-    .from(clients)
-    .where(eq(clients.slackChannel, channel));
-  if (client)
-    throw invalid(
-      'channel',
-      `This channel belongs to client ${client.name}: department cards cannot go here`,
-    );
-}
-
-/**
- * Sets the channel a department's cards go to, and queues the re-posting of its open tickets' cards
- * there (src/slack/department-channel.ts paces it); returns how many open tickets that is, or
- * undefined when there is no such department. `batch`: cards per minute, for a Slack without rate
- * limits (the sandbox). A channel bound to a client is refused: its external
- * members would read staff cards, notes and digests.
- */
-export async function setDepartmentChannel(
-  deps: Deps,
-  departmentId: number,
-  channel: string,
-  opts: { batch?: number } = {},
-): Promise<{ posting: number } | undefined> {
-  const now = deps.now();
-  return deps.db.transaction(async (tx) => {
-    await refuseClientChannel(tx, channel);
-    const rows = await tx
-      .update(departments)
-      .set({ slackChannel: channel })
-      .where(eq(departments.id, departmentId))
-      .returning({ id: departments.id });
-    if (rows.length === 0) return undefined;
-    const posting = await repostCount(tx, departmentId, channel);
-    await enqueue(
-      tx,
-      {
-        kind: 'slack.repost',
-        dedupeKey: `repost:${departmentId}`,
-        runAt: now,
-        payload: { departmentId, channel, afterId: 0, posted: 0, ...opts },
-      },
-      now,
-    );
-    return { posting };
-  });
 }
 
 /**

@@ -3,7 +3,6 @@ import { denied, TicketError } from '../functions/errors.ts';
 import type { Job } from '../jobs/queue.ts';
 import { log } from '../log.ts';
 import { departmentChannel, enqueueCards, enqueueSlackJob, repostBatch } from '../slack-store/card-moves.ts';
-import { refuseClientChannel } from '../slack-store/cards.ts';
 import {
   clientUsersAmong,
   departmentsIn,
@@ -48,7 +47,6 @@ async function outsider(
  * user, external or a guest (every member is asked of Slack). A channel that passes is no longer held.
  */
 export async function requireStaffOnlyChannel(env: SlackDeps, channel: string): Promise<void> {
-  await refuseClientChannel(env.deps.db, channel);
   if ((await env.directory.channel(channel)).externallyShared)
     throw denied(
       'channel',

@@ -1,24 +1,41 @@
 import { denied } from '../functions/errors.ts';
-import type { Session } from '../functions/types.ts';
+import { call } from '../functions/registry.ts';
 import {
   type Account,
+  accountById,
   accountBySlackId,
   clientByChannel,
   clientById,
-  clientUserFor,
   madeInChannel,
-} from '../slack-store/identity.ts';
+} from '../functions/slack-setup/slack-accounts.ts';
+import type { Session } from '../functions/types.ts';
 import type { SlackDeps } from './directory.ts';
 
 export type Actor = { account: Account; session: Session };
 
-const sessionOf = (account: Account): Session => ({
+const sessionOf = (account: Account, slackUserId: string): Session => ({
   userId: account.id,
   login: account.login,
   level: account.level,
   clientId: account.clientId ?? undefined,
   via: 'slack',
+  slackUserId,
 });
+
+/** A Slack user without an account: a guest, who may only link or join one. */
+const guestSession = (slackUserId: string): Session => ({
+  userId: 0,
+  login: `slack:${slackUserId}`,
+  level: 'guest',
+  via: 'slack',
+  slackUserId,
+});
+
+/** Whoever the Slack user is: their account's session, or a guest's. */
+export async function slackSession(env: SlackDeps, slackUserId: string): Promise<Session> {
+  const account = await accountBySlackId(env.deps.db, slackUserId);
+  return account ? sessionOf(account, slackUserId) : guestSession(slackUserId);
+}
 
 /**
  * The staff member behind a Slack user. Unknown users, client users and external (Slack Connect)
@@ -36,7 +53,7 @@ export async function staffActor(env: SlackDeps, slackUserId: string): Promise<A
     throw denied('user', '`/ticket` is for staff. Use `/support` for your tickets.');
   const profile = await env.directory.profile(slackUserId);
   if (profile.external) throw denied('user', 'External (Slack Connect) users cannot act as staff.');
-  return { account, session: sessionOf(account) };
+  return { account, session: sessionOf(account, slackUserId) };
 }
 
 /**
@@ -50,10 +67,10 @@ export async function clientActor(env: SlackDeps, slackUserId: string, channel?:
   }
   if (account) {
     await requireHomeChannel(env, account, slackUserId, channel);
-    return { account, session: sessionOf(account) };
+    return { account, session: sessionOf(account, slackUserId) };
   }
   const client = channel ? await clientByChannel(env.deps.db, channel) : undefined;
-  if (!client) {
+  if (!channel || !client) {
     throw denied(
       'user',
       'Your Slack account is not linked to a client account. Ask support for a link code, then run `/support link CODE`.',
@@ -66,8 +83,13 @@ export async function clientActor(env: SlackDeps, slackUserId: string, channel?:
   if (!theirs) {
     throw denied('user', 'This channel belongs to a client; only their people can use `/support` here.');
   }
-  const made = await clientUserFor(env.deps.db, client.id, slackUserId, profile.name);
-  return { account: made, session: sessionOf(made) };
+  const joined = await call(env.deps, guestSession(slackUserId), 'slack.join', {
+    channel,
+    name: profile.name,
+  });
+  const made = joined.kind === 'ok' && joined.id ? await accountById(env.deps.db, joined.id) : undefined;
+  if (!made) throw new Error('slack.join made no account');
+  return { account: made, session: sessionOf(made, slackUserId) };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { WebClient } from '@slack/web-api';
+import { ticketCard } from '../functions/ticket-card.ts';
 import type { Deps, Row } from '../functions/types.ts';
 import type { Job } from '../jobs/queue.ts';
 import type { JobHandler } from '../jobs/worker.ts';
@@ -7,7 +8,6 @@ import { enqueueSlackJob, forgetCard, splitSourceOf } from '../slack-store/card-
 import {
   type Card,
   cardOf,
-  cardTicket,
   lastSlackActor,
   markCardStale,
   saveCard,
@@ -109,7 +109,7 @@ export function slackJobHandlers(web: WebClient, deps: Deps): Record<string, Job
     ticketId: number,
     opts: { existingOnly?: boolean } = {},
   ): Promise<Pick<Card, 'channel' | 'ts'> | undefined> {
-    const found = await cardTicket(deps, ticketId);
+    const found = await ticketCard(deps, ticketId);
     if (!found) return undefined;
     const existing = await cardOf(deps.db, ticketId);
     if (!existing && opts.existingOnly) return undefined;

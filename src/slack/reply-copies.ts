@@ -1,7 +1,7 @@
+import { replyForClient } from '../functions/slack-setup/reply-recipients.ts';
 import type { Job } from '../jobs/queue.ts';
 import { log } from '../log.ts';
 import { claimOnce, releaseClaim } from '../slack-store/dedupe.ts';
-import { replyForClient } from '../slack-store/recipients.ts';
 import { replyCopiesOf, saveReplyCopy } from '../slack-store/reply-copies.ts';
 import { retryIfRateLimited } from './job-client.ts';
 import type { CardJobs } from './jobs.ts';

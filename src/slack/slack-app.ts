@@ -3,11 +3,11 @@ import type { FetchFunction, WebClientOptions } from '@slack/web-api';
 import type express from 'express';
 import type { SlackConfig } from '../config.ts';
 import { TicketError } from '../functions/errors.ts';
-import type { Deps } from '../functions/types.ts';
+import { call } from '../functions/registry.ts';
+import type { Deps, Session } from '../functions/types.ts';
 import { log } from '../log.ts';
-import { setDepartmentChannel } from '../slack-store/cards.ts';
+import { refreshCardsIn } from '../slack-store/cards.ts';
 import { claimOnce, releaseClaim } from '../slack-store/dedupe.ts';
-import { upsertStaff } from '../slack-store/identity.ts';
 import { Directory, type SlackDeps } from './directory.ts';
 import { answerMalformed, payloadGate, refuseFutureTimestamps } from './gate.ts';
 import { jobClient } from './job-client.ts';
@@ -16,6 +16,12 @@ import { registerListeners } from './listeners.ts';
 import { slackLogger } from './logger.ts';
 import { requestLog } from './request-log.ts';
 import { scheduledJobHandlers } from './scheduled/handlers.ts';
+
+/**
+ * The operator, through the environment (SLACK_ROOT_USERS, SLACK_DEPARTMENT_CHANNELS): root authority
+ * without an account, like the command line's, and audited as `config`.
+ */
+const CONFIG_SESSION: Session = { userId: 0, login: 'config', level: 'root', via: 'config' };
 
 /** Slack retries an event for about 6 minutes; its id is refused for a day (src/retention.ts keeps claims longer). */
 const EVENT_MEMORY_MS = 24 * 60 * 60_000;
@@ -120,20 +126,19 @@ export function createSlack(deps: Deps, config: SlackConfig, options: SlackOptio
         const profile = await env.directory
           .profile(slackUserId)
           .catch(() => ({ name: slackUserId, timezone: undefined }));
-        await upsertStaff(deps.db, {
-          slackUserId,
+        await call(deps, CONFIG_SESSION, 'slack.staff.add', {
+          slack_user: slackUserId,
           name: profile.name,
           level: 'root',
-          timezone: profile.timezone,
+          ...(profile.timezone ? { timezone: profile.timezone } : {}),
         });
       }
       for (const [departmentId, channel] of Object.entries(config.departmentChannels)) {
         try {
-          if (!(await setDepartmentChannel(deps, Number(departmentId), channel))) {
-            log.warn('SLACK_DEPARTMENT_CHANNELS names a department that does not exist', { departmentId });
-          }
+          await call(deps, CONFIG_SESSION, 'slack.channel', { elid: departmentId, channel });
+          await refreshCardsIn(deps, channel);
         } catch (error) {
-          // A client's channel: skipped, the rest of the configuration still applies.
+          // A missing department or a client's channel: skipped, the rest of the configuration still applies.
           if (!(error instanceof TicketError)) throw error;
           log.error('SLACK_DEPARTMENT_CHANNELS entry skipped', {
             departmentId,

@@ -72,17 +72,13 @@ describe('multipart attachments', () => {
       { func: 'ticket.edit', elid: id, note_message: 'see', message: 'Patch attached', sok: 'ok' },
       [{ name: 'fix.patch', data: 'diff' }],
     );
-    expect(ok).toEqual({ ok: {} });
-    expect(
-      await upload(
-        api.sids.alice,
-        { func: 'clientticket.edit', elid: id, message: 'Thanks', sok: 'ok' },
-        [{ name: 'ы.txt', data: 'ok' }],
-        'xml',
-      ),
-    ).toEqual({
-      ok: { $: '' },
-    });
+    const clientReply = await upload(
+      api.sids.alice,
+      { func: 'clientticket.edit', elid: id, message: 'Thanks', sok: 'ok' },
+      [{ name: 'ы.txt', data: 'ok' }],
+      'xml',
+    );
+    expect(clientReply).toEqual({ ok: { $: '' }, message_id: { $: expect.stringMatching(/^\d+$/) } });
     const list = await api.as('admin').json('ticket.edit', { elid: id });
     expect(
       messagesOf(list).map((m) => [t(m.message), (m.file as DocNode[] | undefined)?.map((f) => f.$)]),
@@ -92,6 +88,9 @@ describe('multipart attachments', () => {
       ['Patch attached', ['fix.patch']],
       ['Thanks', ['ы.txt']],
     ]);
+    // Each answer names the message its files went with.
+    const ids = messagesOf(list).map((m) => m.$id);
+    expect([t(ok.message_id), t(clientReply.message_id)]).toEqual([ids[2], ids[3]]);
   });
 
   it('ticket.message.edit attaches to the message it adds or edits', async () => {
@@ -138,6 +137,56 @@ describe('multipart attachments', () => {
   });
 });
 
+describe('files and their message commit together', () => {
+  it('two replies at once by the same author each keep their own file', async () => {
+    const id = String(await api.w.openTicket());
+    const reply = (n: number) =>
+      upload(api.sids.alice, { func: 'clientticket.edit', elid: id, message: `Reply ${n}`, sok: 'ok' }, [
+        { name: `${n}.txt`, data: `file ${n}` },
+      ]);
+    const answers = await Promise.all([1, 2, 3, 4].map(reply));
+    const stored = await db.db
+      .select({ messageId: attachments.messageId, filename: attachments.filename, body: messages.body })
+      .from(attachments)
+      .innerJoin(messages, eq(messages.id, attachments.messageId))
+      .orderBy(attachments.id);
+    expect(stored.map((a) => [a.body, a.filename]).sort()).toEqual([
+      ['Reply 1', '1.txt'],
+      ['Reply 2', '2.txt'],
+      ['Reply 3', '3.txt'],
+      ['Reply 4', '4.txt'],
+    ]);
+    for (const [i, answer] of answers.entries()) {
+      const mine = stored.find((a) => a.filename === `${i + 1}.txt`);
+      expect(t(answer.message_id)).toBe(String(mine?.messageId));
+    }
+  });
+
+  it('a refused call stores neither its message nor its files', async () => {
+    const id = String(await api.w.openTicket());
+    // Root opens the ticket: it is locked to root, so the admin's reply is refused.
+    await api.as('root').json('ticket.edit', { elid: id });
+    const locked = await upload(
+      api.sids.admin,
+      { func: 'ticket.edit', elid: id, message: 'Too early', sok: 'ok' },
+      [{ name: 'early.txt', data: 'x' }],
+    );
+    expect(errorOf(locked)).toMatchObject({ type: 'access', object: 'message' });
+    await api.w.run(api.w.as.root, 'ticket.delete', { elid: id, sok: 'ok' });
+    await api.w.run(api.w.as.alice, 'clientticket.archive', { elid: id, sok: 'ok' });
+    const archived = await upload(
+      api.sids.alice,
+      { func: 'clientticket.edit', elid: id, message: 'Too late', sok: 'ok' },
+      [{ name: 'late.txt', data: 'y' }],
+    );
+    expect(errorOf(archived)).toMatchObject({ type: 'value', object: 'elid' });
+    expect(await db.db.select().from(attachments)).toEqual([]);
+    const bodies = (await db.db.select().from(messages)).map((m) => m.body);
+    expect(bodies).not.toContain('Too early');
+    expect(bodies).not.toContain('Too late');
+  });
+});
+
 describe('control characters in file parts', () => {
   /** A multipart body written by hand: `fetch` would not send these headers as a client may. */
   const raw = async (sid: string, fields: Record<string, string>, fileHeaders: string) => {
@@ -162,7 +211,7 @@ describe('control characters in file parts', () => {
       { func: 'clientticket.edit', elid: id, message: 'Odd name', sok: 'ok' },
       `Content-Disposition: form-data; name="file_1"; filename*=UTF-8''a%00b%1B%C2%85c%7F.txt\r\nContent-Type: text/plain`,
     );
-    expect(doc).toEqual({ ok: {} });
+    expect(Object.keys(doc)).toEqual(['ok', 'message_id']);
     const stored = await db.db.select().from(attachments);
     expect(stored.map((a) => [a.filename, a.contentType, a.size])).toEqual([['abc.txt', 'text/plain', 5]]);
     const form = await api.as('alice').json('clientticket.edit', { elid: id });

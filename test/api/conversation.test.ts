@@ -52,7 +52,7 @@ it('a whole conversation through the API: the client in XML with a cookie, staff
   // 4. Staff reply, 5. and raise the priority.
   expect(
     await staff({ func: 'ticket.edit', elid: id, message: 'Restarting the web server', sok: 'ok' }),
-  ).toEqual({ ok: {} });
+  ).toEqual({ ok: {}, message_id: { $: expect.stringMatching(/^\d+$/) } });
   expect(await staff({ func: 'ticket.edit', elid: id, high_priority: 'on', sok: 'ok' })).toEqual({ ok: {} });
   const raised = firstOf(rows(await staff({ func: 'ticket' })));
   expect([t(raised.tstatus), t(raised.highpriority), raised.unread]).toEqual(['2', 'on', undefined]);
@@ -69,6 +69,7 @@ it('a whole conversation through the API: the client in XML with a cookie, staff
     await client({ func: 'clientticket.edit', elid: id, message: 'Works now, thanks!', sok: 'ok' }),
   ).toEqual({
     ok: { $: '' },
+    message_id: { $: expect.stringMatching(/^\d+$/) },
   });
 
   // 7. Staff see the answer and close the ticket.

@@ -137,7 +137,8 @@ describe('request bodies', () => {
     const form = await docOf(
       await post(new URLSearchParams({ elid: String(id), message: 'form', sok: 'ok' }), {}, auth),
     );
-    expect(form).toEqual({ ok: {} });
+    const wrote = { ok: {}, message_id: { $: expect.stringMatching(/^\d+$/) } };
+    expect(form).toEqual(wrote);
     const json = await docOf(
       await post(
         JSON.stringify({ elid: id, message: 'json', high_priority: true, sok: 'ok' }),
@@ -145,12 +146,13 @@ describe('request bodies', () => {
         auth,
       ),
     );
-    expect(json).toEqual({ ok: {} });
+    expect(json).toEqual(wrote);
     const multipart = new FormData();
     multipart.set('elid', String(id));
     multipart.set('message', 'multipart');
     multipart.set('sok', 'ok');
-    expect(await docOf(await post(multipart, {}, auth))).toEqual({ ok: {} });
+    const third = await docOf(await post(multipart, {}, auth));
+    expect(third).toEqual(wrote);
     const list = await api.as('admin').json('ticket.message', { elid: String(id) });
     expect(rows(list).map((r) => t(r.message))).toEqual([
       'My VPS does not boot',
@@ -158,6 +160,12 @@ describe('request bodies', () => {
       'json',
       'multipart',
     ]);
+    // Each answer names the message it wrote.
+    expect([form, json, third].map((doc) => t(doc.message_id))).toEqual(
+      rows(list)
+        .slice(1)
+        .map((r) => t(r.id)),
+    );
     const queue = await api.as('admin').json('ticket');
     expect(firstOf(rows(queue)).highpriority).toEqual({ $: 'on' });
   });

@@ -9,6 +9,27 @@ const { db, api } = useApi();
 
 const OK_JSON = { ok: {} };
 const OK_XML = { ok: { $: '' } };
+/** The newest message of a ticket: the one a write just made. */
+const newestMessage = async (ticketId: number) => {
+  const row = firstOf(
+    await db.db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(eq(messages.ticketId, ticketId))
+      .orderBy(desc(messages.id))
+      .limit(1),
+  );
+  return String(row.id);
+};
+/** A write that made a message says which (`message_id`, beyond the spec's `ok`). */
+const wroteJson = async (ticketId: number) => ({
+  ...OK_JSON,
+  message_id: { $: await newestMessage(ticketId) },
+});
+const wroteXml = async (ticketId: number) => ({
+  ...OK_XML,
+  message_id: { $: await newestMessage(ticketId) },
+});
 const rows = (doc: DocNode) => doc.elem as DocNode[];
 const ticketRow = async (id: number) => one(await db.db.select().from(tickets).where(eq(tickets.id, id)));
 
@@ -22,7 +43,8 @@ describe('staff writes (each in json and in xml)', () => {
       sok: 'ok',
     };
     const json = await api.as('admin').json('ticket.edit', params);
-    expect(Object.keys(json)).toEqual(['ok', 'id']);
+    expect(Object.keys(json)).toEqual(['ok', 'id', 'message_id']);
+    expect(t(json.message_id)).toBe(await newestMessage(Number(t(json.id))));
     const xml = await api.as('admin').xml('ticket.edit', { ...params, name: 'Second' });
     expect(xml.ok).toEqual({ $: '' });
     expect((await ticketRow(Number(t(json.id)))).name).toBe('Planned maintenance');
@@ -36,7 +58,7 @@ describe('staff writes (each in json and in xml)', () => {
       await api
         .as('admin')
         .json('ticket.edit', { elid: String(a), plid: String(a), message: 'On it', sok: 'ok' }),
-    ).toEqual(OK_JSON);
+    ).toEqual(await wroteJson(a));
     expect(
       await api.as('admin').xml('ticket.edit', { elid: String(b), high_priority: 'on', sok: 'ok' }),
     ).toEqual(OK_XML);
@@ -93,6 +115,7 @@ describe('staff writes (each in json and in xml)', () => {
       .as('admin')
       .json('ticket.message.edit', { plid: String(id), message: 'Hello', sok: 'ok' });
     const messageId = Number(t(added.id));
+    expect(t(added.message_id)).toBe(String(messageId));
     const row = firstOf(await db.db.select().from(messages).where(eq(messages.id, messageId)));
     expect(row.body).toBe('Hello');
     const edited = await api.as('admin').xml('ticket.message.edit', {
@@ -101,7 +124,7 @@ describe('staff writes (each in json and in xml)', () => {
       message: 'Hello <b>& welcome</b>',
       sok: 'ok',
     });
-    expect(edited).toEqual(OK_XML);
+    expect(edited).toEqual({ ...OK_XML, message_id: { $: String(messageId) } });
     const list = await api.as('admin').xml('ticket.message', { elid: String(id) });
     expect(rows(list).map((r) => [t(r.message), t(r.edited)])).toEqual([
       ['My VPS does not boot', undefined],
@@ -201,10 +224,10 @@ describe('client writes (each in json and in xml)', () => {
     expect((await ticketRow(b)).name).toBe('Web down');
     expect(
       await api.as('alice').json('clientticket.edit', { elid: String(a), message: 'Still down', sok: 'ok' }),
-    ).toEqual(OK_JSON);
+    ).toEqual(await wroteJson(a));
     expect(
       await api.as('alice').xml('clientticket.edit', { elid: String(b), message: 'Still down', sok: 'ok' }),
-    ).toEqual(OK_XML);
+    ).toEqual(await wroteXml(b));
     const count = await db.db.select().from(messages).where(eq(messages.ticketId, a));
     expect(count).toHaveLength(2);
   });

@@ -38,8 +38,20 @@ const PROVISIONING_FUNCTIONS = ['project', 'department', 'account', 'user', 'adm
 /** Ours beside the spec's: scheduled-work settings and the on-call Ack (tested in test/schedule). */
 const SCHEDULE_FUNCTIONS = ['department.schedule', 'oncall.ack'];
 
+/** Slack's wiring to accounts (tested in test/functions/slack-setup.test.ts). */
+const SLACK_SETUP_FUNCTIONS = [
+  'slack.staff.add',
+  'slack.staff.remove',
+  'slack.channel',
+  'slack.bind',
+  'slack.unbind',
+  'slack.linkcode',
+  'slack.link',
+  'slack.join',
+];
+
 describe('the registry', () => {
-  it('holds the 17 functions of the spec, the provisioning functions and the scheduled-work ones', () => {
+  it('holds the 17 functions of the spec, the provisioning, scheduled-work and Slack-wiring ones', () => {
     expect(Object.keys(registry).sort()).toEqual(
       [
         ...STAFF_FUNCTIONS,
@@ -47,6 +59,7 @@ describe('the registry', () => {
         ...PROVISIONING_FUNCTIONS,
         'ticket.import',
         ...SCHEDULE_FUNCTIONS,
+        ...SLACK_SETUP_FUNCTIONS,
       ].sort(),
     );
   });

@@ -124,6 +124,6 @@ describe('/ticket settings', () => {
     await h.command('UADMIN', 'settings');
     const refused = h.lastView();
     expect(refused.callback_id).not.toBe(VIEW.scheduleSettings);
-    expect(JSON.stringify(refused.blocks)).toContain('You do not have access to department.schedule');
+    expect(JSON.stringify(refused.blocks)).toContain('Only root accounts can do this (department.schedule)');
   });
 });

@@ -1,7 +1,7 @@
 import { call } from '../../functions/registry.ts';
+import { accountById } from '../../functions/slack-setup/slack-accounts.ts';
 import type { Session } from '../../functions/types.ts';
 import { isFavorite } from '../../slack-store/cards.ts';
-import { accountById } from '../../slack-store/identity.ts';
 import type { SlackDeps } from '../directory.ts';
 import { staffActor } from '../identity.ts';
 import { parseTicketValue } from '../ids.ts';

@@ -1,9 +1,9 @@
 import type { ModalView } from '@slack/types';
 import { missed } from '../../functions/errors.ts';
 import { call } from '../../functions/registry.ts';
+import { staffList } from '../../functions/slack-setup/slack-accounts.ts';
+import { ticketCard } from '../../functions/ticket-card.ts';
 import type { Row } from '../../functions/types.ts';
-import { cardTicket } from '../../slack-store/cards.ts';
-import { staffList } from '../../slack-store/identity.ts';
 import type { SlackDeps } from '../directory.ts';
 import { staffActor } from '../identity.ts';
 import { type ModalMeta, parseTicketValue } from '../ids.ts';
@@ -54,7 +54,7 @@ function openWithTicket(
     await guarded(args, () =>
       modalAfterLoading(args, title, async () => {
         const actor = await staffActor(env, args.body.user.id);
-        const found = await cardTicket(env.deps, ticketId);
+        const found = await ticketCard(env.deps, ticketId);
         if (!found) throw missed('elid', `Ticket ${ticketId} does not exist`);
         return build(found.row, metaOf(args), actor);
       }),

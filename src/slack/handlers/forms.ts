@@ -1,5 +1,5 @@
 import { call } from '../../functions/registry.ts';
-import { findClients, staffList } from '../../slack-store/identity.ts';
+import { findClients, staffList } from '../../functions/slack-setup/slack-accounts.ts';
 import type { SlackDeps } from '../directory.ts';
 import { staffActor } from '../identity.ts';
 import { ANY, FILTER_FLAGS, filterModal, newTicketModal } from '../views/forms.ts';

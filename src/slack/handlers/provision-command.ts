@@ -1,9 +1,9 @@
 import { invalid, missed } from '../../functions/errors.ts';
-import { call } from '../../functions/registry.ts';
+import { allowed, call } from '../../functions/registry.ts';
+import { accountBySlackId } from '../../functions/slack-setup/slack-accounts.ts';
 import type { Row } from '../../functions/types.ts';
-import { accountBySlackId } from '../../slack-store/identity.ts';
 import type { SlackDeps } from '../directory.ts';
-import { type Actor, requireRoot } from '../identity.ts';
+import type { Actor } from '../identity.ts';
 import { audienceOf, tell } from '../tell.ts';
 import { escapeText } from '../views/mrkdwn.ts';
 import type { CommandArgs } from './interaction.ts';
@@ -28,7 +28,7 @@ export async function provisionCommand(
   const run = (func: string, params: Record<string, string>) => call(env.deps, actor.session, func, params);
   const say = (text: string) => tell(audienceOf(args), text);
   if (sub === 'department' && verb === 'add') {
-    requireRoot(actor);
+    allowed(actor.session, 'department.edit');
     const [, project, name] = /^(?:(\d+):\s*)?(.+)$/.exec(rest) ?? [];
     if (!name) throw missed('name', 'Name the department: `/ticket department add Billing`');
     const made = await run('department.edit', {
@@ -43,7 +43,7 @@ export async function provisionCommand(
     return true;
   }
   if (sub === 'staff' && verb === 'works') {
-    requireRoot(actor);
+    allowed(actor.session, 'admin.edit');
     const [slackUserId, ids] = mention(rest, '`/ticket staff works @user 1,2`');
     const staff = await accountBySlackId(env.deps.db, slackUserId);
     if (!staff || staff.level === 'user')
@@ -57,7 +57,7 @@ export async function provisionCommand(
     return true;
   }
   if (sub === 'user' && verb === 'link') {
-    requireRoot(actor);
+    allowed(actor.session, 'user.edit');
     const [slackUserId, login] = mention(rest, '`/ticket user link @user LOGIN`');
     if (!login) throw missed('login', 'Name the client user: `/ticket user link @user LOGIN`');
     const list = await run('user', { filter: 'on', login, p_cnt: '1000' });

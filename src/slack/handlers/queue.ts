@@ -1,8 +1,8 @@
 import { missed } from '../../functions/errors.ts';
+import { filterNames } from '../../functions/filter-names.ts';
 import { call } from '../../functions/registry.ts';
+import { ticketCard } from '../../functions/ticket-card.ts';
 import type { Session } from '../../functions/types.ts';
-import { cardTicket } from '../../slack-store/cards.ts';
-import { filterNames } from '../../slack-store/names.ts';
 import type { SlackDeps } from '../directory.ts';
 import { staffActor } from '../identity.ts';
 import { parsePageValue, parseTicketValue } from '../ids.ts';
@@ -32,7 +32,7 @@ export async function queueMessage(env: SlackDeps, session: Session, page: numbe
 /** Opening a ticket is ticket.edit without sok: it marks it read and takes the lock, as in BILLmanager. */
 export async function openedTicket(env: SlackDeps, session: Session, ticketId: number) {
   const form = await call(env.deps, session, 'ticket.edit', { elid: String(ticketId) });
-  const card = await cardTicket(env.deps, ticketId);
+  const card = await ticketCard(env.deps, ticketId);
   if (form.kind !== 'form' || !card) throw missed('elid', `Ticket ${ticketId} does not exist`);
   return {
     text: `Ticket #${ticketId}`,

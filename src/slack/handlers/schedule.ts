@@ -1,7 +1,7 @@
 import { requireDepartment } from '../../functions/department-scope.ts';
 import { denied, invalid, missed } from '../../functions/errors.ts';
 import { call } from '../../functions/registry.ts';
-import { clientByChannel } from '../../slack-store/identity.ts';
+import { clientByChannel } from '../../functions/slack-setup/slack-accounts.ts';
 import { departmentOfChannel } from '../../slack-store/scheduled.ts';
 import type { SlackDeps } from '../directory.ts';
 import { type Actor, requireStaffChannel, staffActor, takeOverride } from '../identity.ts';

@@ -1,16 +1,11 @@
 import { invalid, missed } from '../../functions/errors.ts';
-import { setDepartmentChannel } from '../../slack-store/cards.ts';
-import {
-  bindClientChannel,
-  createLinkCode,
-  disableStaff,
-  findClients,
-  unbindClientChannel,
-  upsertStaff,
-} from '../../slack-store/identity.ts';
+import { allowed, call } from '../../functions/registry.ts';
+import { findClients } from '../../functions/slack-setup/slack-accounts.ts';
+import type { Result } from '../../functions/types.ts';
+import { repostCount } from '../../slack-store/card-moves.ts';
 import { REPOST_PER_MINUTE, requireStaffOnlyChannel } from '../department-channel.ts';
 import type { SlackDeps } from '../directory.ts';
-import { type Actor, requireRoot, takeOverride } from '../identity.ts';
+import { type Actor, takeOverride } from '../identity.ts';
 import { audienceOf, tell } from '../tell.ts';
 import { counted } from '../views/labels.ts';
 import { escapeText } from '../views/mrkdwn.ts';
@@ -65,52 +60,52 @@ export async function staffCommand(
   arg: string,
 ): Promise<boolean> {
   const say = (text: string) => tell(audienceOf(args), text);
+  const run = (func: string, params: Record<string, string>) => call(env.deps, actor.session, func, params);
   const channel = args.command.channel_id;
   const [verb = '', ...rest] = arg.split(/\s+/);
   if (sub === 'staff' && verb === 'add') {
-    requireRoot(actor);
+    allowed(actor.session, 'slack.staff.add');
     const slackUserId = mentioned(rest.join(' '));
     const level = (rest[1] ?? 'admin').toLowerCase();
-    if (level !== 'admin' && level !== 'root') throw invalid('level', 'The level is admin or root');
     const profile = await env.directory.profile(slackUserId, `the Slack account of <@${slackUserId}>`);
     if (profile.external) throw invalid('user', 'External (Slack Connect) users cannot be staff');
-    const staff = await upsertStaff(env.deps.db, {
-      slackUserId,
+    const staff = await run('slack.staff.add', {
+      slack_user: slackUserId,
       name: profile.name,
       level,
-      timezone: profile.timezone,
+      ...(profile.timezone ? { timezone: profile.timezone } : {}),
     });
-    await say(`<@${slackUserId}> is now ${level} (${escapeText(staff.login)}).`);
+    await say(`<@${slackUserId}> is now ${level} (${escapeText(nameOf(staff))}).`);
     return true;
   }
   if (sub === 'staff' && verb === 'remove') {
-    requireRoot(actor);
     const slackUserId = mentioned(rest.join(' '));
-    if (!(await disableStaff(env.deps.db, slackUserId))) throw missed('user', 'That user is not staff');
+    await run('slack.staff.remove', { slack_user: slackUserId });
     await say(`<@${slackUserId}> is no longer staff.`);
     return true;
   }
   // `allow-external` no longer opens a shared channel to cards: the check below refuses it all the same.
   const { rest: target } = takeOverride(arg);
   if (sub === 'channel' && /^\d+$/.test(target)) {
-    requireRoot(actor);
+    allowed(actor.session, 'slack.channel');
     await requireStaffOnlyChannel(env, channel);
-    const set = await setDepartmentChannel(env.deps, Number(target), channel);
-    if (!set) throw missed('department', `Department ${target} does not exist`);
+    await run('slack.channel', { elid: target, channel });
+    const posting = await repostCount(env.deps.db, Number(target), channel);
     await say(
-      `Cards of department ${target} now go to this channel: ${counted(set.posting, 'open ticket')} to post here, ${REPOST_PER_MINUTE} a minute (closed tickets are not posted). If I am not a member yet, invite me: \`/invite @Ticket Ops\`.`,
+      `Cards of department ${target} now go to this channel: ${counted(posting, 'open ticket')} to post here, ${REPOST_PER_MINUTE} a minute (closed tickets are not posted). If I am not a member yet, invite me: \`/invite @Ticket Ops\`.`,
     );
     return true;
   }
   if (sub === 'link' && arg) {
-    const { code, name } = await createLinkCode(env.deps.db, arg, env.deps.now());
+    const made = await run('slack.linkcode', { login: arg });
+    const code = made.kind === 'ok' ? made.code : undefined;
     await say(
-      `Link code for ${escapeText(name)}: \`${code}\` (valid 24 hours, once). They run \`/support link ${code}\`.`,
+      `Link code for ${escapeText(nameOf(made))}: \`${code}\` (valid 24 hours, once). They run \`/support link ${code}\`.`,
     );
     return true;
   }
   if (sub === 'bind' && arg) {
-    requireRoot(actor);
+    allowed(actor.session, 'slack.bind');
     const { query, team } = bindTarget(arg);
     const [client, ...more] = await findClients(env.deps.db, query);
     if (!client || more.length > 0)
@@ -119,18 +114,23 @@ export async function staffCommand(
         `Name one client: ${more.length ? 'several match' : 'none matches'} "${query}"`,
       );
     const clientTeam = await clientTeamOf(env, channel, team);
-    const name = await bindClientChannel(env.deps.db, client.id, channel, clientTeam);
+    const bound = await run('slack.bind', {
+      account: String(client.id),
+      channel,
+      ...(clientTeam ? { team: clientTeam } : {}),
+    });
     await say(
-      `This channel now belongs to client ${escapeText(name)}: ${clientTeam ? `members of Slack team ${clientTeam}` : 'guests of our workspace'} act as them with \`/support\` here. \`/ticket unbind\` undoes it.`,
+      `This channel now belongs to client ${escapeText(nameOf(bound))}: ${clientTeam ? `members of Slack team ${clientTeam}` : 'guests of our workspace'} act as them with \`/support\` here. \`/ticket unbind\` undoes it.`,
     );
     return true;
   }
   if (sub === 'unbind' && !arg) {
-    requireRoot(actor);
-    const name = await unbindClientChannel(env.deps.db, channel);
-    if (!name) throw missed('channel', 'This channel is not bound to a client');
-    await say(`This channel no longer belongs to client ${escapeText(name)}.`);
+    const unbound = await run('slack.unbind', { channel });
+    await say(`This channel no longer belongs to client ${escapeText(nameOf(unbound))}.`);
     return true;
   }
   return false;
 }
+
+/** The name a write's result gives for the door's confirmation. */
+const nameOf = (result: Result) => (result.kind === 'ok' ? (result.name ?? '') : '');

@@ -1,9 +1,8 @@
 import { TicketError } from '../../functions/errors.ts';
 import { call } from '../../functions/registry.ts';
 import type { Session } from '../../functions/types.ts';
-import { redeemLinkCode } from '../../slack-store/identity.ts';
 import type { SlackDeps } from '../directory.ts';
-import { clientActor } from '../identity.ts';
+import { clientActor, slackSession } from '../identity.ts';
 import { audienceOf, tell } from '../tell.ts';
 import { CLIENT_PAGE, clientListBlocks, clientNewModal, clientTicketBlocks } from '../views/client.ts';
 import { SUPPORT_USAGE } from '../views/help.ts';
@@ -67,10 +66,9 @@ export function supportCommand(env: SlackDeps) {
       if (sub === 'help') return void (await show({ text: SUPPORT_USAGE }));
       const [code] = rest;
       if (sub === 'link' && code !== undefined && rest.length === 1) {
-        const linked = await redeemLinkCode(env.deps.db, code, user, env.deps.now());
-        return void (await show({
-          text: `Linked: you are ${escapeText(linked.name)} now. Try \`/support\`.`,
-        }));
+        const linked = await call(env.deps, await slackSession(env, user), 'slack.link', { code });
+        const name = linked.kind === 'ok' ? (linked.name ?? '') : '';
+        return void (await show({ text: `Linked: you are ${escapeText(name)} now. Try \`/support\`.` }));
       }
       const { session } = await clientActor(env, user, channel);
       if (sub === '') return void (await show(await clientList(env, session)));

@@ -1,7 +1,7 @@
 import { invalid } from '../../functions/errors.ts';
 import { call } from '../../functions/registry.ts';
+import { findClients } from '../../functions/slack-setup/slack-accounts.ts';
 import { latestTicketOf } from '../../slack-store/cards.ts';
-import { findClients } from '../../slack-store/identity.ts';
 import type { SlackDeps } from '../directory.ts';
 import { staffActor } from '../identity.ts';
 import { audienceOf, tell } from '../tell.ts';

@@ -1,6 +1,6 @@
 import type { KnownBlock } from '@slack/types';
+import type { Names } from '../../functions/filter-names.ts';
 import type { ListResult, Row } from '../../functions/types.ts';
-import type { Names } from '../../slack-store/names.ts';
 import { ACTION, pageValue, ticketValue } from '../ids.ts';
 import { actions, button, context, section, slackDate } from './blocks.ts';
 import { FLAG_LABEL } from './forms.ts';

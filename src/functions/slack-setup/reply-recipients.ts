@@ -1,6 +1,6 @@
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { clients, messages, tickets, users } from '../../db/schema.ts';
+import type { Db } from '../../../db/client.ts';
+import { clients, messages, tickets, users } from '../../../db/schema.ts';
 
 /**
  * Where a client follows a ticket in Slack: the Slack Connect channel bound to their account, and
@@ -34,7 +34,7 @@ export async function replyForClient(db: Db, messageId: number) {
         eq(users.clientId, row.clientId),
         isNotNull(users.slackUserId),
         eq(users.disabled, false),
-        // Accounts made in the bound channel carry the login clientUserFor gives them.
+        // Accounts made in the bound channel carry the login slack.join gives them.
         sql`${users.login} <> 'slack-' || lower(${users.slackUserId})`,
       ),
     );
