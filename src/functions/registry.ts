@@ -27,9 +27,9 @@ import { ticketSplit } from './ticket.split.ts';
 import { ticketSu } from './ticket.su.ts';
 import { ticket } from './ticket.ts';
 import { ticketUnblock } from './ticket.unblock.ts';
-import type { Deps, Result, Session, TicketFunction } from './types.ts';
+import type { Deps, Result, ResultOf, Session, TicketFunction } from './types.ts';
 
-const functions: TicketFunction[] = [
+const functions = [
   ticket,
   ticketEdit,
   ticketDelete,
@@ -64,7 +64,31 @@ const functions: TicketFunction[] = [
   adminEdit,
   adminDelete,
   ticketImport,
-] as TicketFunction[];
+] as const;
+
+type Registered = (typeof functions)[number];
+/** The name of every registered function. */
+export type FunctionName = Registered['name'];
+type Named<N extends string> = Extract<Registered, { name: N }>;
+type Kinds<R, K extends string> = Extract<R, { kind: K }>;
+type Or<A, B> = [A] extends [never] ? B : A;
+
+/**
+ * What `call` gives for function N called with parameters P: a list's rows typed by its columns, a
+ * function's own form or ok. A function that has a form gives it without `sok` and its ok with `sok`
+ * (the registry checks this); parameters built at run time leave both possible. A name that is not
+ * registered gives any result (the API passes names through, and is refused at run time).
+ */
+export type ResultFor<N extends string, P = Record<string, string>> = string extends N
+  ? Result
+  : [Named<N>] extends [never]
+    ? Result
+    : Sok<ResultOf<Awaited<ReturnType<Named<N>['run']>>>, P>;
+type Sok<R, P> = string extends keyof P
+  ? R
+  : 'sok' extends keyof P
+    ? Or<Exclude<R, { kind: 'form' }>, R>
+    : Or<Kinds<R, 'form' | 'list'>, R>;
 
 /** The table of contents: every ticket and provisioning function by its BILLmanager name. */
 export const registry: Readonly<Record<string, TicketFunction>> = Object.fromEntries(
@@ -75,12 +99,12 @@ export const registry: Readonly<Record<string, TicketFunction>> = Object.fromEnt
  * The one entry point of every front door: checks access, parses the parameters, runs the function
  * in one transaction and records writes in the audit log. Refusals are TicketErrors and roll back.
  */
-export async function call(
+export async function call<N extends string, P extends Record<string, string>>(
   deps: Deps,
   session: Session,
-  name: string,
-  raw: Record<string, string>,
-): Promise<Result> {
+  name: N,
+  raw: P,
+): Promise<ResultFor<N, P>> {
   // Own entries only: `constructor` and friends are names a request may send too.
   const fn = Object.hasOwn(registry, name) ? registry[name] : undefined;
   if (!fn) throw missed('func', `Unknown function ${name}`, name);
@@ -92,6 +116,8 @@ export async function call(
   const work = async (tx: Tx): Promise<Result> => {
     const ctx = { tx, session, now, settings: deps.settings };
     const out = await fn.run(ctx, params);
+    // ResultFor promises the ok of a submitted call: a function that answers `sok` with its form is a bug.
+    if (out.kind === 'form' && raw.sok?.trim()) throw new Error(`${name} answered sok with a form`);
     if (out.kind === 'list') {
       const own = Object.keys(fn.params.shape);
       return 'rows' in out ? pageRows(out, raw, own) : pageList(ctx, out, raw, own);
@@ -114,7 +140,9 @@ export async function call(
     }
     return out;
   };
-  return fn.readOnly ? work(deps.db) : deps.db.transaction(work);
+  const result = await (fn.readOnly ? work(deps.db) : deps.db.transaction(work));
+  // The cast is the one place the name's static result meets the table looked up at run time.
+  return result as ResultFor<N, P>;
 }
 
 /** Never keep secrets or huge bodies in the audit log. */

@@ -13,7 +13,7 @@ import {
   users,
 } from '../../db/schema.ts';
 import { mention, onCallAt } from '../domain/rotation.ts';
-import { effectivePriority } from '../domain/tickets.ts';
+import { effectivePriority, isClosed } from '../domain/tickets.ts';
 import { denied, invalid, missed, TicketError } from '../functions/errors.ts';
 import { call } from '../functions/registry.ts';
 import type { Deps, Session } from '../functions/types.ts';
@@ -33,7 +33,7 @@ const STEP_WAIT_MS = 2_000;
 
 /** A ticket needs a human on call while it is high priority (set or raised) and not closed. */
 export function needsOnCall(t: Ticket): boolean {
-  return effectivePriority(t) === 2 && t.status !== STATUS.closed && t.status !== STATUS.archived;
+  return effectivePriority(t) === 2 && !isClosed(t.status);
 }
 
 /**

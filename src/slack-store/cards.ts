@@ -12,8 +12,8 @@ import {
   users,
 } from '../../db/schema.ts';
 import { invalid } from '../functions/errors.ts';
-import { queueRows, ticketIdIn } from '../functions/queue-rows.ts';
-import type { Deps, Row } from '../functions/types.ts';
+import { type QueueRow, queueRows, ticketIdIn } from '../functions/queue-rows.ts';
+import type { Deps } from '../functions/types.ts';
 import { enqueue, enqueueOnce } from '../jobs/queue.ts';
 
 /**
@@ -23,7 +23,7 @@ import { enqueue, enqueueOnce } from '../jobs/queue.ts';
 export async function cardTicket(
   deps: Deps,
   ticketId: number,
-): Promise<{ row: Row; channel: string | null } | undefined> {
+): Promise<{ row: QueueRow; channel: string | null } | undefined> {
   const now = deps.now();
   const session = { userId: 0, login: 'slack-card', level: 'root' as const, via: 'slack' };
   const [row] = await queueRows(

@@ -1,4 +1,6 @@
 import type { WebClient } from '@slack/web-api';
+import { countsDown } from '../domain/tickets.ts';
+import { queueTicketState } from '../functions/queue-rows.ts';
 import type { Deps } from '../functions/types.ts';
 import type { Job } from '../jobs/queue.ts';
 import type { JobHandler } from '../jobs/worker.ts';
@@ -18,7 +20,7 @@ import { replyForClient } from '../slack-store/recipients.ts';
 import { threadNoteKey } from './handlers/thread-reply.ts';
 import { catchUpThread, mirrorMetadata, readThread } from './mirror.ts';
 import { isSlackError } from './reply-error.ts';
-import { cardBlocks, cardText, countsDown, messageText } from './views/card.ts';
+import { cardBlocks, cardText, messageText } from './views/card.ts';
 import { clientReplyBlocks, clientReplyText } from './views/client.ts';
 
 /** Slack answers that mean "we cannot post there until a human fixes the channel". */
@@ -83,8 +85,8 @@ export function slackJobHandlers(web: WebClient, deps: Deps): Record<string, Job
     const now = deps.now();
     const message = { channel, text: cardText(found.row), blocks: cardBlocks(found.row, now) };
     const shown = async <T>(where: T): Promise<T> => {
-      if (countsDown(found.row))
-        await scheduleCardRefresh(deps, ticketId, nextCountdownAt(found.row.deadline, now));
+      const state = queueTicketState(found.row);
+      if (countsDown(state)) await scheduleCardRefresh(deps, ticketId, nextCountdownAt(state.deadline, now));
       return where;
     };
     try {
