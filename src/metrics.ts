@@ -10,7 +10,7 @@ import type { Status } from './status.ts';
 
 /**
  * The Prometheus registry of one app (tests run several in a process): process defaults, the API's
- * series, scheduled work (src/schedule/metrics.ts), Slack Web API calls and incoming Slack requests, and gauges read at scrape time from the
+ * series, scheduled work (src/jobs/metrics.ts), Slack Web API calls and incoming Slack requests, and gauges read at scrape time from the
  * same status /healthz reports (database, Slack connection, worker heartbeat, sessions).
  */
 export function createMetrics(deps: Pick<Deps, 'db' | 'now'>, status: Status) {

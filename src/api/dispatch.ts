@@ -16,13 +16,12 @@ import {
   suSession,
 } from './auth.ts';
 import { refuseCrossSiteWrite } from './cross-site.ts';
-import { DEPARTMENT_SCHEDULE, departmentSchedule } from './department-schedule.ts';
 import { type Doc, formDoc, listDoc, okDoc } from './doc.ts';
 import type { UploadedFile } from './request.ts';
 import { endSession, sessionOf } from './sessions.ts';
 
 /** Functions of the API itself, beside the ticket functions of the registry. */
-const SESSION_FUNCS = ['auth', 'logout', 'session.newkey', 'su', DEPARTMENT_SCHEDULE];
+const SESSION_FUNCS = ['auth', 'logout', 'session.newkey', 'su'];
 
 /** The function name as metrics label it: known names only, so clients cannot flood the labels. */
 export function knownFunc(func: string | undefined): string {
@@ -67,7 +66,6 @@ export async function dispatch(
 
   if (func === 'ticket.su') mayActForOthers(session, func);
   refuseStrayFiles(func, params, files);
-  if (func === DEPARTMENT_SCHEDULE) return { doc: await departmentSchedule(ctx.deps, session, params) };
   const { db } = ctx.deps;
   const before = files.length > 0 ? await newestMessageId(db) : 0;
   const args = Object.fromEntries(Object.entries(params).filter(([key]) => !API_PARAMS.includes(key)));

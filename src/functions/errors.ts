@@ -12,6 +12,8 @@ export class TicketError extends Error {
     readonly object: string,
     message: string,
     readonly value?: string,
+    /** Refusals of a whole form: each bad field's sentence, keyed by its parameter. */
+    readonly fields?: Readonly<Record<string, string>>,
   ) {
     super(message);
     this.name = 'TicketError';

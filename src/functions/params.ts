@@ -84,8 +84,15 @@ const MAX_PARAM_LENGTH = 100_000;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what is refused here.
 const NOT_TEXT = /[\u0000\uD800-\uDFFF]/u;
 
-/** Parses raw string parameters with a function's schema; zod issues become TicketErrors. */
-export function parseParams<S extends z.ZodType>(schema: S, raw: Record<string, unknown>): z.output<S> {
+/**
+ * Parses raw string parameters with a function's schema; zod issues become TicketErrors. Empty values
+ * count as absent, unless `keepEmpty` (a settings form, where emptying a field switches it off).
+ */
+export function parseParams<S extends z.ZodType>(
+  schema: S,
+  raw: Record<string, unknown>,
+  keepEmpty = false,
+): z.output<S> {
   const cleaned: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (value === undefined || value === null) continue;
@@ -97,7 +104,7 @@ export function parseParams<S extends z.ZodType>(schema: S, raw: Record<string, 
     if (NOT_TEXT.test(key) || NOT_TEXT.test(str)) {
       throw new TicketError('value', key, `Parameter ${key} contains characters that are not text`);
     }
-    if (str.trim() !== '') cleaned[key] = str;
+    if (keepEmpty || str.trim() !== '') cleaned[key] = str;
   }
   const result = schema.safeParse(cleaned);
   if (result.success) return result.data;

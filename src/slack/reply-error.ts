@@ -1,4 +1,3 @@
-import type { View } from '@slack/types';
 import { TicketError } from '../functions/errors.ts';
 import { log } from '../log.ts';
 
@@ -17,16 +16,20 @@ export function errorText(error: unknown): string {
 /**
  * A TicketError as modal field errors (`response_action: errors`), on the input block named after
  * the parameter it concerns (`aliases` maps parameters filled by a differently named input). When
- * no input fits, the first input carries it, so the user always sees why the modal stayed open.
+ * no input fits, the first input carries it, so the user always sees why the modal stayed open. A
+ * refusal of several fields (`error.fields`) puts each field's sentence on its own input.
  */
 export function fieldErrors(
   error: TicketError,
-  view: View,
+  view: { blocks: readonly { type: string; block_id?: string }[] },
   aliases: Record<string, string> = {},
 ): Record<string, string> | undefined {
   const inputs = view.blocks.filter((b) => b.type === 'input').map((b) => b.block_id ?? '');
   const [first] = inputs;
   if (first === undefined) return undefined;
+  // A whole form refused at once: each field's sentence on its own input.
+  const own = Object.entries(error.fields ?? {}).filter(([field]) => inputs.includes(field));
+  if (own.length > 0) return Object.fromEntries(own.map(([field, text]) => [field, text.slice(0, 2000)]));
   const wanted = aliases[error.object] ?? error.object;
   const block = inputs.includes(wanted) ? wanted : first;
   return { [block]: error.message.slice(0, 2000) };

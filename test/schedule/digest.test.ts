@@ -1,9 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { departments, digests } from '../../db/schema.ts';
+import { ensureDigests } from '../../src/functions/planners/digest.ts';
 import { enqueue } from '../../src/jobs/queue.ts';
-import { digestFor, ensureDigests } from '../../src/schedule/digest.ts';
-import { updateScheduleSettings } from '../../src/schedule/settings.ts';
+import { digestFor } from '../../src/slack/scheduled/digest.ts';
 import { firstOf, one } from '../helpers/rows.ts';
 import { WEEKDAYS_9_TO_18 } from '../helpers/world.ts';
 import { useScheduleWorld } from './fixture.ts';
@@ -104,7 +104,7 @@ describe('daily digest', () => {
     expect(postsIn('C_SUPPORT')).toEqual([]);
     expect(slack.updates().filter((u) => u.ts === posted.ts)).toHaveLength(2);
     // The digest time moves later the same day: the new time posts the day's digest anew.
-    await updateScheduleSettings(w.deps, w.as.root, dep.id, { digest_time: '15:00' });
+    await w.settings(w.as.root, dep.id, { digest_time: '15:00' });
     await w.at('2026-03-09T13:59:59Z');
     expect(postsIn('C_SUPPORT')).toEqual([]);
     await w.at('2026-03-09T14:00:00Z');

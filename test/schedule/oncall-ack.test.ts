@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, departments, escalations, jobs, tickets } from '../../db/schema.ts';
 import { claim, complete } from '../../src/jobs/queue.ts';
-import { ackEscalation, oncallPageHandler } from '../../src/schedule/oncall.ts';
+import { oncallPageHandler } from '../../src/slack/scheduled/oncall.ts';
 import { firstOf, nth } from '../helpers/rows.ts';
 import { ROTATION, useScheduleWorld } from './fixture.ts';
 
@@ -22,13 +22,13 @@ describe('on-call pages an on-call team can trust', () => {
       expect.stringContaining('<@UANNA> High-priority'),
     ]);
     w.clock.set(new Date('2026-03-02T10:05:00Z'));
-    expect(await ackEscalation(w.deps, await escalationId(), 'UADMIN')).toEqual({
+    expect(await w.ack({ ...w.as.admin, via: 'slack' }, await escalationId())).toEqual({
       taken: true,
       ticketId: id,
     });
     const t = firstOf(await db.db.select().from(tickets).where(eq(tickets.id, id)));
     expect(t.responsibleId).toBe(w.ids.admin.id);
-    const [audit] = await db.db.select().from(auditLog).where(eq(auditLog.func, 'ticket.edit'));
+    const [audit] = await db.db.select().from(auditLog).where(eq(auditLog.func, 'oncall.ack'));
     expect(audit).toMatchObject({ actor: 'admin', via: 'slack', ticketId: id });
     await w.at('2026-03-02T10:45:00Z');
     expect(texts()[2]).toMatch(/^:hourglass_flowing_sand: <@UADMIN> .* 15 min left\.$/);

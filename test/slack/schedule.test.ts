@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { departments, escalations, tickets } from '../../db/schema.ts';
-import { SCHEDULE_IDS } from '../../src/schedule/ids.ts';
+import { ACTION, VIEW } from '../../src/slack/ids.ts';
 import { firstOf, one } from '../helpers/rows.ts';
 import { type Json, useSlackHarness } from '../helpers/slack-harness.ts';
 
@@ -27,7 +27,7 @@ describe('on-call Ack', () => {
     expect(page.text).toContain('<!subteam^S0ONCALL>');
     const blocks = page.blocks as Json[];
 
-    await h.click('UADMIN', blocks, SCHEDULE_IDS.oncallAck);
+    await h.click('UADMIN', blocks, ACTION.oncallAck);
     expect(answer().text).toBe(`:white_check_mark: You took #${id}.`);
     await h.runJobs();
     const updated = h.fake.last('chat.update').params;
@@ -35,7 +35,7 @@ describe('on-call Ack', () => {
     expect(esc.messages).toEqual([{ channel: 'CSUPPORT', ts: updated.ts }]);
     expect(String(updated.text)).toContain('was taken by <@UADMIN>');
 
-    await h.click('UROOT', blocks, SCHEDULE_IDS.oncallAck);
+    await h.click('UROOT', blocks, ACTION.oncallAck);
     expect(answer().text).toBe(`#${id} was already taken by <@UADMIN>.`);
     // The chain stopped: no escalation to UROOT later.
     h.w.clock.advance(30 * 60_000);
@@ -48,10 +48,10 @@ describe('on-call Ack', () => {
     const id = await h.w.openTicket({ priority: '2' });
     await h.runJobs();
     const blocks = firstOf(pages()).params.blocks as Json[];
-    await h.click('UALICE', blocks, SCHEDULE_IDS.oncallAck);
+    await h.click('UALICE', blocks, ACTION.oncallAck);
     expect(answer().text).toMatch(/^:warning: .*staff/);
     await h.w.run(h.w.as.admin, 'ticket.edit', { elid: String(id), priority: '0', sok: 'ok' });
-    await h.click('UADMIN', blocks, SCHEDULE_IDS.oncallAck);
+    await h.click('UADMIN', blocks, ACTION.oncallAck);
     expect(answer().text).toBe(`:warning: Ticket ${id} no longer needs on-call`);
   });
 });
@@ -79,7 +79,7 @@ describe('/ticket oncall and /ticket digest', () => {
     const posted = h.fake.last('chat.postMessage').params;
     expect(posted.channel).toBe('CSUPPORT');
     expect(String(posted.text)).toMatch(/^Queue digest for Support, 2026-03-02: 1 open/);
-    await h.click('UADMIN', posted.blocks as Json[], SCHEDULE_IDS.digestOpen, {}, String(id));
+    await h.click('UADMIN', posted.blocks as Json[], ACTION.digestOpen, {}, String(id));
     expect(answer().text).toBe(`Ticket #${id}`);
     expect(JSON.stringify(answer().blocks)).toContain('Disk full');
     const t = firstOf(await db.db.select().from(tickets).where(eq(tickets.id, id)));
@@ -95,7 +95,7 @@ describe('/ticket settings', () => {
       'views.update',
     ]);
     const view = h.lastView();
-    expect(view.callback_id).toBe(SCHEDULE_IDS.settingsView);
+    expect(view.callback_id).toBe(VIEW.scheduleSettings);
     const values = Object.fromEntries(
       view.blocks
         .filter((b: Json) => b.type === 'input')
@@ -106,7 +106,7 @@ describe('/ticket settings', () => {
     const bad = await h.submit('UROOT', view, { ...values, work_start: '9 am' }, 'V-bad');
     expect(bad.json()).toEqual({
       response_action: 'errors',
-      errors: { work_start: 'work_start must be a time HH:MM' },
+      errors: { work_start: 'Working hours start must be a time HH:MM' },
     });
     expect((await supportDep()).calendar.start).toBe('09:00');
 
@@ -123,7 +123,7 @@ describe('/ticket settings', () => {
     expect(JSON.stringify(h.lastView().blocks)).toContain('Premium');
     await h.command('UADMIN', 'settings');
     const refused = h.lastView();
-    expect(refused.callback_id).not.toBe(SCHEDULE_IDS.settingsView);
-    expect(JSON.stringify(refused.blocks)).toContain('Only root users can change department settings');
+    expect(refused.callback_id).not.toBe(VIEW.scheduleSettings);
+    expect(JSON.stringify(refused.blocks)).toContain('You do not have access to department.schedule');
   });
 });

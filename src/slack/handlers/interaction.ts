@@ -110,7 +110,7 @@ export async function submitView(
   } catch (error) {
     clearTimeout(late);
     await releaseClaim(env.deps.db, key);
-    const errors = error instanceof TicketError ? fieldErrors(error, view as never, aliases) : undefined;
+    const errors = error instanceof TicketError ? fieldErrors(error, view, aliases) : undefined;
     if (!acked && errors) {
       await args.ack({ response_action: 'errors', errors });
       return;
