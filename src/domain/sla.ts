@@ -1,4 +1,5 @@
-import { STATUS, type Ticket } from '../../db/schema.ts';
+import type { Ticket } from '../../db/schema.ts';
+import { countsDown } from './tickets.ts';
 
 const MINUTE = 60_000;
 
@@ -12,12 +13,7 @@ export const DEFAULT_WARNING_STAGES = [60, 15, 0];
 export function slaRunning(t: Pick<Ticket, 'deadline' | 'waitingSince' | 'status'>): t is typeof t & {
   deadline: Date;
 } {
-  return (
-    t.deadline !== null &&
-    t.waitingSince !== null &&
-    t.status !== STATUS.closed &&
-    t.status !== STATUS.archived
-  );
+  return countsDown({ status: t.status, deadline: t.deadline, waiting: t.waitingSince !== null });
 }
 
 export interface WarningPlan {

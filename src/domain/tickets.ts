@@ -63,6 +63,30 @@ export function delay(waitingSince: Date | null, now: Date): string {
   return waitingSince ? formatDuration(now.getTime() - waitingSince.getTime()) : '';
 }
 
+const STATUSES: readonly number[] = Object.values(STATUS);
+
+/** A status as lists and forms carry it: BILLmanager sends status codes as strings (`"3"`). */
+export function statusOfCode(code: string | undefined): Status {
+  const status = Number(code);
+  if (code === undefined || !STATUSES.includes(status)) throw new RangeError(`Not a ticket status: ${code}`);
+  return status as Status;
+}
+
+/** Closed or archived: nobody owes work on it, nobody holds its lock, no deadline runs. */
+export function isClosed(status: Status): boolean {
+  return status === STATUS.closed || status === STATUS.archived;
+}
+
+/**
+ * Whether a ticket's deadline counts down: it is open and the client waits for an answer. Cards show
+ * the time left and SLA warnings are planned only then.
+ */
+export function countsDown(t: { status: Status; deadline: Date | null; waiting: boolean }): t is typeof t & {
+  deadline: Date;
+} {
+  return t.deadline !== null && t.waiting && !isClosed(t.status);
+}
+
 /** Statuses in which staff still owe work: the queue. */
 export const OPEN_STATUSES: Status[] = [STATUS.new, STATUS.review, STATUS.awaiting];
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { STATUS } from '../../db/schema.ts';
+import { isClosed } from '../domain/tickets.ts';
 import { denied, invalid } from './errors.ts';
 import { idList, sok } from './params.ts';
 import { getTickets, updateTicket } from './ticket-data.ts';
@@ -18,7 +19,7 @@ export const clientticketArchive = defineFunction({
     const found = await getTickets(ctx, elid);
     const foreign = found.find((t) => t.clientId !== ctx.session.clientId);
     if (foreign) throw denied('elid', `Ticket ${foreign.id} is not yours`);
-    const open = found.find((t) => t.status !== STATUS.closed && t.status !== STATUS.archived);
+    const open = found.find((t) => !isClosed(t.status));
     if (open)
       throw invalid(
         'elid',

@@ -35,8 +35,8 @@ export async function saveFilter(
  * A saved-filter function (`ticket.filter`, `clientticket.filter`): without `sok` the form with the
  * current filter, with `sok` the given fields replace it, `reset=on` clears it.
  */
-export function savedFilterFunction<F extends z.ZodRawShape>(def: {
-  name: string;
+export function savedFilterFunction<F extends z.ZodRawShape, N extends string>(def: {
+  name: N;
   list: string;
   access: readonly Level[];
   fields: F;

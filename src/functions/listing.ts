@@ -11,14 +11,14 @@ const MAX_PAGE_SIZE = 1000;
  * A list column: one SQL value that the row shows, the inline filter tests and the sort orders by,
  * so what a list shows, finds and sorts can never disagree.
  */
-export interface Column {
+export interface Column<T extends Cell = Cell> {
   value: SQL;
   /** The condition `filter=on&COLUMN=wanted` puts on the rows. */
   filter(wanted: string): SQL;
   /** What the rows are ordered by (usually the value itself). */
   sort: SQL;
   /** The database value as the row carries it. */
-  read(value: unknown): Cell;
+  read(value: unknown): T;
   /**
    * For a value computed from `now` (the queue weight): an indexed, stored `base` and a `slack` with
    * value ≤ base + slack on every row, never null. A descending page then reads only the
@@ -26,6 +26,9 @@ export interface Column {
    */
   ceiling?: { base: DbColumn; slack: number };
 }
+
+/** The row a list's columns give: each cell typed by its column. */
+export type RowOf<C extends Record<string, Column>> = { [K in keyof C]: ReturnType<C[K]['read']> };
 
 /**
  * ICU's root collation: JavaScript's `localeCompare` order (case and accents only break ties), the same
@@ -35,7 +38,7 @@ const collated = (value: SQL | DbColumn) => sql`(${value} collate "und-x-icu")`;
 const absent = (value: unknown) => value === null || value === undefined;
 
 /** Free text: filtered case-insensitively by substring, sorted alphabetically. */
-export function textColumn(value: SQL | DbColumn): Column {
+export function textColumn(value: SQL | DbColumn): Column<string | undefined> {
   return {
     value: sql`${value}`,
     filter: (wanted) => sql`strpos(lower(${collated(value)}), lower(${collated(sql`${wanted}::text`)})) > 0`,
@@ -45,6 +48,9 @@ export function textColumn(value: SQL | DbColumn): Column {
 }
 
 /** A whole number; `code` ones (status, priority) are shown as strings, as BILLmanager sends them. */
+export function intColumn(value: SQL | DbColumn): Column<number | undefined>;
+export function intColumn(value: SQL | DbColumn, shown: 'number'): Column<number | undefined>;
+export function intColumn(value: SQL | DbColumn, shown: 'code'): Column<string | undefined>;
 export function intColumn(value: SQL | DbColumn, shown: 'number' | 'code' = 'number'): Column {
   return {
     value: sql`${value}`,
@@ -61,7 +67,7 @@ export function intColumn(value: SQL | DbColumn, shown: 'number' | 'code' = 'num
 }
 
 /** An on/off flag: `on`, `yes`, `true` or `1` find the set ones, anything else the others. */
-export function flagColumn(value: SQL | DbColumn): Column {
+export function flagColumn(value: SQL | DbColumn): Column<boolean> {
   return {
     value: sql`coalesce(${value}, false)`,
     filter: (wanted) => {
@@ -74,7 +80,7 @@ export function flagColumn(value: SQL | DbColumn): Column {
 }
 
 /** A timestamp, found by substring of its wire form `YYYY-MM-DD HH:MM:SS` (UTC). */
-export function dateColumn(value: DbColumn): Column {
+export function dateColumn(value: DbColumn): Column<Date | null> {
   return {
     value: sql`${value}`,
     filter: (wanted) => sql`strpos(${wireDate(value)}, lower(${wanted}::text)) > 0`,
@@ -109,17 +115,17 @@ export interface ListSource<C extends Record<string, Column> = Record<string, Co
 const qualified = (value: SQL) => sql`${value}`;
 
 /** The rows matching `where` with every column. */
-export async function readRows(
+export async function readRows<C extends Record<string, Column>>(
   ctx: Pick<RunContext, 'tx'>,
-  source: ListSource,
+  source: ListSource<C>,
   where: SQL | undefined,
-): Promise<Row[]> {
+): Promise<RowOf<C>[]> {
   const entries = Object.entries(source.columns);
   const found = await ctx.tx
     .select(selection(entries))
     .from(sql`${source.table} ${source.joins}`)
     .where(where);
-  return found.map((row) => toRow(entries, row));
+  return found.map((row) => toRow(entries, row) as RowOf<C>);
 }
 
 const selection = (entries: [string, Column][]) =>

@@ -11,18 +11,20 @@ import {
   users,
   violations,
 } from '../../db/schema.ts';
+import { statusOfCode } from '../domain/tickets.ts';
 import {
   type Column,
   dateColumn,
   flagColumn,
   intColumn,
   type ListSource,
+  type RowOf,
   readRows,
   sqlNow,
   textColumn,
   wireDate,
 } from './listing.ts';
-import type { Row, RunContext } from './types.ts';
+import type { Cell, RunContext } from './types.ts';
 
 const responsible = alias(users, 'responsible');
 const locker = alias(users, 'locker');
@@ -59,7 +61,7 @@ export const QUEUE_SLACK = 500 + 720 + 1500;
  * `delay` (domain/tickets.ts) in SQL: `Nd+HH:MM` since the client began waiting ('' when nobody owes
  * an answer), sorted by the whole minutes behind it.
  */
-export function delayColumn(now: SQL): Column {
+export function delayColumn(now: SQL): Column<string | undefined> {
   const minutes = sql`greatest(0, floor((${epoch(now)} - ${epoch(tickets.waitingSince)}) / 60))::bigint`;
   const shown = sql`case when ${tickets.waitingSince} is not null then
       (${minutes} / 1440)::text || 'd+' || lpad((${minutes} % 1440 / 60)::text, 2, '0')
@@ -134,12 +136,31 @@ export function queueSource(ctx: ReadContext, viewer: number | null) {
   } satisfies ListSource;
 }
 
+/** A row of the staff queue, each column typed. */
+export type QueueRow = RowOf<ReturnType<typeof queueSource>['columns']>;
+
 /**
  * The staff queue's rows for the tickets matching `where` as `viewer` sees them: shared cards and
  * digests read them with no viewer.
  */
-export function queueRows(ctx: ReadContext, viewer: number | null, where: SQL | undefined): Promise<Row[]> {
+export function queueRows(
+  ctx: ReadContext,
+  viewer: number | null,
+  where: SQL | undefined,
+): Promise<QueueRow[]> {
   return readRows(ctx, queueSource(ctx, viewer), where);
+}
+
+/**
+ * What the domain rules (`countsDown`, `isClosed`) ask of a ticket, from its queue row (or a view's
+ * row of the same columns).
+ */
+export function queueTicketState(row: { tstatus?: Cell; deadline?: Cell; delay?: Cell }) {
+  return {
+    status: statusOfCode(row.tstatus === undefined ? undefined : String(row.tstatus)),
+    deadline: row.deadline instanceof Date ? row.deadline : null,
+    waiting: typeof row.delay === 'string' && row.delay !== '',
+  };
 }
 
 export const ticketIdIn = (ids: number[]) => inArray(tickets.id, ids);

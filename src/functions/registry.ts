@@ -37,9 +37,9 @@ import { ticketSplit } from './ticket.split.ts';
 import { ticketSu } from './ticket.su.ts';
 import { ticket } from './ticket.ts';
 import { ticketUnblock } from './ticket.unblock.ts';
-import type { Access, CallInput, Deps, Result, Session, TicketFunction } from './types.ts';
+import type { Access, CallInput, Deps, Result, ResultOf, Session, TicketFunction } from './types.ts';
 
-const functions: TicketFunction[] = [
+const functions = [
   ticket,
   ticketEdit,
   ticketDelete,
@@ -86,7 +86,31 @@ const functions: TicketFunction[] = [
   slackLinkcode,
   slackLink,
   slackJoin,
-] as TicketFunction[];
+] as const;
+
+type Registered = (typeof functions)[number];
+/** The name of every registered function. */
+export type FunctionName = Registered['name'];
+type Named<N extends string> = Extract<Registered, { name: N }>;
+type Kinds<R, K extends string> = Extract<R, { kind: K }>;
+type Or<A, B> = [A] extends [never] ? B : A;
+
+/**
+ * What `call` gives for function N called with parameters P: a list's rows typed by its columns, a
+ * function's own form or ok. A function that has a form gives it without `sok` and its ok with `sok`
+ * (the registry checks this); parameters built at run time leave both possible. A name that is not
+ * registered gives any result (the API passes names through, and is refused at run time).
+ */
+export type ResultFor<N extends string, P = Record<string, string>> = string extends N
+  ? Result
+  : [Named<N>] extends [never]
+    ? Result
+    : Sok<ResultOf<Awaited<ReturnType<Named<N>['run']>>>, P>;
+type Sok<R, P> = string extends keyof P
+  ? R
+  : 'sok' extends keyof P
+    ? Or<Exclude<R, { kind: 'form' }>, R>
+    : Or<Kinds<R, 'form' | 'list'>, R>;
 
 /** The table of contents: every ticket and provisioning function by its BILLmanager name. */
 export const registry: Readonly<Record<string, TicketFunction>> = Object.fromEntries(
@@ -97,13 +121,13 @@ export const registry: Readonly<Record<string, TicketFunction>> = Object.fromEnt
  * The one entry point of every front door: checks access, parses the parameters, runs the function
  * in one transaction and records writes in the audit log. Refusals are TicketErrors and roll back.
  */
-export async function call(
+export async function call<N extends string, P extends Record<string, string>>(
   deps: Deps,
   session: Session,
-  name: string,
-  raw: Record<string, string>,
+  name: N,
+  raw: P,
   input: CallInput = {},
-): Promise<Result> {
+): Promise<ResultFor<N, P>> {
   const fn = allowed(session, name);
   const params = parseParams(fn.params, raw, fn.keepEmpty);
   const [stray] = input.attachments ?? [];
@@ -121,6 +145,8 @@ export async function call(
     const out = await fn.run(ctx, params);
     await storeAttachments(ctx, out);
     await planChanges(ctx);
+    // ResultFor promises the ok of a submitted call: a function that answers `sok` with its form is a bug.
+    if (out.kind === 'form' && raw.sok?.trim()) throw new Error(`${name} answered sok with a form`);
     if (out.kind === 'list') {
       const own = Object.keys(fn.params.shape);
       return 'rows' in out ? pageRows(out, raw, own) : pageList(ctx, out, raw, own);
@@ -143,7 +169,9 @@ export async function call(
     }
     return out;
   };
-  return fn.readOnly ? work(deps.db) : deps.db.transaction(work);
+  const result = await (fn.readOnly ? work(deps.db) : deps.db.transaction(work));
+  // The cast is the one place the name's static result meets the table looked up at run time.
+  return result as ResultFor<N, P>;
 }
 
 /**

@@ -14,6 +14,7 @@ import {
 import {
   effectivePriority,
   formatDateTime,
+  isClosed,
   regulationDeadline,
   statusAfterClientMessage,
   statusAfterStaffReply,
@@ -187,8 +188,7 @@ export async function updateTicket(ctx: RunContext, ticket: Ticket, patch: Parti
 /** The regulation deadline as it stands, unless a staff member set one explicitly. */
 export async function deadlineFor(ctx: RunContext, ticket: Ticket): Promise<Date | null> {
   if (ticket.deadlineManual) return ticket.deadline;
-  if (!ticket.waitingSince || ticket.status === STATUS.closed || ticket.status === STATUS.archived)
-    return null;
+  if (!ticket.waitingSince || isClosed(ticket.status)) return null;
   const dep = await getDepartment(ctx, ticket.departmentId);
   return regulationDeadline(dep, effectivePriority(ticket), ticket.waitingSince);
 }
@@ -206,7 +206,7 @@ export async function recomputeWaiting(ctx: RunContext, t: Ticket): Promise<void
     .orderBy(asc(messages.id));
   const lastAnswer = all.findLastIndex((m) => m.fromStaff && !m.internal && !m.hidden);
   const unanswered = all.slice(lastAnswer + 1).find((m) => !m.fromStaff);
-  const open = t.status !== STATUS.closed && t.status !== STATUS.archived;
+  const open = !isClosed(t.status);
   const waitingSince = open ? (unanswered?.createdAt ?? null) : null;
   // Waiting again after staff had answered: staff have seen the ticket, so it is under review, not new.
   const status = !open

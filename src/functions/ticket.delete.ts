@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { STATUS } from '../../db/schema.ts';
+import { isClosed } from '../domain/tickets.ts';
 import { idList, sok } from './params.ts';
 import { getTickets, updateTicket } from './ticket-data.ts';
 import { defineFunction, STAFF } from './types.ts';
@@ -15,9 +16,7 @@ export const ticketDelete = defineFunction({
   async run(ctx, { elid }) {
     // A ticket already closed (or archived) is done, as in every group action; only the others are
     // touched (and named in the answer, so a front door can tell the two apart).
-    const open = (await getTickets(ctx, elid)).filter(
-      (t) => t.status !== STATUS.closed && t.status !== STATUS.archived,
-    );
+    const open = (await getTickets(ctx, elid)).filter((t) => !isClosed(t.status));
     for (const t of open) {
       await updateTicket(ctx, t, {
         status: STATUS.closed,

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { one } from '../../db/rows.ts';
 import { clients, STATUS, type Ticket, tickets, users } from '../../db/schema.ts';
-import { statusAfterOpen } from '../domain/tickets.ts';
+import { isClosed, statusAfterOpen } from '../domain/tickets.ts';
 import { invalid, missed } from './errors.ts';
 import { nonNegative, posInt, sok, text } from './params.ts';
 import { applyCharges } from './ticket-charges.ts';
@@ -78,7 +78,7 @@ async function sameClient(ctx: RunContext, t: Ticket, given: string | undefined)
 
 async function open(ctx: RunContext, found: Ticket, p: TicketParams) {
   const patch: Partial<Ticket> = { status: statusAfterOpen(found.status) };
-  if (!lockedByOther(found, ctx) && found.status !== STATUS.closed && found.status !== STATUS.archived) {
+  if (!lockedByOther(found, ctx) && !isClosed(found.status)) {
     patch.lockedBy = ctx.session.userId;
     patch.lockedUntil = new Date(ctx.now.getTime() + ctx.settings.lockMinutes * 60_000);
   }

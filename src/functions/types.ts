@@ -2,7 +2,7 @@ import type { SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db, Tx } from '../../db/client.ts';
 import type { Level } from '../../db/schema.ts';
-import type { ListSource } from './listing.ts';
+import type { Column, ListSource, RowOf } from './listing.ts';
 import type { Changes } from './planners/changes.ts';
 
 /**
@@ -72,9 +72,9 @@ export interface RunContext {
 export type Cell = string | number | boolean | Date | null | undefined;
 export type Row = Record<string, Cell>;
 
-export interface ListResult {
+export interface ListResult<R extends Row = Row> {
   kind: 'list';
-  rows: Row[];
+  rows: R[];
   /** Filled in by the registry from p_num, p_cnt, p_sort, p_order. */
   page: { num: number; cnt: number; elems: number; sort: string; order: 'asc' | 'desc' };
 }
@@ -91,9 +91,9 @@ export interface FormMessage {
   attachments: { id: number; filename: string; size: number }[];
 }
 
-export interface FormResult {
+export interface FormResult<F extends Row = Row> {
   kind: 'form';
-  fields: Row;
+  fields: F;
   /** Messages of a ticket form (`mlist`). */
   messages?: FormMessage[];
   /** Select options (`slist`): name → key/label pairs. */
@@ -123,9 +123,9 @@ export type Result = ListResult | FormResult | OkResult;
 export type RawList = SqlList | RowList;
 
 /** A list the registry filters, sorts and pages in SQL (listing.ts). */
-export interface SqlList {
+export interface SqlList<C extends Record<string, Column> = Record<string, Column>> {
   kind: 'list';
-  source: ListSource;
+  source: ListSource<C>;
   /** Who may see which rows, and the saved filter. */
   where: SQL | undefined;
   /** The default view by column (open tickets): each holds unless an inline filter names its column. */
@@ -138,15 +138,32 @@ export interface SqlList {
  * A list small enough to build whole (the provisioning objects: providers, departments, people),
  * filtered, sorted and paged in memory (row-list.ts).
  */
-export interface RowList {
+export interface RowList<R extends Row = Row> {
   kind: 'list';
-  rows: Row[];
+  rows: R[];
   defaultSort: string;
   defaultOrder: 'asc' | 'desc';
 }
 
-export interface TicketFunction<S extends z.ZodObject = z.ZodObject> {
-  name: string;
+/** What a function's `run` may return. */
+export type Output = RawList | FormResult | OkResult;
+
+/** What the registry makes of a function's output: lists are paged, with rows typed by their columns. */
+export type ResultOf<O extends Output> =
+  O extends SqlList<infer C>
+    ? ListResult<RowOf<C>>
+    : O extends RowList<infer R>
+      ? ListResult<R>
+      : O extends FormResult<infer F>
+        ? FormResult<F>
+        : OkResult;
+
+export interface TicketFunction<
+  S extends z.ZodObject = z.ZodObject,
+  N extends string = string,
+  O extends Output = Output,
+> {
+  name: N;
   access: readonly Access[];
   params: S;
   /**
@@ -156,12 +173,15 @@ export interface TicketFunction<S extends z.ZodObject = z.ZodObject> {
   readOnly?: true;
   /** Empty parameters reach the function as '' instead of counting as absent (settings: '' switches off). */
   keepEmpty?: true;
-  run(ctx: RunContext, params: z.output<S>): Promise<RawList | FormResult | OkResult>;
+  run(ctx: RunContext, params: z.output<S>): Promise<O>;
 }
 
 export const STAFF = ['root', 'admin'] as const satisfies readonly Level[];
 export const CLIENT = ['user'] as const satisfies readonly Level[];
 
-export function defineFunction<S extends z.ZodObject>(fn: TicketFunction<S>): TicketFunction<S> {
+/** A function as the registry holds it: its name and output types kept for `call`'s result type. */
+export function defineFunction<S extends z.ZodObject, N extends string, O extends Output>(
+  fn: TicketFunction<S, N, O>,
+): TicketFunction<S, N, O> {
   return fn;
 }

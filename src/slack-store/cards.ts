@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/client.ts';
+import type { Db } from '../../db/client.ts';
 import {
   auditLog,
   departments,
@@ -12,7 +12,6 @@ import {
 } from '../../db/schema.ts';
 import type { Deps } from '../functions/types.ts';
 import { enqueue, enqueueOnce } from '../jobs/queue.ts';
-import { repostCount } from './card-moves.ts';
 
 export type Card = typeof ticketCards.$inferSelect;
 

@@ -1,4 +1,6 @@
 import type { WebClient } from '@slack/web-api';
+import { countsDown } from '../domain/tickets.ts';
+import { queueTicketState } from '../functions/queue-rows.ts';
 import { ticketCard } from '../functions/ticket-card.ts';
 import type { Deps, Row } from '../functions/types.ts';
 import type { Job } from '../jobs/queue.ts';
@@ -20,14 +22,7 @@ import { retryIfRateLimited } from './job-client.ts';
 import { catchUpThread, MIRRORED_MS, markSplitThread, mirrorMessage } from './mirror.ts';
 import { deliverReply } from './reply-copies.ts';
 import { isSlackError } from './reply-error.ts';
-import {
-  cardBlocks,
-  cardText,
-  countsDown,
-  type MovedTo,
-  movedCardBlocks,
-  movedCardText,
-} from './views/card.ts';
+import { cardBlocks, cardText, type MovedTo, movedCardBlocks, movedCardText } from './views/card.ts';
 
 /** Slack answers that mean "we cannot post there until a human fixes the channel". */
 const CHANNEL_ERRORS = ['channel_not_found', 'not_in_channel', 'is_archived', 'channel_is_archived'];
@@ -131,8 +126,8 @@ export function slackJobHandlers(web: WebClient, deps: Deps): Record<string, Job
     const now = deps.now();
     const message = { channel, text: cardText(found.row), blocks: cardBlocks(found.row, now) };
     const shown = async <T>(where: T): Promise<T> => {
-      if (countsDown(found.row))
-        await scheduleCardRefresh(deps, ticketId, nextCountdownAt(found.row.deadline, now));
+      const state = queueTicketState(found.row);
+      if (countsDown(state)) await scheduleCardRefresh(deps, ticketId, nextCountdownAt(state.deadline, now));
       return where;
     };
     try {

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Priority } from '../../db/schema.ts';
 import {
+  countsDown,
   delay,
   effectivePriority,
   formatDateTime,
   formatDuration,
+  isClosed,
   queueWeight,
   regulationDeadline,
   statusAfterOpen,
+  statusOfCode,
 } from '../../src/domain/tickets.ts';
 
 const NOW = new Date('2026-03-02T10:00:00Z');
@@ -23,6 +26,29 @@ const t = (over: Partial<Parameters<typeof queueWeight>[0]> = {}) => ({
 });
 const w = (over: Partial<Parameters<typeof queueWeight>[0]> = {}, premium = false) =>
   queueWeight(t(over), premium, NOW);
+
+describe('the status rules', () => {
+  it('closed and archived are closed; the open statuses are not', () => {
+    expect([0, 1, 2, 3, 10].map((s) => isClosed(statusOfCode(String(s))))).toEqual([
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
+    expect(() => statusOfCode('4')).toThrow(RangeError);
+    expect(() => statusOfCode(undefined)).toThrow(RangeError);
+  });
+
+  it('a deadline counts down only on an open ticket whose client waits', () => {
+    const deadline = new Date('2026-03-02T14:00:00Z');
+    expect(countsDown({ status: 2, deadline, waiting: true })).toBe(true);
+    expect(countsDown({ status: 2, deadline, waiting: false })).toBe(false);
+    expect(countsDown({ status: 3, deadline, waiting: true })).toBe(false);
+    expect(countsDown({ status: 10, deadline, waiting: true })).toBe(false);
+    expect(countsDown({ status: 0, deadline: null, waiting: true })).toBe(false);
+  });
+});
 
 describe('queueWeight', () => {
   it('orders by priority, a manual raise above all priorities', () => {

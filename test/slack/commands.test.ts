@@ -10,6 +10,7 @@ import {
   users,
 } from '../../db/schema.ts';
 import { validateBlocks } from '../../src/sandbox/block-kit.ts';
+import { subcommandOf, TICKET_SUBCOMMANDS } from '../../src/slack/handlers/ticket-command.ts';
 import { firstOf } from '../helpers/rows.ts';
 import { type Json, useSlackHarness } from '../helpers/slack-harness.ts';
 
@@ -112,6 +113,19 @@ describe('/ticket', () => {
     await h.command('UADMIN', 'dance please');
     expect(answer().text).toContain('I did not understand');
     expect(answer().text).toContain('/ticket new');
+  });
+
+  it('the help lists every subcommand of the table; an unknown one is named, a known one misused is not', async () => {
+    await h.command('UADMIN', 'help');
+    const help = answer().text;
+    for (const s of TICKET_SUBCOMMANDS) expect(help).toContain(`\`/ticket${s.usage ? ` ${s.usage}` : ''}\``);
+    expect(subcommandOf('#42')?.name).toBe('#');
+    await h.command('UADMIN', 'frobnicate 7');
+    expect(answer().text).toContain('there is no subcommand `frobnicate`');
+    expect(answer().text).toContain('`/ticket su CLIENT`');
+    await h.command('UADMIN', 'favorites now');
+    expect(answer().text).toContain('I did not understand `/ticket favorites now`');
+    expect(answer().text).not.toContain('there is no subcommand');
   });
 
   it('refuses unknown users, clients and external users', async () => {

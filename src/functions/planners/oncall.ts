@@ -10,7 +10,7 @@ import {
   type Ticket,
   users,
 } from '../../../db/schema.ts';
-import { effectivePriority } from '../../domain/tickets.ts';
+import { effectivePriority, isClosed } from '../../domain/tickets.ts';
 import { cancel, enqueue } from '../../jobs/queue.ts';
 
 export const ONCALL_PAGE = 'oncall.page';
@@ -30,7 +30,7 @@ export const oncallSettledPayload = z.object({ escalationId: z.number().int() })
 
 /** A ticket needs a human on call while it is high priority (set or raised) and not closed. */
 export function needsOnCall(t: Ticket): boolean {
-  return effectivePriority(t) === 2 && t.status !== STATUS.closed && t.status !== STATUS.archived;
+  return effectivePriority(t) === 2 && !isClosed(t.status);
 }
 
 /**

@@ -125,8 +125,8 @@ type EditParams<S extends z.ZodRawShape> = z.output<z.ZodObject<S>> & {
  * A provisioning `.edit`: without `sok` the form (current values, or an empty one to create from),
  * with `sok=ok` a create (no `elid`) or an edit, remembering `external_id` when given.
  */
-export function editFunction<S extends z.ZodRawShape, Row>(def: {
-  name: string;
+export function editFunction<S extends z.ZodRawShape, Row, N extends string>(def: {
+  name: N;
   kind: Kind;
   what: string;
   fields: S;
@@ -154,8 +154,8 @@ export function editFunction<S extends z.ZodRawShape, Row>(def: {
  * A provisioning `.delete`: objects with a past are disabled, never removed, so tickets, messages
  * and the audit log keep naming them. All or nothing for a group (`elid=1, 2`).
  */
-export function disableFunction<Row>(def: {
-  name: string;
+export function disableFunction<Row, N extends string>(def: {
+  name: N;
   what: string;
   load(ctx: RunContext, ids: number[]): Promise<(Row & { id: number })[]>;
   disable(ctx: RunContext, rows: (Row & { id: number })[]): Promise<void>;
@@ -242,7 +242,7 @@ export const wordList = z
   .refine((words) => words.every((w) => w.length <= 100), 'each entry must be at most 100 characters');
 
 /** A provisioning list without parameters of its own (paging, sorting and inline filters apply). */
-export function listFunction(name: string, rows: (ctx: RunContext) => Promise<Row[]>) {
+export function listFunction<N extends string>(name: N, rows: (ctx: RunContext) => Promise<Row[]>) {
   return defineFunction({
     name,
     access: ROOT,

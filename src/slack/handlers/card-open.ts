@@ -74,6 +74,6 @@ export const openDeadline = (env: SlackDeps) =>
 export const openAssign = (env: SlackDeps) =>
   openWithTicket(env, 'Assign', async (row, meta, actor) => {
     const form = await call(env.deps, actor.session, 'ticket.edit', {});
-    const departments = form.kind === 'form' ? (form.options?.client_department ?? []) : [];
+    const departments = form.options?.client_department ?? [];
     return assignModal(row, departments, await staffList(env.deps.db), meta);
   });

@@ -33,8 +33,7 @@ export function submitReply(env: SlackDeps) {
         // or submitting again would send the reply twice. The user is told what did not happen.
         try {
           const closed = await call(env.deps, session, 'ticket.delete', { elid, sok: 'ok' });
-          if (closed.kind === 'ok' && closed.tickets.length === 0)
-            return `${done}; the ticket was already closed.`;
+          if (closed.tickets.length === 0) return `${done}; the ticket was already closed.`;
           return `${done} and the ticket closed.`;
         } catch (error) {
           return `${done}, but it was not closed: ${errorText(error).replace(/^:\w+: /, '')}`;

@@ -107,7 +107,7 @@ export function submitClientNew(env: SlackDeps) {
         ]),
       );
       const made = await call(env.deps, session, 'clientticket.edit', { ...params, sok: 'ok' });
-      return made.kind === 'ok' ? `Ticket #${made.id} opened. We will answer here.` : undefined;
+      return made.id ? `Ticket #${made.id} opened. We will answer here.` : undefined;
     });
 }
 
@@ -117,9 +117,7 @@ export function clientBuy(env: SlackDeps) {
     await guarded(args, () =>
       modalAfterLoading(args, 'Buy support tickets', async () => {
         const { session } = await clientActor(env, args.body.user.id, channelOf(args));
-        const form = await call(env.deps, session, 'incident', {});
-        if (form.kind !== 'form') throw new Error('incident gave no form');
-        return buyModal(form);
+        return buyModal(await call(env.deps, session, 'incident', {}));
       }),
     );
   };

@@ -18,7 +18,7 @@ import {
 
 async function messagesView(env: SlackDeps, session: Session, ticketId: number, notice?: string) {
   const list = await call(env.deps, session, 'ticket.message', { elid: String(ticketId), p_cnt: '1000' });
-  return messagesModal(ticketId, list.kind === 'list' ? list.rows : [], notice);
+  return messagesModal(ticketId, list.rows, notice);
 }
 
 /** Messages button: every message of the ticket with Edit / Hide / Split from here. */
@@ -50,11 +50,7 @@ export function editMessage(env: SlackDeps) {
             plid: String(ticketId),
             elid: String(messageId),
           });
-          return messageEditModal(
-            ticketId,
-            messageId,
-            form.kind === 'form' ? String(form.fields.message) : '',
-          );
+          return messageEditModal(ticketId, messageId, String(form.fields.message ?? ''));
         },
         true,
       ),

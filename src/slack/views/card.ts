@@ -1,5 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { formatRemaining } from '../../domain/sla.ts';
+import { countsDown, isClosed } from '../../domain/tickets.ts';
+import { queueTicketState } from '../../functions/queue-rows.ts';
 import type { FormMessage, Row } from '../../functions/types.ts';
 import { ACTION, ticketValue } from '../ids.ts';
 import { actions, button, confirm, context, fields, section, slackDate } from './blocks.ts';
@@ -16,21 +18,13 @@ export function cardText(row: Row): string {
   return `#${row.id} ${escapeText(str(row.name))} (${escapeText(str(row.client))}, ${STATUS_LABEL[str(row.tstatus)] ?? row.tstatus})`;
 }
 
-/**
- * Whether the card counts down to the deadline: the ticket is open and the client waits for an
- * answer. The job that updates the card uses it to schedule the next refresh.
- */
-export function countsDown(row: Row): row is Row & { deadline: Date } {
-  const status = str(row.tstatus);
-  return status !== '3' && status !== '10' && row.deadline instanceof Date && str(row.delay) !== '';
-}
-
 /** A ticket's card: its state at a glance (as of `now`) and a button for every staff function on it. */
 export function cardBlocks(row: Row, now: Date, opts: { stale?: boolean } = {}): KnownBlock[] {
   const id = Number(row.id);
   const value = ticketValue(id);
   const status = str(row.tstatus);
-  const open = status !== '3' && status !== '10';
+  const state = queueTicketState(row);
+  const open = !isClosed(state.status);
   const priority = `${PRIORITY_LABEL[str(row.priority)]} (client: ${PRIORITY_LABEL[str(row.client_priority)]})${row.highpriority ? ' ⚡ raised' : ''}`;
   const props = [
     row.premium ? 'premium client' : '',
@@ -48,8 +42,8 @@ export function cardBlocks(row: Row, now: Date, opts: { stale?: boolean } = {}):
       ['Responsible', escapeText(str(row.responsible))],
       [
         'Deadline',
-        row.deadline instanceof Date
-          ? `${slackDate(row.deadline)}${countsDown(row) ? ` · ${formatRemaining(row.deadline, now)}` : ''}`
+        state.deadline
+          ? `${slackDate(state.deadline)}${countsDown(state) ? ` · ${formatRemaining(state.deadline, now)}` : ''}`
           : '',
       ],
       ['Waiting', str(row.delay)],
