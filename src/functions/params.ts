@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { TicketError } from './errors.ts';
+import { TicketError, together } from './errors.ts';
 
 /** Ids are Postgres `integer`s: a larger number would fail in the database instead of being refused. */
 const MAX_ID = 2_147_483_647;
@@ -100,10 +100,18 @@ export function parseParams<S extends z.ZodType>(schema: S, raw: Record<string, 
   }
   const result = schema.safeParse(cleaned);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const param = String(issue.path[0] ?? 'params');
-  if (cleaned[param] === undefined) {
-    throw new TicketError('missed', param, `Parameter ${param} is required`);
+  // Every bad parameter, the first issue of each: a form marks them all at once.
+  const errors = new Map<string, TicketError>();
+  for (const issue of result.error.issues) {
+    const param = String(issue.path[0] ?? 'params');
+    if (errors.has(param)) continue;
+    const value = cleaned[param];
+    errors.set(
+      param,
+      value === undefined
+        ? new TicketError('missed', param, `Parameter ${param} is required`)
+        : new TicketError('value', param, `Parameter ${param} ${issue.message}`, value.slice(0, 200)),
+    );
   }
-  throw new TicketError('value', param, `Parameter ${param} ${issue.message}`, cleaned[param].slice(0, 200));
+  throw together([...errors.values()]);
 }

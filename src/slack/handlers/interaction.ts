@@ -10,8 +10,9 @@ import type { ModalView } from '@slack/types';
 import { TicketError } from '../../functions/errors.ts';
 import { claimOnce, releaseClaim } from '../../slack-store/dedupe.ts';
 import type { SlackDeps } from '../directory.ts';
+import { fieldErrors } from '../field-errors.ts';
 import { parseMeta } from '../ids.ts';
-import { errorText, fieldErrors } from '../reply-error.ts';
+import { errorText } from '../reply-error.ts';
 import { audienceOf, tell } from '../tell.ts';
 import { loadingModal, refusalModal } from '../views/ticket-modals.ts';
 

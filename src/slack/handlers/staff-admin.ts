@@ -78,7 +78,7 @@ export async function staffCommand(
       level,
       timezone: profile.timezone,
     });
-    await say(`<@${slackUserId}> is now ${level} (${escapeText(staff.login)}).`);
+    await say(`<@${slackUserId}> (${escapeText(staff.name)}) is now ${level}.`);
     return true;
   }
   if (sub === 'staff' && verb === 'remove') {
