@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from './directory.ts';
-import { close, favorite, logInAsClient, unblock } from './handlers/card-buttons.ts';
+import { close, favorite, logInAsClient, pageClientView, unblock } from './handlers/card-buttons.ts';
 import {
   openAbuse,
   openAssign,
@@ -24,6 +24,7 @@ import {
   clientOpen,
   clientPage,
   clientReply,
+  clientTicketPage,
   submitBuy,
   submitClientNew,
   submitClientReply,
@@ -34,6 +35,7 @@ import {
   editMessage,
   hideMessage,
   openMessages,
+  pageMessages,
   splitMessage,
   submitMessageEdit,
 } from './handlers/messages.ts';
@@ -71,6 +73,8 @@ export function routes(env: SlackDeps) {
     [ACTION.messageEdit]: editMessage(env),
     [ACTION.messageHide]: hideMessage(env),
     [ACTION.messageSplit]: splitMessage(env),
+    [ACTION.messagesEarlier]: pageMessages(env),
+    [ACTION.messagesNewer]: pageMessages(env),
     [ACTION.clientOpen]: clientOpen(env),
     [ACTION.clientReply]: clientReply(env),
     [ACTION.clientArchive]: clientArchive(env),
@@ -78,6 +82,10 @@ export function routes(env: SlackDeps) {
     [ACTION.clientBuy]: clientBuy(env),
     [ACTION.clientPagePrevious]: clientPage(env),
     [ACTION.clientPageNext]: clientPage(env),
+    [ACTION.clientTicketEarlier]: clientTicketPage(env),
+    [ACTION.clientTicketNewer]: clientTicketPage(env),
+    [ACTION.clientViewPrevious]: pageClientView(env),
+    [ACTION.clientViewNext]: pageClientView(env),
     [ACTION.homeRefresh]: homeRefresh(env),
     [ACTION.oncallAck]: oncallAck(env),
     // A digest line opens the ticket exactly as a queue line does.

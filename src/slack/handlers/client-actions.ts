@@ -1,7 +1,7 @@
 import { call } from '../../functions/registry.ts';
 import type { SlackDeps } from '../directory.ts';
 import { clientActor } from '../identity.ts';
-import { parseMeta, parsePageValue, parseTicketValue } from '../ids.ts';
+import { parseMeta, parsePageValue, parseTicketPageValue, parseTicketValue } from '../ids.ts';
 import { buyModal, clientReplyModal } from '../views/client.ts';
 import { counted } from '../views/labels.ts';
 import {
@@ -25,6 +25,18 @@ export function clientOpen(env: SlackDeps) {
       const { session } = await clientActor(env, args.body.user.id, channelOf(args));
       const shown = await clientTicket(env, session, parseTicketValue(actionValue(args)));
       await args.respond({ response_type: 'ephemeral', replace_original: false, ...shown });
+    });
+  };
+}
+
+/** ← Earlier / Newer → under a client's ticket: the same ephemeral message shows other messages. */
+export function clientTicketPage(env: SlackDeps) {
+  return async (args: ActionArgs) => {
+    await args.ack();
+    await guarded(args, async () => {
+      const { session } = await clientActor(env, args.body.user.id, channelOf(args));
+      const { ticketId, page } = parseTicketPageValue(actionValue(args));
+      await args.respond({ replace_original: true, ...(await clientTicket(env, session, ticketId, page)) });
     });
   };
 }

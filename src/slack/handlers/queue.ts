@@ -8,6 +8,7 @@ import { staffActor } from '../identity.ts';
 import { parsePageValue, parseTicketValue } from '../ids.ts';
 import { openedTicketBlocks } from '../views/card.ts';
 import { counted } from '../views/labels.ts';
+import { keepOffered, STAFF_TICKET_ACTIONS, staffOffers } from '../views/offers.ts';
 import { describeFilter, queueBlocks } from '../views/queue.ts';
 import { type ActionArgs, actionValue, guarded } from './interaction.ts';
 
@@ -36,7 +37,12 @@ export async function openedTicket(env: SlackDeps, session: Session, ticketId: n
   if (form.kind !== 'form' || !card) throw missed('elid', `Ticket ${ticketId} does not exist`);
   return {
     text: `Ticket #${ticketId}`,
-    blocks: openedTicketBlocks(card.row, form.messages ?? [], env.deps.now()),
+    // Only the buttons that work for this staff member (Reply not while a colleague holds the lock).
+    blocks: keepOffered(
+      openedTicketBlocks(card.row, form.messages ?? [], env.deps.now()),
+      staffOffers(card.row, session.userId),
+      STAFF_TICKET_ACTIONS,
+    ),
   };
 }
 

@@ -35,10 +35,10 @@ export async function clientList(env: SlackDeps, session: Session, page = 1) {
 }
 
 /** A ticket as the client reads it; reading marks it read (clientticket.edit without sok). */
-export async function clientTicket(env: SlackDeps, session: Session, ticketId: number) {
+export async function clientTicket(env: SlackDeps, session: Session, ticketId: number, page = 0) {
   const form = await call(env.deps, session, 'clientticket.edit', { elid: String(ticketId) });
   if (form.kind !== 'form') throw new Error('clientticket.edit gave no form');
-  return { text: `Ticket #${ticketId}`, blocks: clientTicketBlocks(form) };
+  return { text: `Ticket #${ticketId}`, blocks: clientTicketBlocks(form, page) };
 }
 
 export async function clientNewForm(env: SlackDeps, slackUserId: string, channel?: string) {

@@ -3,7 +3,7 @@ import { formatRemaining } from '../../domain/sla.ts';
 import type { FormMessage, Row } from '../../functions/types.ts';
 import { ACTION, ticketValue } from '../ids.ts';
 import { actions, button, confirm, context, fields, section, slackDate } from './blocks.ts';
-import { PRIORITY_LABEL, STATUS_LABEL } from './labels.ts';
+import { counted, PRIORITY_LABEL, STATUS_LABEL } from './labels.ts';
 import { escapeText, markdownToMrkdwn } from './mrkdwn.ts';
 
 const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
@@ -116,7 +116,7 @@ export function openedTicketBlocks(row: Row, messages: FormMessage[], now: Date,
   const shown = messages.slice(-limit);
   const blocks = cardBlocks(row, now);
   if (messages.length > shown.length)
-    blocks.push(context(`${messages.length - shown.length} earlier messages: use Messages`));
+    blocks.push(context(`${counted(messages.length - shown.length, 'earlier message')}: use Messages`));
   for (const m of shown) {
     blocks.push(
       { type: 'divider' },

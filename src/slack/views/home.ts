@@ -2,6 +2,7 @@ import type { HomeView, KnownBlock } from '@slack/types';
 import type { Row } from '../../functions/types.ts';
 import { ACTION, ticketValue } from '../ids.ts';
 import { actions, button, context, section } from './blocks.ts';
+import { staffOffers } from './offers.ts';
 import { queueLine } from './queue.ts';
 
 const SECTION_LIMIT = 10;
@@ -25,10 +26,12 @@ export function staffHome(name: string, userId: number, rows: Row[], now: Date):
     blocks.push({ type: 'divider' }, section(`*${title}* (${list.length})`));
     for (const r of list.slice(0, SECTION_LIMIT)) {
       const value = ticketValue(Number(r.id));
+      // Reply only where it can work: not on an archived ticket or one someone else is answering.
+      const offers = staffOffers(r, userId);
       blocks.push(
         section(queueLine(r), button('Open', ACTION.open, value)),
         actions(`home:${title}:${r.id}`, [
-          button('Reply', ACTION.reply, value, { style: 'primary' }),
+          ...(offers.has(ACTION.reply) ? [button('Reply', ACTION.reply, value, { style: 'primary' })] : []),
           button('Favorite', ACTION.favorite, value),
           button('Messages', ACTION.messages, value),
         ]),
