@@ -46,11 +46,7 @@ export function clientReply(_env: SlackDeps) {
   return async (args: ActionArgs) => {
     await args.ack();
     await guarded(args, async () => {
-      const view = clientReplyModal(parseTicketValue(actionValue(args)));
-      view.private_metadata = JSON.stringify({
-        ...parseMeta(view.private_metadata),
-        channel: channelOf(args),
-      });
+      const view = clientReplyModal(parseTicketValue(actionValue(args)), channelOf(args));
       await args.client.views.open({ trigger_id: args.body.trigger_id, view });
     });
   };

@@ -207,14 +207,15 @@ export function clientNewModal(form: FormResult): ModalView {
   );
 }
 
-export function clientReplyModal(ticketId: number): ModalView {
+/** `channel`: where the Reply was pressed, so the submission acts for the client there. */
+export function clientReplyModal(ticketId: number, channel?: string): ModalView {
   return modal(
     VIEW.clientReply,
     `Reply to #${ticketId}`,
     [textInput('message', 'Message (Markdown)', { multiline: true, max: 3000 })],
     {
       submit: 'Send',
-      meta: encodeMeta({ ticketId }),
+      meta: encodeMeta({ ticketId, ...(channel ? { channel } : {}) }),
     },
   );
 }
