@@ -107,7 +107,7 @@ describe('/ticket settings', () => {
     const bad = await h.submit('UROOT', view, { ...values, work_start: '9 am' }, 'V-bad');
     expect(bad.json()).toEqual({
       response_action: 'errors',
-      errors: { work_start: 'work_start must be a time HH:MM' },
+      errors: { work_start: 'Working hours start must be a time HH:MM' },
     });
     expect((await supportDep()).calendar.start).toBe('09:00');
 

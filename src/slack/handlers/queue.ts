@@ -2,6 +2,7 @@ import { missed } from '../../functions/errors.ts';
 import { call } from '../../functions/registry.ts';
 import type { Session } from '../../functions/types.ts';
 import { cardTicket } from '../../slack-store/cards.ts';
+import { accountById } from '../../slack-store/identity.ts';
 import { filterNames } from '../../slack-store/names.ts';
 import type { SlackDeps } from '../directory.ts';
 import { staffActor } from '../identity.ts';
@@ -26,7 +27,12 @@ export async function queueMessage(env: SlackDeps, session: Session, page: numbe
   const saved = Object.fromEntries(Object.entries(filter.fields).map(([k, v]) => [k, String(v)]));
   return {
     text: `Ticket queue: ${counted(list.page.elems, 'ticket')}`,
-    blocks: queueBlocks(list, describeFilter(saved, await filterNames(env.deps.db, saved)), favorites),
+    blocks: queueBlocks(
+      list,
+      describeFilter(saved, await filterNames(env.deps.db, saved)),
+      favorites,
+      (await accountById(env.deps.db, session.userId))?.timezone,
+    ),
   };
 }
 

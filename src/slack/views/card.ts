@@ -2,7 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { formatRemaining } from '../../domain/sla.ts';
 import type { FormMessage, Row } from '../../functions/types.ts';
 import { ACTION, ticketValue } from '../ids.ts';
-import { actions, button, confirm, context, fields, section, slackDate } from './blocks.ts';
+import { actions, button, confirm, context, fields, lockText, section, slackDate } from './blocks.ts';
 import { counted, PRIORITY_LABEL, STATUS_LABEL } from './labels.ts';
 import { escapeText, markdownToMrkdwn } from './mrkdwn.ts';
 
@@ -53,7 +53,7 @@ export function cardBlocks(row: Row, now: Date, opts: { stale?: boolean } = {}):
           : '',
       ],
       ['Waiting', str(row.delay)],
-      ['Locked by', escapeText(str(row.blocked_by))],
+      ['Lock', lockText(row)],
     ]),
   ];
   if (props.length > 0) blocks.push(context(props.join(' · ')));
