@@ -39,7 +39,12 @@ describe('times in Slack', () => {
     });
     const [t] = await db.db.select().from(tickets).where(eq(tickets.id, id));
     expect(t?.deadlineManual).toBe(false);
-    const later = await h.submit('UADMIN', view, { deadline_date: '2026-03-02', deadline_time: '12:00' }, 'V-2');
+    const later = await h.submit(
+      'UADMIN',
+      view,
+      { deadline_date: '2026-03-02', deadline_time: '12:00' },
+      'V-2',
+    );
     expect(later.text).toBe('');
   });
 
