@@ -52,6 +52,11 @@ export const ACTION = {
   digestOpen: SCHEDULE_IDS.digestOpen,
 } as const;
 
+/** Selects whose options the app serves (block_suggestion, the manifest's options load URL). */
+export const OPTIONS = {
+  clients: 'clients.search',
+} as const;
+
 /** Modals (callback_id). Views without a submit button still carry one, for routing clarity. */
 export const VIEW = {
   loading: 'loading',

@@ -29,7 +29,7 @@ import {
   submitClientNew,
   submitClientReply,
 } from './handlers/client-actions.ts';
-import { submitFilter, submitNewTicket } from './handlers/forms.ts';
+import { clientOptions, submitFilter, submitNewTicket } from './handlers/forms.ts';
 import { homeOpened, homeRefresh } from './handlers/home.ts';
 import {
   editMessage,
@@ -44,7 +44,7 @@ import { oncallAck, submitSettings } from './handlers/schedule.ts';
 import { supportCommand } from './handlers/support-command.ts';
 import { memberJoined, threadReply } from './handlers/thread-reply.ts';
 import { ticketCommand } from './handlers/ticket-command.ts';
-import { ACTION, VIEW } from './ids.ts';
+import { ACTION, OPTIONS, VIEW } from './ids.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: Bolt's listener argument types differ per route kind.
 type Listener = (args: any) => Promise<void>;
@@ -107,12 +107,16 @@ export function routes(env: SlackDeps) {
     [VIEW.buy]: submitBuy(env),
     [VIEW.scheduleSettings]: submitSettings(env),
   };
+  // Selects whose options the app serves as people type (the manifest's options load URL).
+  const options: Record<(typeof OPTIONS)[keyof typeof OPTIONS], Listener> = {
+    [OPTIONS.clients]: clientOptions(env),
+  };
   const events: Record<string, Listener> = {
     app_home_opened: homeOpened(env),
     message: threadReply(env),
     member_joined_channel: memberJoined(env),
   };
-  return { commands, actions, views, events };
+  return { commands, actions, views, options, events };
 }
 
 export function registerListeners(app: App, env: SlackDeps): void {
@@ -121,5 +125,6 @@ export function registerListeners(app: App, env: SlackDeps): void {
   for (const [id, listener] of Object.entries(r.actions)) app.action({ action_id: id }, listener);
   for (const [id, listener] of Object.entries(r.views))
     if (listener) app.view({ callback_id: id, type: 'view_submission' }, listener);
+  for (const [id, listener] of Object.entries(r.options)) app.options({ action_id: id }, listener);
   for (const [name, listener] of Object.entries(r.events)) app.event(name, listener);
 }

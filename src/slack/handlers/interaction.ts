@@ -3,6 +3,7 @@ import type {
   BlockAction,
   SlackActionMiddlewareArgs,
   SlackCommandMiddlewareArgs,
+  SlackOptionsMiddlewareArgs,
   SlackViewMiddlewareArgs,
   ViewSubmitAction,
 } from '@slack/bolt';
@@ -19,6 +20,7 @@ import { loadingModal, refusalModal } from '../views/ticket-modals.ts';
 export type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 export type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+export type OptionsArgs = SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs;
 
 /** Slack waits 3 s for an ack; a modal submission that takes longer is acked and answered later. */
 const ACK_BUDGET_MS = 2500;
@@ -121,23 +123,27 @@ export async function submitView(
   }
 }
 
-/** The value of an input block of a submitted modal (text, select, radio, date, time). */
-export function inputValue(args: ViewArgs, blockId: string): string {
-  const state = args.body.view.state.values[blockId]?.value as
+/** The state of an input block's one element, whatever its action_id. */
+function elementState(args: ViewArgs, blockId: string) {
+  const block = args.body.view.state.values[blockId] ?? {};
+  return Object.values(block)[0] as
     | {
         value?: string | null;
         selected_option?: { value: string } | null;
+        selected_options?: { value: string }[];
         selected_date?: string | null;
         selected_time?: string | null;
       }
     | undefined;
+}
+
+/** The value of an input block of a submitted modal (text, select, radio, date, time). */
+export function inputValue(args: ViewArgs, blockId: string): string {
+  const state = elementState(args, blockId);
   return state?.value ?? state?.selected_option?.value ?? state?.selected_date ?? state?.selected_time ?? '';
 }
 
-/** The chosen values of a checkboxes input. */
+/** The chosen values of a checkboxes or multi-select input. */
 export function checkedValues(args: ViewArgs, blockId: string): string[] {
-  const state = args.body.view.state.values[blockId]?.value as
-    | { selected_options?: { value: string }[] }
-    | undefined;
-  return (state?.selected_options ?? []).map((o) => o.value);
+  return (elementState(args, blockId)?.selected_options ?? []).map((o) => o.value);
 }

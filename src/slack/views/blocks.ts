@@ -114,6 +114,39 @@ export function selectInput(
   };
 }
 
+/**
+ * A searchable select whose options the app serves as the person types (`actionId` routes the
+ * options request); `multi` lets several be chosen.
+ */
+export function externalSelectInput(
+  blockId: string,
+  label: string,
+  actionId: string,
+  opts: { initial?: PlainTextOption[]; optional?: boolean; multi?: boolean; placeholder?: string } = {},
+): InputBlock {
+  const initial = opts.initial ?? [];
+  const element = opts.multi
+    ? {
+        type: 'multi_external_select' as const,
+        action_id: actionId,
+        min_query_length: 0,
+        ...(initial.length > 0 ? { initial_options: initial.slice(0, 100) } : {}),
+      }
+    : {
+        type: 'external_select' as const,
+        action_id: actionId,
+        min_query_length: 0,
+        ...(initial[0] ? { initial_option: initial[0] } : {}),
+      };
+  return {
+    type: 'input',
+    block_id: blockId,
+    label: plain(label),
+    optional: opts.optional ?? false,
+    element: { ...element, ...(opts.placeholder ? { placeholder: plain(opts.placeholder) } : {}) },
+  };
+}
+
 export function radioInput(
   blockId: string,
   label: string,

@@ -1,7 +1,7 @@
 import type { ModalView } from '@slack/types';
 import type { FormResult } from '../../functions/types.ts';
-import { VIEW } from '../ids.ts';
-import { checkboxInput, modal, option, selectInput, textInput } from './blocks.ts';
+import { OPTIONS, VIEW } from '../ids.ts';
+import { checkboxInput, externalSelectInput, modal, option, selectInput, textInput } from './blocks.ts';
 import { PRIORITY_OPTIONS, STATUS_LABEL } from './labels.ts';
 
 const priorities = PRIORITY_OPTIONS.map(([k, v]) => option(k, v));
@@ -47,6 +47,7 @@ export function filterModal(
   saved: FormResult,
   departments: { key: string; label: string }[],
   staff: Choice[],
+  clientNames: Map<number, string> = new Map(),
 ): ModalView {
   const f = saved.fields;
   const any = option(ANY, 'Any');
@@ -63,7 +64,16 @@ export function filterModal(
     'Queue filter',
     [
       textInput('name', 'Subject contains', { ...opt, initial: String(f.name ?? '') }),
-      textInput('client', 'Client ids (comma separated)', { ...opt, initial: String(f.client ?? '') }),
+      // Clients can be many: Slack searches them through the app (OPTIONS.clients), by name or id.
+      externalSelectInput('client', 'Clients', OPTIONS.clients, {
+        ...opt,
+        multi: true,
+        placeholder: 'Type a name or id',
+        initial: String(f.client ?? '')
+          .split(',')
+          .filter((c) => /^\d+$/.test(c.trim()))
+          .map((c) => option(c.trim(), clientNames.get(Number(c)) ?? `#${c.trim()}`)),
+      }),
       textInput('id', 'Ticket id', { ...opt, initial: String(f.id ?? '') }),
       selectInput('department', 'Department', [any, ...departments.map((d) => option(d.key, d.label))], {
         ...opt,
