@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { clients } from '../../db/schema.ts';
-import { type Json, useSlackHarness } from '../helpers/slack-harness.ts';
+import { slackDelivery } from '../../src/sandbox/deliver.ts';
+import { externalSelectInput } from '../../src/slack/views/blocks.ts';
+import { type Json, SECRET, useSlackHarness } from '../helpers/slack-harness.ts';
 
 /** The filter picks clients with Slack's searchable select, served by the app and scoped to the viewer. */
 const { db, h } = useSlackHarness();
@@ -77,5 +79,47 @@ describe('filter modal selects', () => {
     expect(client.element.initial_options).toEqual([
       { text: expect.objectContaining({ text: 'ACME Ltd' }), value: String(h.w.ids.acme.id) },
     ]);
+  });
+});
+
+describe('the sandbox plays the searchable select', () => {
+  it("opening the select asks the app's options endpoint, signed, as Slack does", async () => {
+    await openFilter();
+    const shown = [...h.fake.workspace.views.entries()].find(([, v]) => v.view.callback_id === 'filter');
+    if (!shown) throw new Error('the filter modal is not shown');
+    const deliver = slackDelivery(h.fake, SECRET, () => h.endpoint);
+    const answer = await deliver.options(
+      'UADMIN',
+      shown[0],
+      {},
+      {
+        block_id: 'client',
+        action_id: 'clients.search',
+        value: 'glob',
+      },
+    );
+    expect(answer.options.map((o: Json) => o.text.text)).toEqual([`Globex (#${h.w.ids.globex.id})`]);
+  });
+
+  it('the page draws it as a search box over the chosen options', async () => {
+    const { renderBlocks, createRegistry } = (await import(
+      '../../src/sandbox/assets/blocks.js' as string
+    )) as {
+      renderBlocks: (blocks: unknown[], ctx: unknown, registry: unknown) => string;
+      createRegistry: () => unknown;
+    };
+    const html = renderBlocks(
+      [
+        externalSelectInput('client', 'Clients', 'clients.search', {
+          multi: true,
+          initial: [{ text: { type: 'plain_text', text: 'ACME Ltd' }, value: '1' }],
+        }),
+      ],
+      { names: {}, tz: 'UTC' },
+      createRegistry(),
+    );
+    expect(html).toContain('bk-external-search');
+    expect(html).toContain('<option value="1" selected>ACME Ltd</option>');
+    expect(html).not.toContain('cannot be shown here');
   });
 });
