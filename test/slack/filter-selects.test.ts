@@ -39,6 +39,12 @@ describe('filter modal selects', () => {
     expect(view.blocks.find((b: Json) => b.block_id === 'department').element.type).toBe('static_select');
   });
 
+  it('the new-ticket modal searches clients the same way, however many there are', async () => {
+    await h.command('UADMIN', 'new');
+    const client = h.lastView().blocks.find((b: Json) => b.block_id === 'client');
+    expect(client.element).toMatchObject({ type: 'external_select', action_id: 'clients.search' });
+  });
+
   it('the options: staff only, each only the clients they may see', async () => {
     await db.db.insert(clients).values({ name: 'Acme Far Away', providerId: h.w.ids.other.id });
     expect(await suggest('UADMIN', 'acme')).toEqual([`ACME Ltd (#${h.w.ids.acme.id})`]);

@@ -1,6 +1,6 @@
 import { TicketError } from '../../functions/errors.ts';
 import { call } from '../../functions/registry.ts';
-import { findClients, staffList } from '../../slack-store/identity.ts';
+import { staffList } from '../../slack-store/identity.ts';
 import { clientChoices, filterNames } from '../../slack-store/names.ts';
 import type { SlackDeps } from '../directory.ts';
 import { staffActor } from '../identity.ts';
@@ -14,7 +14,7 @@ export async function newTicketForm(env: SlackDeps, slackUserId: string) {
   const { session } = await staffActor(env, slackUserId);
   const form = await call(env.deps, session, 'ticket.edit', {});
   if (form.kind !== 'form') throw new Error('ticket.edit gave no form');
-  return newTicketModal(form, await findClients(env.deps.db, '', 100));
+  return newTicketModal(form);
 }
 
 export function submitNewTicket(env: SlackDeps) {
@@ -30,7 +30,7 @@ export function submitNewTicket(env: SlackDeps) {
 }
 
 /**
- * The filter's client search (block_suggestion): staff only, and only the clients they may see;
+ * The client search of the filter and the new-ticket modal (block_suggestion): staff only, and only the clients they may see;
  * anyone else gets no options.
  */
 export function clientOptions(env: SlackDeps) {

@@ -7,17 +7,16 @@ import { PRIORITY_OPTIONS, STATUS_LABEL } from './labels.ts';
 const priorities = PRIORITY_OPTIONS.map(([k, v]) => option(k, v));
 type Choice = { id: number; name: string };
 
-/** `/ticket new`: a staff member opens a ticket for a client (ticket.edit without elid). */
-export function newTicketModal(form: FormResult, clients: Choice[]): ModalView {
+/**
+ * `/ticket new`: a staff member opens a ticket for a client (ticket.edit without elid); the client
+ * is searched as in the filter (the app serves the options), however many clients there are.
+ */
+export function newTicketModal(form: FormResult): ModalView {
   return modal(
     VIEW.newTicket,
     'New ticket',
     [
-      selectInput(
-        'client',
-        'Client',
-        clients.map((c) => option(String(c.id), `${c.name} (#${c.id})`)),
-      ),
+      externalSelectInput('client', 'Client', OPTIONS.clients, { placeholder: 'Type a name or id' }),
       selectInput(
         'client_department',
         'Department',
