@@ -2,6 +2,7 @@ import { DEFAULT_API_OPTIONS } from '../src/api/options.ts';
 import { createSession } from '../src/api/sessions.ts';
 import { listQuery } from '../src/functions/listing.ts';
 import { parseParams } from '../src/functions/params.ts';
+import { Changes } from '../src/functions/planners/changes.ts';
 import { call, registry } from '../src/functions/registry.ts';
 import type { Deps, Session } from '../src/functions/types.ts';
 import { ms, quantile, sample, table } from './stats.ts';
@@ -92,7 +93,14 @@ export async function benchLists(deps: Deps, base: string, floors: Floors, cases
 /** The plans of the list's own page query (as listing.ts builds it) and of its floor. */
 async function explainCase(deps: Deps, floors: Floors, c: ListCase): Promise<string> {
   const fn = registry[c.func];
-  const ctx = { tx: deps.db, session: c.who, now: deps.now(), settings: deps.settings };
+  if (!fn) throw new Error(`No function ${c.func} to explain`);
+  const ctx = {
+    tx: deps.db,
+    session: c.who,
+    now: deps.now(),
+    settings: deps.settings,
+    changes: new Changes(),
+  };
   const out = await fn.run(ctx, parseParams(fn.params, c.params));
   if (out.kind !== 'list' || 'rows' in out || !floors.explain) return '';
   const q = listQuery(ctx, out, c.params, Object.keys(fn.params.shape));

@@ -3,6 +3,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { type SQL, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openDb } from '../db/client.ts';
+import { one } from '../db/rows.ts';
 import { messages, tickets, users } from '../db/schema.ts';
 import { createApp } from '../src/app.ts';
 import { call } from '../src/functions/registry.ts';
@@ -43,16 +44,19 @@ say(
 const generating = performance.now();
 await generate(db, size, now);
 const number = (query: SQL) => sql`(${query})`.mapWith(Number);
-const [c] = await db
-  .select({
-    tickets: number(sql`select count(*) from ${tickets}`),
-    open: number(sql`select count(*) from ${tickets} where ${tickets.status} in (0, 1, 2)`),
-    messages: number(sql`select count(*) from ${messages}`),
-    long: number(
-      sql`select max(${tickets.id}) from ${tickets} where ${tickets.clientId} = ${BENCH.bigClientId}`,
-    ),
-  })
-  .from(sql`(select 1) as one`);
+const c = one(
+  await db
+    .select({
+      tickets: number(sql`select count(*) from ${tickets}`),
+      open: number(sql`select count(*) from ${tickets} where ${tickets.status} in (0, 1, 2)`),
+      messages: number(sql`select count(*) from ${messages}`),
+      long: number(
+        sql`select max(${tickets.id}) from ${tickets} where ${tickets.clientId} = ${BENCH.bigClientId}`,
+      ),
+    })
+    .from(sql`(select 1) as one`),
+  'count',
+);
 say(
   `Generated ${c.tickets} tickets (${c.open} open), ${c.messages} messages, ${size.clients} clients, ` +
     `${size.departments} departments in ${((performance.now() - generating) / 1000).toFixed(0)} s\n`,

@@ -12,7 +12,9 @@ export async function sample(runs: number, fn: () => Promise<unknown>): Promise<
 
 /** The q-quantile of sorted samples (nearest rank). */
 export function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+  const value = sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
+  if (value === undefined) throw new Error('No samples to take a quantile of');
+  return value;
 }
 
 export const ms = (n: number) => n.toFixed(n < 10 ? 2 : 1);

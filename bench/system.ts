@@ -4,7 +4,7 @@ import { DEFAULT_API_OPTIONS } from '../src/api/options.ts';
 import { createSession } from '../src/api/sessions.ts';
 import type { Deps, Session } from '../src/functions/types.ts';
 import { claim, complete } from '../src/jobs/queue.ts';
-import { digestFor } from '../src/schedule/digest.ts';
+import { digestFor } from '../src/slack/scheduled/digest.ts';
 import { ms, quantile, sample, table, throughput } from './stats.ts';
 
 /** `func=ticket` over HTTP at concurrency 1, 8 and 32, as JSON and as XML: calls per second. */

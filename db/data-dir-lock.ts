@@ -186,7 +186,7 @@ const startTime = (pid: number) =>
   proc(() => {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces and parentheses: count fields after its last ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
   });
 /** Changes with every boot; containers share their host's. */
 const bootId = () => proc(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());

@@ -14,7 +14,7 @@ import {
 } from './schema/accounts.ts';
 import { authKeys, loginThrottle, sessions } from './schema/api.ts';
 import { digests, escalations, jobs, slaWarnings } from './schema/jobs.ts';
-import { linkCodes, slackEvents, ticketCards } from './schema/slack.ts';
+import { linkCodes, slackClaims, ticketCards } from './schema/slack.ts';
 import {
   attachments,
   auditLog,
@@ -58,7 +58,7 @@ export const schema = {
   sessions,
   authKeys,
   loginThrottle,
-  slackEvents,
+  slackClaims,
   ticketCards,
   linkCodes,
   jobs,

@@ -3,6 +3,7 @@ import { call } from '../src/functions/registry.ts';
 import type { Deps, Session } from '../src/functions/types.ts';
 import { hashPassword } from '../src/passwords.ts';
 import type { Db } from './client.ts';
+import { at, exactly, one } from './rows.ts';
 import { clients, departments, providers, services, staffDepartments, type User, users } from './schema.ts';
 
 /** Demo logins, listed in the README. Every demo password is `demo`. */
@@ -44,69 +45,86 @@ export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
   const [existing] = await db.select().from(providers).where(eq(providers.name, 'Demo Hosting'));
   if (existing) return false;
   const password = await hashPassword(DEMO_PASSWORD);
-  const [demo, partner] = await db
-    .insert(providers)
-    .values([{ name: 'Demo Hosting' }, { name: 'Partner Cloud' }])
-    .returning();
-  const deps = await db
-    .insert(departments)
-    .values([
-      {
-        providerId: demo.id,
-        name: 'Technical support',
-        regulation: { '0': 480, '1': 240, '2': 60 },
-        calendar: BERLIN,
-        slackChannel: null,
-      },
-      {
-        providerId: demo.id,
-        name: 'Billing',
-        regulation: { '0': 960, '1': 480, '2': 120 },
-        calendar: BERLIN,
-      },
-      {
-        providerId: demo.id,
-        name: 'Priority support',
-        regulation: { '0': 120, '1': 60, '2': 30 },
-        calendar: ALWAYS,
-        paidSupport: true,
-        incidentPrice: '25.00',
-      },
-      { providerId: demo.id, name: 'Abuse', regulation: { '0': 1440, '1': 720, '2': 240 }, calendar: ALWAYS },
-      {
-        providerId: partner.id,
-        name: 'Partner support',
-        regulation: { '0': 480, '1': 240, '2': 120 },
-        calendar: BERLIN,
-      },
-    ])
-    .returning();
-  const staff = await db
-    .insert(users)
-    .values([
-      {
-        login: 'root',
-        name: 'Rosa Root',
-        level: 'root' as const,
-        passwordHash: password,
-        timezone: 'Europe/Berlin',
-      },
-      {
-        login: 'anna',
-        name: 'Anna Support',
-        level: 'admin' as const,
-        passwordHash: password,
-        timezone: 'Europe/Berlin',
-      },
-      {
-        login: 'boris',
-        name: 'Boris Billing',
-        level: 'admin' as const,
-        passwordHash: password,
-        timezone: 'Europe/Berlin',
-      },
-    ])
-    .returning();
+  const [demo, partner] = exactly(
+    await db
+      .insert(providers)
+      .values([{ name: 'Demo Hosting' }, { name: 'Partner Cloud' }])
+      .returning(),
+    2,
+    'provider',
+  );
+  const deps = exactly(
+    await db
+      .insert(departments)
+      .values([
+        {
+          providerId: demo.id,
+          name: 'Technical support',
+          regulation: { '0': 480, '1': 240, '2': 60 },
+          calendar: BERLIN,
+          slackChannel: null,
+        },
+        {
+          providerId: demo.id,
+          name: 'Billing',
+          regulation: { '0': 960, '1': 480, '2': 120 },
+          calendar: BERLIN,
+        },
+        {
+          providerId: demo.id,
+          name: 'Priority support',
+          regulation: { '0': 120, '1': 60, '2': 30 },
+          calendar: ALWAYS,
+          paidSupport: true,
+          incidentPrice: '25.00',
+        },
+        {
+          providerId: demo.id,
+          name: 'Abuse',
+          regulation: { '0': 1440, '1': 720, '2': 240 },
+          calendar: ALWAYS,
+        },
+        {
+          providerId: partner.id,
+          name: 'Partner support',
+          regulation: { '0': 480, '1': 240, '2': 120 },
+          calendar: BERLIN,
+        },
+      ])
+      .returning(),
+    5,
+    'department',
+  );
+  const staff = exactly(
+    await db
+      .insert(users)
+      .values([
+        {
+          login: 'root',
+          name: 'Rosa Root',
+          level: 'root' as const,
+          passwordHash: password,
+          timezone: 'Europe/Berlin',
+        },
+        {
+          login: 'anna',
+          name: 'Anna Support',
+          level: 'admin' as const,
+          passwordHash: password,
+          timezone: 'Europe/Berlin',
+        },
+        {
+          login: 'boris',
+          name: 'Boris Billing',
+          level: 'admin' as const,
+          passwordHash: password,
+          timezone: 'Europe/Berlin',
+        },
+      ])
+      .returning(),
+    3,
+    'staff',
+  );
   await db
     .insert(staffDepartments)
     .values([
@@ -135,18 +153,19 @@ export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
     .returning();
   const clientUsers: User[] = [];
   for (const [i, account] of accounts.entries()) {
-    const login = account.name.split(' ')[0].toLowerCase();
+    const [first = account.name] = account.name.split(' ');
+    const login = first.toLowerCase();
     const rows = await db
       .insert(users)
       .values({
         login,
-        name: `${account.name.split(' ')[0]} Admin`,
+        name: `${first} Admin`,
         level: 'user',
         clientId: account.id,
         passwordHash: password,
       })
       .returning();
-    clientUsers.push(rows[0]);
+    clientUsers.push(one(rows, 'client user'));
     await db.insert(services).values([
       { clientId: account.id, name: `vps-${100 + i}.demo`, productType: 'vds' },
       { clientId: account.id, name: `${login}.example`, productType: 'domain' },
@@ -163,16 +182,18 @@ export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
     clientId: u.clientId ?? undefined,
     via: 'seed',
   });
-  const [root, anna, boris] = staff.map(as);
+  const [root, anna, boris] = [as(staff[0]), as(staff[1]), as(staff[2])];
   const run = (who: Session, name: string, params: Record<string, string>) => call(env, who, name, params);
   for (let i = 0; i < 60; i++) {
     clock = new Date(clock.getTime() + 2.2 * 3_600_000);
     const k = i % accounts.length;
-    const user = as(clientUsers[k]);
-    const dep = accounts[k].providerId === partner.id ? deps[4] : deps[[0, 0, 1, 0, 3][i % 5]];
+    const user = as(at(clientUsers, k, 'client user'));
+    const own = at([0, 0, 1, 0, 3], i % 5, 'department of the cycle');
+    const dep = at(accounts, k, 'client').providerId === partner.id ? deps[4] : at(deps, own, 'department');
+    const subject = at(SUBJECTS, i % SUBJECTS.length, 'subject');
     const made = await run(user, 'clientticket.edit', {
-      name: SUBJECTS[i % SUBJECTS.length],
-      message: `Hello,\n\n${SUBJECTS[i % SUBJECTS.length]} since this morning. **Please help.**`,
+      name: subject,
+      message: `Hello,\n\n${subject} since this morning. **Please help.**`,
       client_department: String(dep.id),
       client_priority: String(i % 3),
       sok: 'ok',
@@ -203,7 +224,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
   }
   clock = new Date(now.getTime() - 10 * 60_000);
   // A locked ticket (Anna has it open), a hidden message, and an abuse case.
-  const open = await run(as(clientUsers[2]), 'clientticket.edit', {
+  const open = await run(as(at(clientUsers, 2, 'client user')), 'clientticket.edit', {
     name: 'Site hacked?',
     message: 'Our homepage shows ads we did not add.',
     client_department: String(deps[0].id),
@@ -211,7 +232,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
   });
   if (open.kind === 'ok' && open.id) {
     await run(anna, 'ticket.edit', { elid: String(open.id) });
-    const spam = await run(as(clientUsers[2]), 'clientticket.edit', {
+    const spam = await run(as(at(clientUsers, 2, 'client user')), 'clientticket.edit', {
       elid: String(open.id),
       message: 'Call me at +1 555 0100, password is hunter2',
       sok: 'ok',
@@ -223,7 +244,7 @@ export async function seedDemo(db: Db, now = new Date()): Promise<boolean> {
         await run(anna, 'ticket.message.delete', { plid: String(open.id), elid: String(last), sok: 'ok' });
     }
   }
-  const abuse = await run(as(clientUsers[4]), 'clientticket.edit', {
+  const abuse = await run(as(at(clientUsers, 4, 'client user')), 'clientticket.edit', {
     name: 'Why is my server blocked?',
     message: 'You blocked port 25 for no reason.',
     client_department: String(deps[3].id),

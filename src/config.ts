@@ -94,7 +94,7 @@ function trustProxy(value: string | undefined): boolean | number | string[] | un
   const list = value.split(/[\s,]+/).filter(Boolean);
   const valid = list.every((item) => {
     if (names.includes(item)) return true;
-    const [address, bits, ...rest] = item.split('/');
+    const [address = '', bits, ...rest] = item.split('/');
     const family = isIP(address);
     const maxBits = family === 6 ? 128 : 32;
     return (
@@ -143,13 +143,13 @@ function slackConfig(env: z.output<typeof schema>): SlackConfig | undefined {
   }
   const channels: Record<number, string> = {};
   for (const pair of (env.SLACK_DEPARTMENT_CHANNELS ?? '').split(',').filter((p) => p.trim())) {
-    const match = /^\s*(\d+)\s*[=:]\s*([A-Z0-9]+)\s*$/.exec(pair);
-    if (!match) {
+    const [, department, channel] = /^\s*(\d+)\s*[=:]\s*([A-Z0-9]+)\s*$/.exec(pair) ?? [];
+    if (!department || !channel) {
       throw new ConfigError(
         `SLACK_DEPARTMENT_CHANNELS: "${pair.trim()}" is not DEPARTMENT_ID=CHANNEL_ID (e.g. 1=C0123ABCD)`,
       );
     }
-    channels[Number(match[1])] = match[2];
+    channels[Number(department)] = channel;
   }
   return {
     botToken: env.SLACK_BOT_TOKEN as string,

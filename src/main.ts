@@ -2,17 +2,16 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createApp, createMetricsApp } from './app.ts';
 import { loadConfig } from './config.ts';
+import { ensureDigests } from './functions/planners/digest.ts';
 import { createWorker } from './jobs/worker.ts';
 import { log, setLogLevel } from './log.ts';
 import { createMetrics } from './metrics.ts';
 import { createRetention } from './retention.ts';
 import { sandboxClock } from './sandbox/clock.ts';
 import { startSandbox } from './sandbox/sandbox.ts';
-import { ensureDigests } from './schedule/digest.ts';
-import { scheduleJobHandlers, scheduleJobsWithoutSlack, scheduleSlackClient } from './schedule/handlers.ts';
 import { connectSlack } from './slack/connection.ts';
 import { noSlackJobHandlers } from './slack/jobs.ts';
-import { slackLogger } from './slack/logger.ts';
+import { scheduledJobsWithoutSlack } from './slack/scheduled/handlers.ts';
 import { createSlack } from './slack/slack-app.ts';
 import { describeFailure, listen, openDatabase } from './startup.ts';
 import { createStatus, type SlackStatus } from './status.ts';
@@ -114,17 +113,11 @@ async function main(): Promise<void> {
     log.warn('/metrics is open on PORT: set METRICS_PORT or METRICS_TOKEN before exposing the server');
   }
 
-  // One worker per process runs every job kind; without Slack its card jobs complete as no-ops.
-  const scheduled = slackConfig
-    ? scheduleJobHandlers(
-        scheduleSlackClient(slackConfig.botToken, slackConfig.apiUrl, {
-          fetch: slackFetch,
-          logger: slackLogger('schedule'),
-        }),
-      )
-    : scheduleJobsWithoutSlack();
+  // One worker per process runs every job kind; without Slack its jobs complete as no-ops.
   const worker = createWorker(deps, {
-    handlers: { ...(slack ? slack.jobHandlers : noSlackJobHandlers()), ...scheduled },
+    handlers: slack
+      ? { ...slack.jobHandlers, ...slack.scheduledJobHandlers }
+      : { ...noSlackJobHandlers(), ...scheduledJobsWithoutSlack() },
   });
   heartbeat = worker.lastRoundAt;
   await sandbox?.loadDemo();

@@ -10,7 +10,7 @@ import type { Status } from './status.ts';
 
 /**
  * The Prometheus registry of one app (tests run several in a process): process defaults, the API's
- * series, scheduled work (src/schedule/metrics.ts), Slack Web API calls and incoming Slack requests, and gauges read at scrape time from the
+ * series, scheduled work (src/jobs/metrics.ts), Slack Web API calls and incoming Slack requests, and gauges read at scrape time from the
  * same status /healthz reports (database, Slack connection, worker heartbeat, sessions).
  */
 export function createMetrics(deps: Pick<Deps, 'db' | 'now'>, status: Status) {
@@ -122,7 +122,7 @@ export type Metrics = ReturnType<typeof createMetrics>;
 /** `…/api/chat.postMessage` → `chat.postMessage`; anything else Slack is posted to is a response_url. */
 function slackMethod(url: string): string {
   const match = /\/api\/([A-Za-z]+(?:\.[A-Za-z]+)+)$/.exec(new URL(url).pathname);
-  return match ? match[1] : 'response_url';
+  return match?.[1] ?? 'response_url';
 }
 
 /** Slack answers HTTP 200 with `ok: false` and an error code; the code is a bounded label, anything odd is `error`. */

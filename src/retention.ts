@@ -1,6 +1,6 @@
 import { and, inArray, lt } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { jobs, slackEvents } from '../db/schema.ts';
+import { jobs, slackClaims } from '../db/schema.ts';
 import type { Deps } from './functions/types.ts';
 import { log } from './log.ts';
 
@@ -92,14 +92,14 @@ async function purgeJobs(db: Db, before: Date, limit: number): Promise<number> {
 
 async function purgeClaims(db: Db, before: Date, limit: number): Promise<number> {
   const old = db
-    .select({ key: slackEvents.eventId })
-    .from(slackEvents)
-    .where(lt(slackEvents.receivedAt, before))
+    .select({ key: slackClaims.claimKey })
+    .from(slackClaims)
+    .where(lt(slackClaims.receivedAt, before))
     .limit(limit)
     .for('update', { skipLocked: true });
   const deleted = await db
-    .delete(slackEvents)
-    .where(inArray(slackEvents.eventId, old))
-    .returning({ key: slackEvents.eventId });
+    .delete(slackClaims)
+    .where(inArray(slackClaims.claimKey, old))
+    .returning({ key: slackClaims.claimKey });
   return deleted.length;
 }

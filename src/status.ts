@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { gte, sql } from 'drizzle-orm';
 import { ping } from '../db/client.ts';
+import { one } from '../db/rows.ts';
 import { sessions } from '../db/schema.ts';
 import type { Deps } from './functions/types.ts';
 
@@ -54,11 +55,11 @@ export function createStatus(deps: Deps, sources: StatusSources = {}): Status {
     },
     async sessions() {
       const since = new Date(deps.now().getTime() - (sources.sessionIdleMinutes ?? 60) * 60_000);
-      const [row] = await deps.db
+      const rows = await deps.db
         .select({ n: sql<number>`count(*)::int` })
         .from(sessions)
         .where(gte(sessions.lastUsed, since));
-      return Number(row.n);
+      return Number(one(rows, 'count').n);
     },
     slack: sources.slack ?? (() => ({ state: 'not configured' })),
     workerHeartbeat: sources.workerHeartbeat ?? (() => undefined),

@@ -47,7 +47,7 @@ export const departments = pgTable('departments', {
   slackChannel: text('slack_channel'),
   /** Minutes before the deadline at which SLA warnings go out (0 = at breach). */
   warningStages: integer('warning_stages').array().notNull().default(sql`'{60,15,0}'::integer[]`),
-  /** Who is on call: a Slack user group or a built-in rotation; see src/schedule. */
+  /** Who is on call: a Slack user group or a built-in rotation; see docs/scheduled-work.md. */
   oncall: jsonb('oncall').$type<OnCall | null>(),
   /** Daily digest: local time of day 'HH:MM' in the calendar's time zone; null = no digest. */
   digestTime: text('digest_time'),

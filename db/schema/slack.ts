@@ -1,14 +1,22 @@
-/** The Slack door's own state: handled events, ticket cards and link codes. */
-import { boolean, integer, pgTable, text } from 'drizzle-orm/pg-core';
+/** The Slack door's own state: claims (handled events, clicks), ticket cards and link codes. */
+import { boolean, index, integer, pgTable, text } from 'drizzle-orm/pg-core';
 import { users } from './accounts.ts';
 import { ts } from './columns.ts';
 import { tickets } from './tickets.ts';
 
-/** Slack event ids already handled (retries must not double-apply). */
-export const slackEvents = pgTable('slack_events', {
-  eventId: text('event_id').primaryKey(),
-  receivedAt: ts('received_at').notNull(),
-});
+/**
+ * Claims on things the Slack door acts on once (an event id Slack redelivers, a double-clicked button):
+ * `claim_key` is the claim's own key (`event:Ev123`, a click's key), not a Slack id.
+ */
+export const slackClaims = pgTable(
+  'slack_claims',
+  {
+    claimKey: text('claim_key').primaryKey(),
+    receivedAt: ts('received_at').notNull(),
+  },
+  // The retention sweep deletes claims older than a cut-off (src/retention.ts).
+  (t) => [index('slack_claims_received_at_idx').on(t.receivedAt)],
+);
 
 /** The card message of a ticket in its department channel. */
 export const ticketCards = pgTable('ticket_cards', {

@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, max } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { one } from '../../db/rows.ts';
 import { attachments, messages } from '../../db/schema.ts';
 import { invalid } from '../functions/errors.ts';
 import type { OkResult, Session } from '../functions/types.ts';
@@ -10,7 +11,8 @@ const WITH_MESSAGES = ['ticket.edit', 'clientticket.edit', 'ticket.message.edit'
 
 /** Files are accepted only with a submitted message; refused before anything is written. */
 export function refuseStrayFiles(func: string, params: Record<string, string>, files: UploadedFile[]): void {
-  if (files.length === 0) return;
+  const [file] = files;
+  if (!file) return;
   const writesMessage =
     WITH_MESSAGES.includes(func) &&
     params.sok?.trim() &&
@@ -19,7 +21,7 @@ export function refuseStrayFiles(func: string, params: Record<string, string>, f
       (func === 'ticket.message.edit' && params.elid));
   if (!writesMessage) {
     throw invalid(
-      files[0].field,
+      file.field,
       'Attachments go with a message: ticket.edit, clientticket.edit or ticket.message.edit with message and sok',
     );
   }
@@ -55,7 +57,7 @@ export async function storeAttachments(
       .from(messages)
       .where(
         and(
-          eq(messages.ticketId, result.id ?? result.tickets[0]),
+          eq(messages.ticketId, result.id ?? one(result.tickets, 'written ticket')),
           eq(messages.authorId, session.userId),
           gt(messages.id, before),
         ),

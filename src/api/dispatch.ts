@@ -1,4 +1,5 @@
 import { eq } from 'drizzle-orm';
+import { one } from '../../db/rows.ts';
 import { users } from '../../db/schema.ts';
 import { missed } from '../functions/errors.ts';
 import { call, registry } from '../functions/registry.ts';
@@ -15,13 +16,12 @@ import {
   suSession,
 } from './auth.ts';
 import { refuseCrossSiteWrite } from './cross-site.ts';
-import { DEPARTMENT_SCHEDULE, departmentSchedule } from './department-schedule.ts';
 import { type Doc, formDoc, listDoc, okDoc } from './doc.ts';
 import type { UploadedFile } from './request.ts';
 import { endSession, sessionOf } from './sessions.ts';
 
 /** Functions of the API itself, beside the ticket functions of the registry. */
-const SESSION_FUNCS = ['auth', 'logout', 'session.newkey', 'su', DEPARTMENT_SCHEDULE];
+const SESSION_FUNCS = ['auth', 'logout', 'session.newkey', 'su'];
 
 /** The function name as metrics label it: known names only, so clients cannot flood the labels. */
 export function knownFunc(func: string | undefined): string {
@@ -66,7 +66,6 @@ export async function dispatch(
 
   if (func === 'ticket.su') mayActForOthers(session, func);
   refuseStrayFiles(func, params, files);
-  if (func === DEPARTMENT_SCHEDULE) return { doc: await departmentSchedule(ctx.deps, session, params) };
   const { db } = ctx.deps;
   const before = files.length > 0 ? await newestMessageId(db) : 0;
   const args = Object.fromEntries(Object.entries(params).filter(([key]) => !API_PARAMS.includes(key)));
@@ -74,7 +73,8 @@ export async function dispatch(
   if (result.kind === 'list') return { doc: listDoc(result) };
   if (result.kind === 'form') return { doc: formDoc(result) };
   if (result.su) {
-    const [client] = await db.select().from(users).where(eq(users.id, result.su.userId));
+    // ticket.su has just read this user in its own call.
+    const client = one(await db.select().from(users).where(eq(users.id, result.su.userId)), 'su user');
     mayBecome(session, client, 'elid');
     return sessionDoc(ctx, sessionOf(client, { id: session.userId, login: session.login }));
   }

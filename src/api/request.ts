@@ -43,7 +43,7 @@ export async function readRequest(req: Request, limits: Limits): Promise<ApiRequ
   const params = queryParams(req);
   const files: UploadedFile[] = [];
   if (req.method === 'POST') {
-    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
     if (type === 'multipart/form-data') {
       await readMultipart(req, limits, params, files);
     } else {

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, lt, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
+import { one } from '../../db/rows.ts';
 import { type Level, sessions, type User, users } from '../../db/schema.ts';
 import { TicketError } from '../functions/errors.ts';
 import type { Session } from '../functions/types.ts';
@@ -58,10 +59,11 @@ export async function resumeSession(db: Db, sid: string, now: Date, opts: ApiOpt
     await db.delete(sessions).where(eq(sessions.id, id));
     throw authError('The session has expired; log in again');
   }
-  const [user] = await db.select().from(users).where(eq(users.id, row.userId));
+  // Foreign keys keep both users as long as the session exists.
+  const user = one(await db.select().from(users).where(eq(users.id, row.userId)), 'session user');
   let origin: User | undefined;
   if (row.suBy !== null) {
-    [origin] = await db.select().from(users).where(eq(users.id, row.suBy));
+    origin = one(await db.select().from(users).where(eq(users.id, row.suBy)), 'session maker');
   }
   if (user.disabled || (origin && !makerMayAct(origin, user))) {
     await db.delete(sessions).where(eq(sessions.id, id));

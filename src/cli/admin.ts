@@ -24,7 +24,7 @@ first: the embedded database serves one process at a time).`;
 export async function admin(deps: Deps, argv: string[], io: Io, stdin: () => Promise<string>): Promise<void> {
   const { positionals, values } = parse(argv);
   const [command] = positionals;
-  const password = async () => values.password ?? (await stdin()).split(/\r?\n/)[0];
+  const password = async () => values.password ?? (await stdin()).split(/\r?\n/)[0] ?? '';
   if (command === 'create-root') {
     if (!values.login) throw new UsageError('create-root needs --login');
     const result = await call(deps, CLI_SESSION, 'admin.edit', {

@@ -1,6 +1,7 @@
 import { TZDate } from '@date-fns/tz';
 import { format, getISODay } from 'date-fns';
 import type { Calendar } from '../../db/schema.ts';
+import { timeOfDay } from './clock-text.ts';
 
 const MINUTE = 60_000;
 /** A calendar that never opens would loop forever; ten years of searching is plenty. */
@@ -14,8 +15,8 @@ const MAX_DAYS = 3660;
 export function addBusinessMinutes(start: Date, minutes: number, calendar: Calendar): Date {
   let remaining = minutes;
   let cursor = start.getTime();
-  const [startH, startM] = calendar.start.split(':').map(Number);
-  const [endH, endM] = calendar.end.split(':').map(Number);
+  const [startH, startM] = timeOfDay(calendar.start);
+  const [endH, endM] = timeOfDay(calendar.end);
   for (let day = 0; day < MAX_DAYS; day++) {
     const local = new TZDate(cursor, calendar.timezone);
     const [y, m, d] = [local.getFullYear(), local.getMonth(), local.getDate()];

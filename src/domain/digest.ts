@@ -2,6 +2,7 @@ import { TZDate } from '@date-fns/tz';
 import { Cron } from 'croner';
 import { format } from 'date-fns';
 import { type Priority, STATUS, type Status } from '../../db/schema.ts';
+import { timeOfDay } from './clock-text.ts';
 import { queueWeight } from './tickets.ts';
 
 /** An open ticket as the digest sees it. */
@@ -103,7 +104,7 @@ export function localDay(at: Date, timezone: string): string {
  * daylight-saving rules (a time skipped by a spring-forward runs at the first valid minute after it).
  */
 export function nextDigestAt(time: string, timezone: string, after: Date): Date {
-  const [h, m] = time.split(':').map(Number);
+  const [h, m] = timeOfDay(time);
   const next = new Cron(`${m} ${h} * * *`, { timezone }).nextRun(after);
   if (!next) throw new RangeError(`No next run for ${time} in ${timezone}`);
   return next;

@@ -1,5 +1,7 @@
 import { TZDate } from '@date-fns/tz';
+import { at } from '../../db/rows.ts';
 import type { OnCall } from '../../db/schema.ts';
+import { calendarDate, timeOfDay } from './clock-text.ts';
 
 const HOUR = 3_600_000;
 
@@ -21,12 +23,13 @@ export function onCallAt(oncall: OnCall | null, now: Date): OnCallNow {
   if (oncall.usergroup) return { current: `subteam:${oncall.usergroup}`, next: null };
   const r = oncall.rotation;
   if (!r || r.members.length === 0) return { current: null, next: null };
-  const [y, mo, d] = r.start.split('-').map(Number);
-  const [h, mi] = r.handover.split(':').map(Number);
+  const [y, mo, d] = calendarDate(r.start);
+  const [h, mi] = timeOfDay(r.handover);
   const origin = Date.UTC(y, mo - 1, d, h, mi);
   const shift = r.shiftHours * HOUR;
   const index = Math.floor((wallClock(now, r.timezone) - origin) / shift);
-  const member = (i: number) => r.members[((i % r.members.length) + r.members.length) % r.members.length];
+  const member = (i: number) =>
+    at(r.members, ((i % r.members.length) + r.members.length) % r.members.length, 'member');
   const nextWall = new Date(origin + (index + 1) * shift);
   const from = TZDate.tz(
     r.timezone,

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { one } from '../../db/rows.ts';
 import { clients, STATUS, services, type Ticket, tickets } from '../../db/schema.ts';
 import { denied, invalid, missed } from './errors.ts';
 import { posInt, sok, text } from './params.ts';
@@ -46,7 +47,7 @@ export const clientticketEdit = defineFunction({
     }
     let t = await getOwnTicket(ctx, p.elid);
     if (!ctx.session.suBy) {
-      const [client] = await ctx.tx.select().from(clients).where(eq(clients.id, t.clientId));
+      const client = one(await ctx.tx.select().from(clients).where(eq(clients.id, t.clientId)), 'client');
       refuseStaffOnly(p, { incidents: client.incidents, highPriority: t.highPriority });
     }
     if (!p.sok) {
@@ -133,7 +134,7 @@ async function create(ctx: RunContext, client: typeof clients.$inferSelect, p: P
       .where(eq(clients.id, client.id));
   }
   const clientPriority = p.client_priority ?? p.priority ?? 1;
-  const [row]: Ticket[] = await ctx.tx
+  const rows: Ticket[] = await ctx.tx
     .insert(tickets)
     .values({
       clientId: client.id,
@@ -148,7 +149,7 @@ async function create(ctx: RunContext, client: typeof clients.$inferSelect, p: P
       updatedAt: ctx.now,
     })
     .returning();
-  const { ticket: t } = await addClientMessage(ctx, row, { body: p.message });
+  const { ticket: t } = await addClientMessage(ctx, one(rows, 'ticket'), { body: p.message });
   if (ctx.session.suBy) await applyClientFields(ctx, t, { ...p, name: undefined, subject: undefined });
   return { kind: 'ok' as const, id: t.id, tickets: [t.id] };
 }

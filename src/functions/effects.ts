@@ -1,21 +1,21 @@
 import type { Ticket } from '../../db/schema.ts';
 import { enqueue } from '../jobs/queue.ts';
-import { scheduleTicketChanged } from '../schedule/sync.ts';
 import type { RunContext } from './types.ts';
 
 /**
- * What a ticket change sets in motion, enqueued in the same transaction as the change itself, so a
- * rolled-back change leaves no work behind and committed work is never lost. The job kinds are
- * carried out by src/schedule (SLA warnings, escalation) and src/slack (cards and threads).
+ * What a ticket change sets in motion, in the same transaction as the change itself, so a rolled-back
+ * change leaves no work behind and committed work is never lost. The card refresh is enqueued at the
+ * ticket's first change in the call (one pending refresh per ticket); SLA warnings, on-call paging and
+ * digests are planned once at the end of the call from every change recorded here (planners/plan.ts).
+ * The Slack door carries the jobs out.
  */
-export async function ticketChanged(ctx: RunContext, before: Ticket | null, after: Ticket): Promise<void> {
-  // One pending refresh per ticket, however many changes a transaction makes.
+export async function ticketChanged(ctx: RunContext, before: Ticket, after: Ticket): Promise<void> {
+  if (!ctx.changes.ticket(before, after)) return;
   await enqueue(
     ctx.tx,
     { kind: 'slack.card', dedupeKey: `card:${after.id}`, runAt: ctx.now, payload: { ticketId: after.id } },
     ctx.now,
   );
-  await scheduleTicketChanged(ctx, before, after);
 }
 
 /**

@@ -12,24 +12,12 @@ export class TicketError extends Error {
     readonly object: string,
     message: string,
     readonly value?: string,
+    /** Refusals of a whole form: each bad field's sentence, keyed by its parameter. */
+    readonly fields?: Readonly<Record<string, string>>,
   ) {
     super(message);
     this.name = 'TicketError';
   }
-
-  /**
-   * Further refusals found with this one (every bad parameter of a request), so a form can mark all
-   * its bad fields at once; callers that report one refusal (the API) report this one.
-   */
-  others: readonly TicketError[] = [];
-}
-
-/** Several refusals as one: the first, carrying the rest (`others`). */
-export function together(errors: readonly TicketError[]): TicketError {
-  const [first, ...rest] = errors;
-  if (!first) throw new Error('together() needs at least one refusal');
-  first.others = rest;
-  return first;
 }
 
 export const missed = (object: string, message: string, value?: string) =>

@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { one } from '../../db/rows.ts';
 import { clients, departments, incidentPurchases } from '../../db/schema.ts';
 import { denied, invalid } from './errors.ts';
 import { posInt, sok } from './params.ts';
@@ -57,7 +58,7 @@ export const incident = defineFunction({
         incidents: sql`${clients.incidents} + ${count}`,
       })
       .where(eq(clients.id, client.id));
-    const [purchase] = await ctx.tx
+    const purchase = await ctx.tx
       .insert(incidentPurchases)
       .values({
         clientId: client.id,
@@ -67,6 +68,6 @@ export const incident = defineFunction({
         createdAt: ctx.now,
       })
       .returning({ id: incidentPurchases.id });
-    return { kind: 'ok', id: purchase.id, tickets: [] };
+    return { kind: 'ok', id: one(purchase, 'incident purchase').id, tickets: [] };
   },
 });

@@ -84,7 +84,7 @@ export const wireDate = (value: SQL | DbColumn) =>
 export const sqlNow = (ctx: RunContext) => sql`${ctx.now.toISOString()}::timestamptz`;
 
 /** Where a list's rows come from and how to show them. */
-export interface ListSource {
+export interface ListSource<C extends Record<string, Column> = Record<string, Column>> {
   /** The table a row is one row of. */
   table: PgTable;
   /**
@@ -93,7 +93,7 @@ export interface ListSource {
    */
   joins: SQL;
   id: DbColumn;
-  columns: Record<string, Column>;
+  columns: C;
 }
 
 /**
@@ -132,6 +132,12 @@ export function listQuery(
   fieldParams: readonly string[],
 ) {
   const { columns, table, joins, id } = list.source;
+  // Keys are checked against the columns (or are the function's own default sort).
+  const column = (key: string) => {
+    const found = columns[key];
+    if (!found) throw new Error(`Invariant failed: no list column ${key}`);
+    return found;
+  };
   const from = sql`${table} ${joins}`;
   // Only parameters that are not the function's own are column filters; own properties only, so
   // `constructor` or `__proto__` from a request are no columns.
@@ -150,11 +156,11 @@ export function listQuery(
       ...Object.entries(list.defaults ?? {})
         .filter(([key]) => !named.has(key))
         .map(([, condition]) => condition),
-      ...filters.map(([key, value]) => columns[key].filter(value)),
+      ...filters.map(([key, value]) => column(key).filter(value)),
     ) ?? sql`true`;
   const sort = raw.p_sort && Object.hasOwn(columns, raw.p_sort) ? raw.p_sort : list.defaultSort;
   const order = raw.p_order === 'asc' || raw.p_order === 'desc' ? raw.p_order : list.defaultOrder;
-  const key = columns[sort].sort;
+  const key = column(sort).sort;
   const orderBy = sql`${key} ${sql.raw(order === 'asc' ? 'asc nulls first' : 'desc nulls last')}, ${id} asc`;
   const { cnt, num } = requestedPage(raw);
   const total = ctx.tx.$with('total').as(

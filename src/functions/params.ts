@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { TicketError, together } from './errors.ts';
+import { one } from '../../db/rows.ts';
+import { TicketError } from './errors.ts';
 
 /** Ids are Postgres `integer`s: a larger number would fail in the database instead of being refused. */
 const MAX_ID = 2_147_483_647;
@@ -83,8 +84,15 @@ const MAX_PARAM_LENGTH = 100_000;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is exactly what is refused here.
 const NOT_TEXT = /[\u0000\uD800-\uDFFF]/u;
 
-/** Parses raw string parameters with a function's schema; zod issues become TicketErrors. */
-export function parseParams<S extends z.ZodType>(schema: S, raw: Record<string, unknown>): z.output<S> {
+/**
+ * Parses raw string parameters with a function's schema; zod issues become TicketErrors. Empty values
+ * count as absent, unless `keepEmpty` (a settings form, where emptying a field switches it off).
+ */
+export function parseParams<S extends z.ZodType>(
+  schema: S,
+  raw: Record<string, unknown>,
+  keepEmpty = false,
+): z.output<S> {
   const cleaned: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) {
     if (value === undefined || value === null) continue;
@@ -96,22 +104,21 @@ export function parseParams<S extends z.ZodType>(schema: S, raw: Record<string, 
     if (NOT_TEXT.test(key) || NOT_TEXT.test(str)) {
       throw new TicketError('value', key, `Parameter ${key} contains characters that are not text`);
     }
-    if (str.trim() !== '') cleaned[key] = str;
+    if (keepEmpty || str.trim() !== '') cleaned[key] = str;
   }
   const result = schema.safeParse(cleaned);
   if (result.success) return result.data;
-  // Every bad parameter, the first issue of each: a form marks them all at once.
-  const errors = new Map<string, TicketError>();
+  // Every bad parameter, the first issue of each (`fields`), so a form marks them all at once; the
+  // first is the refusal callers that report one (the API) report.
+  const fields: Record<string, string> = {};
   for (const issue of result.error.issues) {
     const param = String(issue.path[0] ?? 'params');
-    if (errors.has(param)) continue;
-    const value = cleaned[param];
-    errors.set(
-      param,
-      value === undefined
-        ? new TicketError('missed', param, `Parameter ${param} is required`)
-        : new TicketError('value', param, `Parameter ${param} ${issue.message}`, value.slice(0, 200)),
-    );
+    fields[param] ??=
+      cleaned[param] === undefined ? `Parameter ${param} is required` : `Parameter ${param} ${issue.message}`;
   }
-  throw together([...errors.values()]);
+  const issue = one(result.error.issues, 'zod issue');
+  const param = String(issue.path[0] ?? 'params');
+  const given = cleaned[param];
+  const type = given === undefined ? 'missed' : 'value';
+  throw new TicketError(type, param, fields[param] ?? param, given?.slice(0, 200), fields);
 }

@@ -63,7 +63,7 @@ export function delayColumn(now: SQL): Column {
  * The staff queue as a list source: every spec column and `props` flag derived from the data as the
  * calling staff member sees it (favorites and unread are theirs).
  */
-export function queueSource(ctx: RunContext): ListSource {
+export function queueSource(ctx: RunContext) {
   const me = ctx.session.userId;
   const now = sqlNow(ctx);
   const locked = sql`(${tickets.lockedBy} is not null and ${tickets.lockedUntil} > ${now})`;
@@ -118,7 +118,7 @@ export function queueSource(ctx: RunContext): ListSource {
       // When the lock ends (meaningful while blocked_by is set): "locked by X until 14:30" in the reader's zone.
       locked_until: dateColumn(tickets.lockedUntil),
     },
-  };
+  } satisfies ListSource;
 }
 
 /** The staff queue's rows for the tickets matching `where` (cards and digests read them too). */

@@ -4,10 +4,14 @@ import { clientticketArchive } from './clientticket.archive.ts';
 import { clientticketEdit } from './clientticket.edit.ts';
 import { clientticketFilter } from './clientticket.filter.ts';
 import { clientticket } from './clientticket.ts';
+import { departmentSchedule } from './department.schedule.ts';
 import { denied, missed } from './errors.ts';
 import { incident } from './incident.ts';
 import { pageList } from './listing.ts';
+import { oncallAck } from './oncall.ack.ts';
 import { parseParams } from './params.ts';
+import { Changes } from './planners/changes.ts';
+import { planChanges } from './planners/plan.ts';
 import { account, accountDelete, accountEdit } from './provisioning/account.ts';
 import { admin, adminDelete, adminEdit } from './provisioning/admin.ts';
 import { department, departmentDelete, departmentEdit } from './provisioning/department.ts';
@@ -64,6 +68,9 @@ const functions: TicketFunction[] = [
   adminEdit,
   adminDelete,
   ticketImport,
+  // Ours, beside the spec's: a department's scheduled-work settings, and the Ack of an on-call page.
+  departmentSchedule,
+  oncallAck,
 ] as TicketFunction[];
 
 /** The table of contents: every ticket and provisioning function by its BILLmanager name. */
@@ -87,11 +94,12 @@ export async function call(
   if (!fn.access.includes(session.level)) {
     throw denied(name, `You do not have access to ${name}`);
   }
-  const params = parseParams(fn.params, raw);
+  const params = parseParams(fn.params, raw, fn.keepEmpty);
   const now = deps.now();
   const work = async (tx: Tx): Promise<Result> => {
-    const ctx = { tx, session, now, settings: deps.settings };
+    const ctx = { tx, session, now, settings: deps.settings, changes: new Changes() };
     const out = await fn.run(ctx, params);
+    await planChanges(ctx);
     if (out.kind === 'list') {
       const own = Object.keys(fn.params.shape);
       return 'rows' in out ? pageRows(out, raw, own) : pageList(ctx, out, raw, own);

@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
+import { one } from '../../db/rows.ts';
 import {
   type Department,
   departments,
@@ -171,11 +172,14 @@ export async function refuseIfLocked(ctx: RunContext, ticket: Ticket): Promise<v
 
 /** Applies a change to a ticket and stamps it. */
 export async function updateTicket(ctx: RunContext, ticket: Ticket, patch: Partial<Ticket>): Promise<Ticket> {
-  const [row] = await ctx.tx
-    .update(tickets)
-    .set({ ...patch, updatedAt: ctx.now })
-    .where(eq(tickets.id, ticket.id))
-    .returning();
+  const row = one(
+    await ctx.tx
+      .update(tickets)
+      .set({ ...patch, updatedAt: ctx.now })
+      .where(eq(tickets.id, ticket.id))
+      .returning(),
+    'updated ticket',
+  );
   await ticketChanged(ctx, ticket, row);
   return row;
 }
@@ -279,10 +283,13 @@ async function insertMessage(
   fromStaff: boolean,
   internal: boolean,
 ) {
-  const [row] = await ctx.tx
-    .insert(messages)
-    .values({ ticketId, authorId: ctx.session.userId, fromStaff, body, internal, createdAt: ctx.now })
-    .returning({ id: messages.id });
+  const row = one(
+    await ctx.tx
+      .insert(messages)
+      .values({ ticketId, authorId: ctx.session.userId, fromStaff, body, internal, createdAt: ctx.now })
+      .returning({ id: messages.id }),
+    'message',
+  );
   await messageAdded(ctx, ticketId, row.id, fromStaff && !internal);
   return row.id;
 }

@@ -2,7 +2,9 @@ import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import { and, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
+import { one } from '../../db/rows.ts';
 import { ABUSE_ACTIONS, clients, type Ticket, users } from '../../db/schema.ts';
+import { calendarDate, timeOfDay } from '../domain/clock-text.ts';
 import { invalid, missed } from './errors.ts';
 import { amount, date, flag, nonNegative, posInt, priority, text, time } from './params.ts';
 import { checkProvider, deadlineFor, getDepartment, getService, updateTicket } from './ticket-data.ts';
@@ -57,10 +59,10 @@ export async function applyFields(ctx: RunContext, t: Ticket, p: FieldParams): P
   const patch: Partial<Ticket> = {};
   const name = subjectOf(p);
   if (name !== undefined) patch.name = name;
-  const [client] = await ctx.tx
-    .select({ providerId: clients.providerId })
-    .from(clients)
-    .where(eq(clients.id, t.clientId));
+  const client = one(
+    await ctx.tx.select({ providerId: clients.providerId }).from(clients).where(eq(clients.id, t.clientId)),
+    'client',
+  );
   await checkProvider(ctx, p.ticket_project_select, client.providerId);
   if (p.client_department !== undefined && p.client_department !== t.departmentId) {
     const dep = await getDepartment(ctx, p.client_department);
@@ -110,9 +112,9 @@ async function requestedDeadline(ctx: RunContext, t: Ticket, p: FieldParams): Pr
   if (!p.deadline_date && !p.deadline_time) return null;
   const zone = await staffZone(ctx);
   const day = p.deadline_date ?? localDateTime(t.deadline ?? ctx.now, zone).date;
-  const [h, m, s] = (p.deadline_time ?? '23:59:59').split(':').map(Number);
-  const [y, mo, d] = day.split('-').map(Number);
-  return new Date(TZDate.tz(zone, y, mo - 1, d, h, m, s ?? 0).getTime());
+  const [h, m, s] = timeOfDay(p.deadline_time ?? '23:59:59');
+  const [y, mo, d] = calendarDate(day);
+  return new Date(TZDate.tz(zone, y, mo - 1, d, h, m, s).getTime());
 }
 
 /** A moment as the form shows it in a time zone: `YYYY-MM-DD` and `HH:MM:SS`. */

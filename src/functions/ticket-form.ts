@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, max, sql, sum } from 'drizzle-orm';
+import { one } from '../../db/rows.ts';
 import {
   ABUSE_ACTIONS,
   attachments,
@@ -62,10 +63,13 @@ export async function ticketMessages(ctx: RunContext, ticketId: number): Promise
 
 /** Records that the caller has read everything in the ticket so far. */
 export async function markRead(ctx: RunContext, ticketId: number): Promise<void> {
-  const [{ last }] = await ctx.tx
-    .select({ last: max(messages.id) })
-    .from(messages)
-    .where(eq(messages.ticketId, ticketId));
+  const { last } = one(
+    await ctx.tx
+      .select({ last: max(messages.id) })
+      .from(messages)
+      .where(eq(messages.ticketId, ticketId)),
+    'aggregate',
+  );
   if (last === null) return;
   await ctx.tx
     .insert(readMarks)
@@ -79,21 +83,28 @@ export async function ticketForm(
   ticket: Ticket,
   extra: FormResult['fields'] = {},
 ): Promise<FormResult> {
-  const [info] = await ctx.tx
-    .select({
-      client: clients,
-      department: departments.name,
-      providerId: departments.providerId,
-      project: providers.name,
-    })
-    .from(clients)
-    .innerJoin(departments, eq(departments.id, ticket.departmentId))
-    .innerJoin(providers, eq(providers.id, departments.providerId))
-    .where(eq(clients.id, ticket.clientId));
-  const [charged] = await ctx.tx
-    .select({ total: sum(expenses.amount) })
-    .from(expenses)
-    .where(eq(expenses.ticketId, ticket.id));
+  // Foreign keys keep the ticket's client, department and provider.
+  const info = one(
+    await ctx.tx
+      .select({
+        client: clients,
+        department: departments.name,
+        providerId: departments.providerId,
+        project: providers.name,
+      })
+      .from(clients)
+      .innerJoin(departments, eq(departments.id, ticket.departmentId))
+      .innerJoin(providers, eq(providers.id, departments.providerId))
+      .where(eq(clients.id, ticket.clientId)),
+    'ticket client',
+  );
+  const charged = one(
+    await ctx.tx
+      .select({ total: sum(expenses.amount) })
+      .from(expenses)
+      .where(eq(expenses.ticketId, ticket.id)),
+    'aggregate',
+  );
   return {
     kind: 'form',
     fields: {

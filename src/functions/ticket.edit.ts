@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { one } from '../../db/rows.ts';
 import { clients, STATUS, type Ticket, tickets, users } from '../../db/schema.ts';
 import { statusAfterOpen } from '../domain/tickets.ts';
 import { invalid, missed } from './errors.ts';
@@ -58,10 +59,10 @@ export const ticketEdit = defineFunction({
 /** A ticket stays with its client: the form's `client` (name or id) comes back as is, or is refused. */
 async function sameClient(ctx: RunContext, t: Ticket, given: string | undefined) {
   if (given === undefined || given === String(t.clientId)) return;
-  const [client] = await ctx.tx
-    .select({ name: clients.name })
-    .from(clients)
-    .where(eq(clients.id, t.clientId));
+  const client = one(
+    await ctx.tx.select({ name: clients.name }).from(clients).where(eq(clients.id, t.clientId)),
+    'client',
+  );
   if (given !== client.name)
     throw invalid(
       'client',
@@ -78,7 +79,7 @@ async function open(ctx: RunContext, found: Ticket, p: TicketParams) {
   }
   const t = await updateTicket(ctx, found, patch);
   await markRead(ctx, t.id);
-  const [client] = await ctx.tx.select().from(clients).where(eq(clients.id, t.clientId));
+  const client = one(await ctx.tx.select().from(clients).where(eq(clients.id, t.clientId)), 'client');
   const [holder] = t.lockedBy
     ? await ctx.tx.select({ name: users.name }).from(users).where(eq(users.id, t.lockedBy))
     : [];
@@ -133,7 +134,7 @@ async function create(ctx: RunContext, p: TicketParams) {
   if (dep.providerId !== client.providerId) {
     throw invalid('client_department', 'The department belongs to another provider than the client');
   }
-  const [row] = await ctx.tx
+  const rows = await ctx.tx
     .insert(tickets)
     .values({
       clientId: client.id,
@@ -147,7 +148,7 @@ async function create(ctx: RunContext, p: TicketParams) {
       updatedAt: ctx.now,
     })
     .returning();
-  let t = await applyFields(ctx, row, {
+  let t = await applyFields(ctx, one(rows, 'ticket'), {
     ...p,
     client_department: undefined,
     name: undefined,

@@ -1,7 +1,8 @@
 import { and, asc, eq, gte } from 'drizzle-orm';
 import { z } from 'zod';
+import { one } from '../../db/rows.ts';
 import { messages, STATUS, tickets } from '../../db/schema.ts';
-import { invalid } from './errors.ts';
+import { invalid, missed } from './errors.ts';
 import { idList, posInt, sok } from './params.ts';
 import { getTicketMessages, recomputeWaiting } from './ticket-data.ts';
 import { defineFunction, STAFF } from './types.ts';
@@ -22,29 +23,37 @@ export const ticketSplit = defineFunction({
       ticket: source,
       messages: [at],
     } = await getTicketMessages(ctx, plid, elid);
+    if (!at) throw missed('elid', 'Choose the message to split from');
     if (source.status === STATUS.archived) throw invalid('plid', `Ticket ${source.id} is archived`);
-    const [first] = await ctx.tx
-      .select({ id: messages.id })
-      .from(messages)
-      .where(eq(messages.ticketId, source.id))
-      .orderBy(asc(messages.id))
-      .limit(1);
+    // The ticket has at least the message `at`.
+    const first = one(
+      await ctx.tx
+        .select({ id: messages.id })
+        .from(messages)
+        .where(eq(messages.ticketId, source.id))
+        .orderBy(asc(messages.id))
+        .limit(1),
+      'first message',
+    );
     if (first.id === at.id)
       throw invalid('elid', 'Cannot split at the first message: the old ticket would be empty');
 
     const { id: _id, ...copy } = source;
-    const [created] = await ctx.tx
-      .insert(tickets)
-      .values({
-        ...copy,
-        name: `${source.name} (split)`.slice(0, 200),
-        splitFrom: source.id,
-        lockedBy: null,
-        lockedUntil: null,
-        createdAt: ctx.now,
-        updatedAt: ctx.now,
-      })
-      .returning();
+    const created = one(
+      await ctx.tx
+        .insert(tickets)
+        .values({
+          ...copy,
+          name: `${source.name} (split)`.slice(0, 200),
+          splitFrom: source.id,
+          lockedBy: null,
+          lockedUntil: null,
+          createdAt: ctx.now,
+          updatedAt: ctx.now,
+        })
+        .returning(),
+      'split ticket',
+    );
     await ctx.tx
       .update(messages)
       .set({ ticketId: created.id })

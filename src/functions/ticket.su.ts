@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { one } from '../../db/rows.ts';
 import { users } from '../../db/schema.ts';
 import { posInt } from './params.ts';
 import { getTicket } from './ticket-data.ts';
@@ -15,10 +16,10 @@ export const ticketSu = defineFunction({
   params: z.object({ elid: posInt }),
   async run(ctx, { elid }) {
     const t = await getTicket(ctx, elid);
-    const [user] = await ctx.tx
-      .select({ id: users.id, login: users.login })
-      .from(users)
-      .where(eq(users.id, t.createdBy));
+    const user = one(
+      await ctx.tx.select({ id: users.id, login: users.login }).from(users).where(eq(users.id, t.createdBy)),
+      'ticket author',
+    );
     return { kind: 'ok', tickets: [t.id], su: { userId: user.id, login: user.login } };
   },
 });

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Db, Tx } from '../../db/client.ts';
 import type { Level } from '../../db/schema.ts';
 import type { ListSource } from './listing.ts';
+import type { Changes } from './planners/changes.ts';
 
 /** Who is calling: a staff member (root/admin) or a client user, possibly an admin acting as one (su). */
 export interface Session {
@@ -28,12 +29,14 @@ export interface Deps {
   settings: Settings;
 }
 
-/** What a function's `run` gets: one transaction and who is calling. */
+/** What a function's `run` gets: one transaction, who is calling, and where its changes are gathered. */
 export interface RunContext {
   tx: Tx;
   session: Session;
   now: Date;
   settings: Settings;
+  /** The call's ticket changes, planned into jobs once at its end (planners/plan.ts). */
+  changes: Changes;
 }
 
 /** A list cell: strings as they are, numbers as integers, booleans as on/off flags, dates as dates. */
@@ -76,6 +79,8 @@ export interface OkResult {
   tickets: number[];
   /** ticket.su: the client user whose rights to take. */
   su?: { userId: number; login: string };
+  /** oncall.ack: whether this call took the page, or who had taken it before. */
+  ack?: { taken: boolean; by: string | null };
 }
 
 export type Result = ListResult | FormResult | OkResult;
@@ -114,6 +119,8 @@ export interface TicketFunction<S extends z.ZodObject = z.ZodObject> {
    * would add two round trips to every call and protect nothing.
    */
   readOnly?: true;
+  /** Empty parameters reach the function as '' instead of counting as absent (settings: '' switches off). */
+  keepEmpty?: true;
   run(ctx: RunContext, params: z.output<S>): Promise<RawList | FormResult | OkResult>;
 }
 

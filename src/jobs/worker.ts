@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Deps } from '../functions/types.ts';
 import { log } from '../log.ts';
 import { jobClaimed, jobRetried } from './metrics.ts';
+import { BadPayload } from './payload.ts';
 import { claim, complete, extendLeases, fail, type Job, postpone } from './queue.ts';
 
 /** What a job kind does. It runs outside any transaction: it may call Slack. */
@@ -71,9 +72,11 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
       }
       const message = error instanceof Error ? error.message : String(error);
       const retryAfter = error instanceof RetryLater ? error.afterMs : undefined;
+      // A bad payload stays bad: this attempt is its last.
+      const attempts = error instanceof BadPayload ? job.attempts : maxAttempts;
       log.warn('job failed', { job: job.id, kind: job.kind, attempt: job.attempts, error: message });
-      if (job.attempts < maxAttempts) jobRetried(job.kind);
-      await deps.db.transaction((tx) => fail(tx, job, id, message, now, maxAttempts, retryAfter));
+      if (job.attempts < attempts) jobRetried(job.kind);
+      await deps.db.transaction((tx) => fail(tx, job, id, message, now, attempts, retryAfter));
     }
   }
 

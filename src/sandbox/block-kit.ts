@@ -28,7 +28,7 @@ const SELECTS = [
   'multi_channels_select',
 ];
 const PICKERS = ['datepicker', 'timepicker', 'datetimepicker'];
-const ALLOWED: Record<string, string[]> = {
+const ALLOWED = {
   section: ['button', 'checkboxes', 'image', 'overflow', 'radio_buttons', ...SELECTS, ...PICKERS],
   actions: ['button', 'checkboxes', 'overflow', 'radio_buttons', 'rich_text_input', ...SELECTS, ...PICKERS],
   input: [
@@ -82,6 +82,15 @@ class Checker {
     if (t.text.length === 0) this.fail(`${at}/text`, 'must be more than 0 characters');
     if (t.text.length > max) this.fail(`${at}/text`, `must be less than ${max + 1} characters`);
     if (t.type === 'mrkdwn' && 'emoji' in t) this.fail(`${at}/emoji`, 'emoji is only for plain_text');
+    if (t.type === 'plain_text' && 'verbatim' in t)
+      this.fail(`${at}/verbatim`, 'verbatim is only for mrkdwn');
+  }
+
+  /** An optional string in a fixed format (dates, times), as Slack parses it. */
+  format(o: Obj, key: string, path: string, pattern: RegExp, name: string) {
+    const v = o[key];
+    if (v !== undefined && (typeof v !== 'string' || !pattern.test(v)))
+      this.fail(`${path}/${key}`, `must be in the format ${name}`);
   }
 
   /** An array field with a count range; returns its items (empty when absent or wrong). */
@@ -148,6 +157,10 @@ class Checker {
     if (!isObj(el)) return void this.fail(path, 'must provide an object');
     const type = String(el.type);
     if (!allowed.includes(type)) return void this.fail(`${path}/type`, `${type} is not allowed here`);
+    if (type.startsWith('multi_') && el.max_selected_items !== undefined) {
+      const n = el.max_selected_items;
+      if (typeof n !== 'number' || n < 1) this.fail(`${path}/max_selected_items`, 'must be at least 1');
+    }
     this.str(el, 'action_id', path, ID_MAX);
     this.confirm(el, path);
     if (type !== 'button' && type !== 'image' && type !== 'overflow')
@@ -179,8 +192,15 @@ class Checker {
       this.initial(el, options, path);
     } else if (type === 'plain_text_input') {
       const max = typeof el.max_length === 'number' ? el.max_length : 3000;
+      const min = typeof el.min_length === 'number' ? el.min_length : 0;
       if (max < 1 || max > 3000) this.fail(`${path}/max_length`, 'must be between 1 and 3000');
+      if (min < 0 || min > 3000 || min > max)
+        this.fail(`${path}/min_length`, 'must be between 0 and max_length');
       this.str(el, 'initial_value', path, max);
+    } else if (type === 'datepicker') {
+      this.format(el, 'initial_date', path, /^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
+    } else if (type === 'timepicker') {
+      this.format(el, 'initial_time', path, /^([01]\d|2[0-3]):[0-5]\d$/, 'HH:mm');
     } else if (type === 'image') {
       this.str(el, 'alt_text', path, 2000, true);
       if (el.image_url === undefined && el.slack_file === undefined)
@@ -225,6 +245,8 @@ class Checker {
         this.text(b, 'label', path, 2000, { plain: true });
         this.text(b, 'hint', path, 2000, { plain: true, required: false });
         if (b.element === undefined) return this.fail(`${path}/element`, 'must provide an object');
+        if (b.dispatch_action === true && isObj(b.element) && b.element.type === 'file_input')
+          this.fail(`${path}/dispatch_action`, 'unsupported type: file_input cannot dispatch actions');
         return element(b.element, `${path}/element`, ALLOWED.input);
       case 'image':
         this.str(b, 'alt_text', path, 2000, true);

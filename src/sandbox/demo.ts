@@ -1,9 +1,9 @@
 import { eq, inArray } from 'drizzle-orm';
 import { clients, departments, providers, users } from '../../db/schema.ts';
 import { seedDemo } from '../../db/seed.ts';
+import { call } from '../functions/registry.ts';
 import type { Deps, Session } from '../functions/types.ts';
 import { log } from '../log.ts';
-import { updateScheduleSettings } from '../schedule/settings.ts';
 import { setDepartmentChannel } from '../slack-store/cards.ts';
 import { bindClientChannel } from '../slack-store/identity.ts';
 import type { WebApi } from './web-api-server.ts';
@@ -85,7 +85,9 @@ export async function loadDemo(deps: Deps): Promise<boolean> {
   const tech = departmentRows.find((d) => d.name === 'Technical support');
   if (root && tech) {
     const session: Session = { userId: root.id, login: root.login, level: 'root', via: 'sandbox' };
-    await updateScheduleSettings(deps, session, tech.id, {
+    await call(deps, session, 'department.schedule', {
+      elid: String(tech.id),
+      sok: 'ok',
       // Anna is on call at any hour of the demo; Rosa is the escalation.
       oncall_members: 'UANNA',
       oncall_shift_hours: '24',

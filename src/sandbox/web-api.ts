@@ -1,72 +1,41 @@
-import { validateBlocks, validateView } from './block-kit.ts';
 import type { Grants, ResponseTarget } from './grants.ts';
-import { BOT, type Channel, type StoredMessage, type Workspace } from './workspace.ts';
+import {
+  type Answer,
+  channelFor,
+  content,
+  fail,
+  isAnswer,
+  isTrue,
+  type Method,
+  metadata,
+  type Params,
+} from './web-api-content.ts';
+import { readMethods } from './web-api-read.ts';
+import { viewMethods } from './web-api-views.ts';
+import { BOT, type Workspace } from './workspace.ts';
 
-export type Params = Record<string, unknown>;
-export type Answer = Record<string, unknown> & { ok: boolean };
-export type Method = (p: Params) => Answer;
+export type { Answer, Method, Params } from './web-api-content.ts';
 
-/** Slack's limits the bot could break (chat.postMessage: text 40 000 characters; blocks per surface). */
-const MAX_TEXT = 40_000;
-const MAX_BLOCKS = { message: 50, modal: 100, home: 100 } as const;
-const MAX_STACK = 3;
-const MAX_METADATA = 3000;
-
-const fail = (error: string, extra: Params = {}): Answer => ({ ok: false, error, ...extra });
-
-function blocksError(blocks: unknown, surface: keyof typeof MAX_BLOCKS): Answer | undefined {
-  if (blocks === undefined || blocks === null || blocks === '') return undefined;
-  const errors = validateBlocks(blocks, surface);
-  if (Array.isArray(blocks) && blocks.length > MAX_BLOCKS[surface])
-    errors.push(
-      `must provide an array with no more than ${MAX_BLOCKS[surface]} items [json-pointer:/blocks]`,
-    );
-  return errors.length > 0 ? fail('invalid_blocks', { errors }) : undefined;
-}
-
-/** A message's content as chat.* and response_urls take it: text and/or blocks, within limits. */
-function content(p: Params): Answer | { text: string; blocks?: unknown[] } {
-  const blocks = p.blocks === undefined || p.blocks === '' ? undefined : p.blocks;
-  const text = p.text === undefined ? '' : String(p.text);
-  if (!text && !blocks) return fail('no_text');
-  if (text.length > MAX_TEXT) return fail('msg_too_long');
-  return blocksError(blocks, 'message') ?? { text, blocks: blocks as unknown[] | undefined };
-}
-
-function viewError(view: unknown, surface: 'modal' | 'home'): Answer | undefined {
-  const v = view as { type?: string; title?: { text?: string }; blocks?: unknown; private_metadata?: string };
-  if (!v || typeof v !== 'object' || v.type !== surface) return fail('invalid_arguments');
-  if (surface === 'modal' && !v.title?.text) return fail('invalid_arguments');
-  if (String(v.private_metadata ?? '').length > MAX_METADATA) return fail('invalid_arguments');
-  const errors = surface === 'modal' ? validateView(view) : [];
-  return errors.length > 0 ? fail('invalid_arguments', { errors }) : blocksError(v.blocks ?? [], surface);
-}
+/** A reaction name as Slack takes it (the emoji's short name, colons optional). */
+const EMOJI_NAME = /^[a-z0-9_+'-]+$/;
 
 /**
  * The Web API methods the bot calls, answering as Slack does over the workspace, including the
- * refusals the bot could provoke: unknown channels, channels the bot is not in, spent or expired
- * trigger_ids, Block Kit beyond Slack's limits, stale view hashes.
+ * refusals the bot could provoke: unknown channels, channels the bot is not in, messages that are
+ * not the bot's, spent or expired trigger_ids, Block Kit beyond Slack's limits, stale view hashes.
  */
 export function webApiMethods(
   ws: Workspace,
   grants: Grants,
   socketUrl: () => string,
 ): Record<string, Method> {
-  /** A channel the bot may write to, or Slack's refusal. */
-  const writable = (id: unknown): Channel | Answer => {
-    const c = ws.channel(String(id ?? ''));
-    if (!c) return fail('channel_not_found');
-    if (!c.members.has(BOT.user)) return fail('not_in_channel');
-    return c;
-  };
-  const isAnswer = (x: unknown): x is Answer => typeof (x as Answer).ok === 'boolean';
-  const viewOut = (v: { id: string; hash: string; view: Params }) => ({ ...v.view, id: v.id, hash: v.hash });
-
   return {
     'auth.test': () => ({
       ok: true,
+      url: `https://${ws.team.toLowerCase()}.slack.com/`,
       team_id: ws.team,
       team: 'Sandbox',
+      user: BOT.name,
       user_id: BOT.user,
       bot_id: BOT.botId,
     }),
@@ -74,46 +43,64 @@ export function webApiMethods(
       const u = ws.users.get(String(p.user));
       return u ? { ok: true, user: u } : fail('user_not_found');
     },
+    ...chatMethods(ws),
+    ...readMethods(ws),
+    ...viewMethods(ws, grants),
+    'apps.connections.open': () => ({ ok: true, url: socketUrl() }),
+  };
+}
+
+function chatMethods(ws: Workspace): Record<string, Method> {
+  /** A message of the bot's in a channel it is in, as chat.update / chat.delete need it. */
+  const ownMessage = (p: Params, refusal: string) => {
+    const c = channelFor(ws, p.channel, 'member');
+    if (isAnswer(c)) return c;
+    const m = ws.find(c.id, String(p.ts ?? ''));
+    if (!m) return fail('message_not_found');
+    // Another app's or a person's message: the bot may not touch it.
+    if (m.bot_id !== BOT.botId) return fail(refusal);
+    return { c, m };
+  };
+  return {
     'chat.postMessage': (p) => {
-      const c = writable(p.channel);
+      const c = channelFor(ws, p.channel, 'member');
       if (isAnswer(c)) return c;
       const body = content(p);
       if (isAnswer(body)) return body;
+      const meta = metadata(p);
+      if (isAnswer(meta)) return meta;
       const m = ws.post({
         channel: c.id,
         ...body,
         bot_id: BOT.botId,
         user: BOT.user,
         ...(p.thread_ts ? { thread_ts: String(p.thread_ts) } : {}),
-        ...(p.reply_broadcast === true || p.reply_broadcast === 'true' ? { reply_broadcast: true } : {}),
-        ...(p.metadata ? { metadata: p.metadata as StoredMessage['metadata'] } : {}),
+        ...(isTrue(p.reply_broadcast) ? { reply_broadcast: true } : {}),
+        ...meta,
       });
       return { ok: true, channel: c.id, ts: m.ts, message: m };
     },
     'chat.update': (p) => {
-      const c = writable(p.channel);
-      if (isAnswer(c)) return c;
-      const m = ws.find(c.id, String(p.ts));
-      if (!m) return fail('message_not_found');
-      if (m.bot_id !== BOT.botId) return fail('cant_update_message');
+      const own = ownMessage(p, 'cant_update_message');
+      if (isAnswer(own)) return own;
+      const { c, m } = own;
       const body = content({ text: p.text ?? m.text, blocks: p.blocks ?? m.blocks });
       if (isAnswer(body)) return body;
-      Object.assign(m, body, { edited: { ts: ws.nextTs() } });
-      if (p.metadata) m.metadata = p.metadata as StoredMessage['metadata'];
+      const meta = metadata(p);
+      if (isAnswer(meta)) return meta;
+      Object.assign(m, body, meta, { edited: { ts: ws.nextTs() } });
       ws.changed({ kind: 'message', channel: c.id });
       return { ok: true, channel: c.id, ts: m.ts, text: m.text };
     },
     'chat.delete': (p) => {
-      const c = writable(p.channel);
-      if (isAnswer(c)) return c;
-      const i = ws.messages.findIndex((m) => m.channel === c.id && m.ts === String(p.ts));
-      if (i < 0) return fail('message_not_found');
-      ws.messages.splice(i, 1);
-      ws.changed({ kind: 'message', channel: c.id });
-      return { ok: true, channel: c.id, ts: String(p.ts) };
+      const own = ownMessage(p, 'cant_delete_message');
+      if (isAnswer(own)) return own;
+      ws.messages.splice(ws.messages.indexOf(own.m), 1);
+      ws.changed({ kind: 'message', channel: own.c.id });
+      return { ok: true, channel: own.c.id, ts: own.m.ts };
     },
     'chat.postEphemeral': (p) => {
-      const c = writable(p.channel);
+      const c = channelFor(ws, p.channel, 'member');
       if (isAnswer(c)) return c;
       const user = String(p.user ?? '');
       if (!ws.users.has(user)) return fail('user_not_found');
@@ -128,87 +115,24 @@ export function webApiMethods(
       });
       return { ok: true, message_ts: e.ts };
     },
-    'conversations.replies': (p) => {
-      const c = ws.channel(String(p.channel ?? ''));
-      if (!c) return fail('channel_not_found');
-      if (!c.members.has(BOT.user)) return fail('not_in_channel');
-      const parent = ws.find(c.id, String(p.ts));
-      if (!parent) return fail('thread_not_found');
-      const withMetadata = p.include_all_metadata === 'true' || p.include_all_metadata === true;
-      const messages = [parent, ...ws.thread(c.id, parent.ts)].map(({ metadata, ...m }) => ({
-        type: 'message',
-        ...m,
-        ...(withMetadata && metadata ? { metadata } : {}),
-      }));
-      return { ok: true, has_more: false, messages, response_metadata: { next_cursor: '' } };
+    'reactions.add': (p) => {
+      const c = channelFor(ws, p.channel, 'member');
+      if (isAnswer(c)) return c;
+      if (!p.timestamp) return fail('no_item_specified');
+      const m = ws.find(c.id, String(p.timestamp));
+      if (!m) return fail('message_not_found');
+      const name = String(p.name ?? '').replace(/^:|:$/g, '');
+      if (!EMOJI_NAME.test(name)) return fail('invalid_name');
+      m.reactions ??= [];
+      const reaction = m.reactions.find((r) => r.name === name);
+      if (reaction?.users.includes(BOT.user)) return fail('already_reacted');
+      if (reaction) {
+        reaction.users.push(BOT.user);
+        reaction.count += 1;
+      } else m.reactions.push({ name, users: [BOT.user], count: 1 });
+      ws.changed({ kind: 'message', channel: c.id });
+      return { ok: true };
     },
-    'conversations.info': (p) => {
-      const c = ws.channel(String(p.channel ?? ''));
-      if (!c) return fail('channel_not_found');
-      const shared = c.shared_team_ids.length > 0;
-      return {
-        ok: true,
-        channel: {
-          id: c.id,
-          name: c.name,
-          is_im: Boolean(c.im),
-          is_ext_shared: shared,
-          ...(shared ? { shared_team_ids: [ws.team, ...c.shared_team_ids] } : {}),
-        },
-      };
-    },
-    'views.open': (p) => {
-      const grant = grants.useTrigger(p.trigger_id);
-      if ('error' in grant) return fail(grant.error);
-      const invalid = viewError(p.view, 'modal');
-      if (invalid) return invalid;
-      ws.closeViews(grant.user, true);
-      const v = ws.newView(grant.user, p.view as Params);
-      ws.stacks.set(grant.user, [v.id]);
-      ws.changed({ kind: 'view', user: grant.user });
-      return { ok: true, view: viewOut(v) };
-    },
-    'views.push': (p) => {
-      const grant = grants.useTrigger(p.trigger_id);
-      if ('error' in grant) return fail(grant.error);
-      const invalid = viewError(p.view, 'modal');
-      if (invalid) return invalid;
-      const stack = ws.stacks.get(grant.user) ?? [];
-      if (stack.length === 0) return fail('not_found');
-      if (stack.length >= MAX_STACK) return fail('push_limit_reached');
-      const v = ws.newView(grant.user, p.view as Params);
-      stack.push(v.id);
-      ws.changed({ kind: 'view', user: grant.user });
-      return { ok: true, view: viewOut(v) };
-    },
-    'views.update': (p) => {
-      const v = p.view_id
-        ? ws.views.get(String(p.view_id))
-        : [...ws.views.values()].find((x) => x.view.external_id === p.external_id);
-      if (!v || v.closed) return fail('not_found');
-      if (p.hash && p.hash !== v.hash) return fail('hash_conflict');
-      const invalid = viewError(p.view, v.view.type === 'home' ? 'home' : 'modal');
-      if (invalid) return invalid;
-      v.view = p.view as Params;
-      v.hash = ws.nextId('h');
-      ws.changed({ kind: 'view', user: v.user });
-      return { ok: true, view: viewOut(v) };
-    },
-    'views.publish': (p) => {
-      const user = String(p.user_id ?? '');
-      if (!ws.users.has(user)) return fail('user_not_found');
-      const invalid = viewError(p.view, 'home');
-      if (invalid) return invalid;
-      const existing = ws.views.get(ws.homes.get(user) ?? '');
-      if (existing && p.hash && p.hash !== existing.hash) return fail('hash_conflict');
-      const v = existing ?? ws.newView(user, p.view as Params);
-      v.view = p.view as Params;
-      v.hash = ws.nextId('h');
-      ws.homes.set(user, v.id);
-      ws.changed({ kind: 'view', user });
-      return { ok: true, view: viewOut(v) };
-    },
-    'apps.connections.open': () => ({ ok: true, url: socketUrl() }),
   };
 }
 
@@ -218,7 +142,7 @@ export function webApiMethods(
  */
 export function respond(ws: Workspace, to: ResponseTarget, p: Params): Answer {
   const target = to.message;
-  if ((p.delete_original === true || p.delete_original === 'true') && target) {
+  if (isTrue(p.delete_original) && target) {
     const list: { channel: string; ts: string }[] = target.ephemeral ? ws.ephemerals : ws.messages;
     const i = list.findIndex((m) => m.channel === to.channel && m.ts === target.ts);
     if (i >= 0) list.splice(i, 1);
@@ -226,9 +150,9 @@ export function respond(ws: Workspace, to: ResponseTarget, p: Params): Answer {
     return { ok: true };
   }
   const body = content(p);
-  if (typeof (body as Answer).ok === 'boolean') return body as Answer;
-  const { text, blocks } = body as { text: string; blocks?: unknown[] };
-  if ((p.replace_original === true || p.replace_original === 'true') && target) {
+  if (isAnswer(body)) return body;
+  const { text, blocks } = body;
+  if (isTrue(p.replace_original) && target) {
     const m = target.ephemeral
       ? ws.ephemerals.find((e) => e.channel === to.channel && e.ts === target.ts)
       : ws.find(to.channel, target.ts);

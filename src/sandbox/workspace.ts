@@ -24,6 +24,8 @@ export interface Channel {
   im?: { user: string };
   /** The other organisations' teams it is shared with (Slack Connect); none for our own channels. */
   shared_team_ids: string[];
+  /** Private: invisible to the bot unless it is a member. */
+  is_private?: boolean;
 }
 
 export interface StoredMessage {
@@ -37,6 +39,7 @@ export interface StoredMessage {
   metadata?: { event_type: string; event_payload: Record<string, unknown> };
   edited?: { ts: string };
   reply_broadcast?: boolean;
+  reactions?: { name: string; users: string[]; count: number }[];
 }
 
 export interface Ephemeral {
@@ -112,7 +115,13 @@ export class Workspace {
     this.users.set(user.id, { team_id: this.team, real_name: user.name, ...user });
   }
 
-  addChannel(channel: { id: string; name: string; members: string[]; shared_team_ids?: string[] }): Channel {
+  addChannel(channel: {
+    id: string;
+    name: string;
+    members: string[];
+    shared_team_ids?: string[];
+    is_private?: boolean;
+  }): Channel {
     const c: Channel = {
       ...channel,
       members: new Set(channel.members),

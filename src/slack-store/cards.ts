@@ -12,6 +12,7 @@ import {
   users,
 } from '../../db/schema.ts';
 import { invalid } from '../functions/errors.ts';
+import { Changes } from '../functions/planners/changes.ts';
 import { queueRows, ticketIdIn } from '../functions/queue-rows.ts';
 import type { Deps, Row } from '../functions/types.ts';
 import { enqueue, enqueueOnce } from '../jobs/queue.ts';
@@ -27,7 +28,7 @@ export async function cardTicket(
   const now = deps.now();
   const session = { userId: 0, login: 'slack-card', level: 'root' as const, via: 'slack' };
   const [row] = await queueRows(
-    { tx: deps.db, session, now, settings: deps.settings },
+    { tx: deps.db, session, now, settings: deps.settings, changes: new Changes() },
     ticketIdIn([ticketId]),
   );
   if (!row) return undefined;

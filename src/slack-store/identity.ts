@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, asc, eq, ilike, inArray, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { escapeLike } from '../../db/like.ts';
+import { one } from '../../db/rows.ts';
 import { clients, departments, type Level, linkCodes, users } from '../../db/schema.ts';
 import { denied, invalid, missed } from '../functions/errors.ts';
 
@@ -63,13 +64,13 @@ export async function upsertStaff(
       disabled: false,
       ...(staff.timezone ? { timezone: staff.timezone } : {}),
     };
-    const [row] = existing
+    const rows = existing
       ? await tx.update(users).set(values).where(eq(users.id, existing.id)).returning(accountColumns)
       : await tx
           .insert(users)
           .values({ login: slackLogin(staff.slackUserId), slackUserId: staff.slackUserId, ...values })
           .returning(accountColumns);
-    return row;
+    return one(rows, 'staff user');
   });
 }
 
@@ -82,7 +83,7 @@ export async function disableStaff(db: Db, slackUserId: string): Promise<boolean
     const active = and(eq(users.level, 'root'), eq(users.disabled, false));
     // Locks the active roots, so two roots removing each other at once cannot both succeed.
     const roots = await tx.select({ slackUserId: users.slackUserId }).from(users).where(active).for('update');
-    if (roots.length === 1 && roots[0].slackUserId === slackUserId)
+    if (roots.length === 1 && roots[0]?.slackUserId === slackUserId)
       throw invalid('user', 'You are the last root: make someone else root first');
     const rows = await tx
       .update(users)
@@ -120,12 +121,13 @@ export async function redeemLinkCode(db: Db, code: string, slackUserId: string, 
     if (taken && taken.id !== row.userId) {
       throw invalid('code', `Your Slack account is already linked to ${taken.login}`);
     }
-    const [linked] = await tx
+    // The code's user exists: link codes go with their user.
+    const linked = await tx
       .update(users)
       .set({ slackUserId })
       .where(eq(users.id, row.userId))
       .returning(accountColumns);
-    return linked;
+    return one(linked, 'linked user');
   });
 }
 

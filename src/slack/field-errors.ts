@@ -1,4 +1,3 @@
-import type { InputBlock, View } from '@slack/types';
 import type { TicketError } from '../functions/errors.ts';
 
 /**
@@ -47,17 +46,19 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * A refusal's sentence as people read it: "Parameter ticket_expense must be…" or "regulation_0 must
  * be…" become "Expense amount must be…" ("name (or subject)" loses its parenthesis too).
  */
-export function spoken(error: TicketError, label?: string): string {
+export function spoken(error: { object: string; message: string }, label?: string): string {
   const param = escapeRegExp(error.object);
-  const named = new RegExp(
-    `^(?:Parameter ${param}|${/^[a-z]/.test(error.object) ? param : '(?!)'})(?: \\([^)]*\\))?(?= |$)`,
-  );
+  const bare = /^[a-z]/.test(error.object) ? `|${param}` : '';
+  const named = new RegExp(`^(?:Parameter ${param}${bare})(?: \\([^)]*\\))?(?= |$)`);
   if (!named.test(error.message)) return error.message;
   return error.message.replace(named, label ?? LABELS[error.object] ?? humanised(error.object));
 }
 
-/** Every refusal a TicketError carries: itself and the others found with it. */
-const allOf = (error: TicketError) => [error, ...error.others];
+/** Every refusal a TicketError carries: each bad field of a form (`fields`), or itself. */
+const allOf = (error: TicketError) =>
+  error.fields && Object.keys(error.fields).length > 0
+    ? Object.entries(error.fields).map(([object, message]) => ({ object, message }))
+    : [{ object: error.object, message: error.message }];
 
 /**
  * A TicketError as modal field errors (`response_action: errors`): each bad parameter on the input
@@ -67,11 +68,13 @@ const allOf = (error: TicketError) => [error, ...error.others];
  */
 export function fieldErrors(
   error: TicketError,
-  view: View,
+  view: { blocks: readonly { type: string; block_id?: string }[] },
   aliases: Record<string, string> = {},
 ): Record<string, string> | undefined {
   const inputs = view.blocks.flatMap((b) =>
-    b.type === 'input' && b.block_id ? [{ id: b.block_id, label: (b as InputBlock).label.text }] : [],
+    b.type === 'input' && b.block_id
+      ? [{ id: b.block_id, label: (b as { label?: { text?: string } }).label?.text }]
+      : [],
   );
   const firstInput = inputs[0];
   if (!firstInput) return undefined;

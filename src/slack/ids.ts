@@ -1,9 +1,7 @@
-import { SCHEDULE_IDS } from '../schedule/ids.ts';
-
 /**
  * Every action_id, callback_id and block_id the bot's messages and modals carry, and the values
- * its buttons hold. listeners.ts routes each of them; a test checks that nothing is left unrouted.
- * Scheduled work (src/schedule) posts its own messages and modal; their ids are named there.
+ * its buttons hold, the scheduled posts' (pages, digests) and the settings modal's included.
+ * listeners.ts routes each of them; a test checks that nothing is left unrouted.
  */
 
 /** Buttons and menus (action_id). */
@@ -48,8 +46,10 @@ export const ACTION = {
   // App Home
   homeRefresh: 'home.refresh',
   // On-call pages and daily digests (posted by the job worker)
-  oncallAck: SCHEDULE_IDS.oncallAck,
-  digestOpen: SCHEDULE_IDS.digestOpen,
+  /** Ack on an on-call page; value = the paging episode's id. */
+  oncallAck: 'oncall_ack',
+  /** "Open" in a digest; value = ticket id, opened like a queue line. */
+  digestOpen: 'digest_open_ticket',
 } as const;
 
 /** Selects whose options the app serves (block_suggestion, the manifest's options load URL). */
@@ -74,7 +74,8 @@ export const VIEW = {
   clientNew: 'client_new',
   clientReply: 'client_reply',
   buy: 'buy',
-  scheduleSettings: SCHEDULE_IDS.settingsView,
+  /** A department's settings (roots); private_metadata = the department id. */
+  scheduleSettings: 'schedule_settings',
 } as const;
 
 /**
@@ -96,6 +97,11 @@ export function parseTicketValue(value: string | undefined): number {
   const id = Number(value);
   if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`not a ticket id: ${value}`);
   return id;
+}
+
+/** A plain decimal id (an Ack button's episode, a department typed in a command), or null. */
+export function parseId(value: string | undefined): number | null {
+  return value && /^\d{1,9}$/.test(value) ? Number(value) : null;
 }
 
 /** Queue paging: `page:favorites` — page number and whether only favorites are listed. */

@@ -3,7 +3,6 @@ import type { Deps } from '../functions/types.ts';
 import type { Job } from '../jobs/queue.ts';
 import type { JobHandler } from '../jobs/worker.ts';
 import { log } from '../log.ts';
-import { retryIfRateLimited } from '../schedule/slack-out.ts';
 import {
   cardOf,
   cardTicket,
@@ -16,6 +15,7 @@ import {
 import { claimOnce, isClaimed, releaseClaim } from '../slack-store/dedupe.ts';
 import { replyForClient } from '../slack-store/recipients.ts';
 import { threadNoteKey } from './handlers/thread-reply.ts';
+import { retryIfRateLimited } from './job-client.ts';
 import { catchUpThread, mirrorMetadata, readThread } from './mirror.ts';
 import { isSlackError } from './reply-error.ts';
 import { cardBlocks, cardText, countsDown, messageText } from './views/card.ts';

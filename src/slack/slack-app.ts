@@ -1,5 +1,5 @@
 import { App, ExpressReceiver, SocketModeReceiver } from '@slack/bolt';
-import { type FetchFunction, WebClient, type WebClientOptions } from '@slack/web-api';
+import type { FetchFunction, WebClientOptions } from '@slack/web-api';
 import type express from 'express';
 import type { SlackConfig } from '../config.ts';
 import { TicketError } from '../functions/errors.ts';
@@ -10,10 +10,12 @@ import { claimOnce, releaseClaim } from '../slack-store/dedupe.ts';
 import { upsertStaff } from '../slack-store/identity.ts';
 import { Directory, type SlackDeps } from './directory.ts';
 import { answerMalformed, payloadGate, refuseFutureTimestamps } from './gate.ts';
+import { jobClient } from './job-client.ts';
 import { slackJobHandlers } from './jobs.ts';
 import { registerListeners } from './listeners.ts';
 import { slackLogger } from './logger.ts';
 import { requestLog } from './request-log.ts';
+import { scheduledJobHandlers } from './scheduled/handlers.ts';
 
 /** Slack retries an event for about 6 minutes; its id is refused for a day (src/retention.ts keeps claims longer). */
 const EVENT_MEMORY_MS = 24 * 60 * 60_000;
@@ -94,17 +96,19 @@ export function createSlack(deps: Deps, config: SlackConfig, options: SlackOptio
   });
 
   // Jobs call Slack outside any request: rate limits come back as errors, retried by the job table.
-  const jobWeb = new WebClient(config.botToken, {
-    ...clientOptions,
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 0 },
+  const jobWeb = jobClient(config.botToken, config.apiUrl, {
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    logger: slackLogger('jobs'),
   });
 
   return {
     app,
     env,
     mode: config.appToken ? ('socket' as const) : ('http' as const),
+    /** Card, thread and reply jobs. */
     jobHandlers: slackJobHandlers(jobWeb, deps),
+    /** SLA warnings, on-call pages, digests and alerts about them: on the same job client. */
+    scheduledJobHandlers: scheduledJobHandlers(jobWeb),
     /**
      * Checks the bot token (auth.test: until then requests from Slack are refused), applies roots and
      * department channels from the configuration; then Socket Mode connects.

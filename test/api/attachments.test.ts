@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { attachments, messages } from '../../db/schema.ts';
 import type { DocNode } from '../../src/api/doc.ts';
 import { errorOf, parseXml, t, useApi } from '../helpers/api.ts';
+import { firstOf, nth } from '../helpers/rows.ts';
 
 const { db, api } = useApi();
 
@@ -45,7 +46,7 @@ describe('multipart attachments', () => {
     );
     const id = t(doc.id) as string;
     const form = await api.as('alice').json('clientticket.edit', { elid: id });
-    const [first] = messagesOf(form);
+    const first = firstOf(messagesOf(form));
     expect(first.file).toEqual([
       { $id: expect.stringMatching(/^\d+$/), $size: '13', $: 'boot.log' },
       { $id: expect.stringMatching(/^\d+$/), $size: '10', $: 'screen.png' },
@@ -55,12 +56,12 @@ describe('multipart attachments', () => {
       ['boot.log', 'text/plain', 13],
       ['screen.png', 'image/png', 10],
     ]);
-    expect(Buffer.from(stored[1].data).equals(png)).toBe(true);
+    expect(Buffer.from(nth(stored, 1).data).equals(png)).toBe(true);
     // The staff form in XML lists the same files.
     const xml = await api.as('admin').xml('ticket.edit', { elid: id });
-    expect(messagesOf(xml)[0].file).toEqual([
-      { $id: String(stored[0].id), $size: '13', $: 'boot.log' },
-      { $id: String(stored[1].id), $size: '10', $: 'screen.png' },
+    expect(firstOf(messagesOf(xml)).file).toEqual([
+      { $id: String(firstOf(stored).id), $size: '13', $: 'boot.log' },
+      { $id: String(nth(stored, 1).id), $size: '10', $: 'screen.png' },
     ]);
   });
 
@@ -101,11 +102,13 @@ describe('multipart attachments', () => {
       [{ name: 'a.txt', data: 'a' }],
     );
     const messageId = Number(t(added.id));
-    const [first] = await db.db
-      .select()
-      .from(messages)
-      .where(eq(messages.ticketId, Number(id)))
-      .orderBy(messages.id);
+    const first = firstOf(
+      await db.db
+        .select()
+        .from(messages)
+        .where(eq(messages.ticketId, Number(id)))
+        .orderBy(messages.id),
+    );
     await upload(
       api.sids.admin,
       { func: 'ticket.message.edit', plid: id, elid: String(first.id), message: 'Edited', sok: 'ok' },
@@ -131,7 +134,7 @@ describe('multipart attachments', () => {
     }
     expect(await db.db.select().from(attachments)).toEqual([]);
     const queue = await api.as('root').json('ticket');
-    expect((queue.elem as DocNode[])[0].highpriority).toBeUndefined();
+    expect(firstOf(queue.elem as DocNode[]).highpriority).toBeUndefined();
   });
 });
 
@@ -163,7 +166,9 @@ describe('control characters in file parts', () => {
     const stored = await db.db.select().from(attachments);
     expect(stored.map((a) => [a.filename, a.contentType, a.size])).toEqual([['abc.txt', 'text/plain', 5]]);
     const form = await api.as('alice').json('clientticket.edit', { elid: id });
-    expect(messagesOf(form).at(-1)?.file).toEqual([{ $id: String(stored[0].id), $size: '5', $: 'abc.txt' }]);
+    expect(messagesOf(form).at(-1)?.file).toEqual([
+      { $id: String(firstOf(stored).id), $size: '5', $: 'abc.txt' },
+    ]);
   });
 
   it('a name of control characters only falls back to the field name', async () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { auditLog, authKeys, sessions, users } from '../../db/schema.ts';
 import type { DocNode } from '../../src/api/doc.ts';
 import { errorOf, PASSWORD, t, useApi } from '../helpers/api.ts';
+import { firstOf } from '../helpers/rows.ts';
 
 const { db, api } = useApi();
 
@@ -164,7 +165,7 @@ describe('key login (session.newkey)', () => {
 
   it('an admin registers a key; the user logs in with it once', async () => {
     expect(await api.as('admin').json('session.newkey', { username: 'alice', key: KEY })).toEqual({ ok: {} });
-    const [stored] = await db.db.select().from(authKeys);
+    const stored = firstOf(await db.db.select().from(authKeys));
     expect(stored.keyHash).not.toContain(KEY);
     const doc = await api.json({ func: 'auth', username: 'alice', key: KEY });
     expect((doc.auth as DocNode).$level).toBe('16');
@@ -210,7 +211,7 @@ describe('su', () => {
     await api
       .as('admin')
       .xml('clientticket.edit', { su: 'alice', elid: String(id), message: 'typed by staff', sok: 'ok' });
-    const [last] = await db.db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(1);
+    const last = firstOf(await db.db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(1));
     expect(last.actor).toBe('admin as alice');
     // The admin's own session is unchanged.
     expect(errorOf(await api.as('admin').json('clientticket')).type).toBe('access');

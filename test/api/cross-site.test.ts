@@ -5,6 +5,7 @@ import type { DocNode } from '../../src/api/doc.ts';
 import { secretHash } from '../../src/api/sessions.ts';
 import { createApp } from '../../src/app.ts';
 import { errorOf, PASSWORD, serve, t, useApi } from '../helpers/api.ts';
+import { firstOf } from '../helpers/rows.ts';
 
 const { db, api } = useApi();
 
@@ -44,10 +45,12 @@ describe('writes with the session cookie', () => {
     crossSite(await api.json({ func: 'ticket.edit', elid: id }, { headers: cookie(api.sids.root) }));
     crossSite(await api.json({ func: 'su', elid: 'alice' }, { headers: cookie(api.sids.root) }));
     expect(await db.db.select().from(authKeys)).toEqual([]);
-    const [ticket] = await db.db
-      .select()
-      .from(tickets)
-      .where(eq(tickets.id, Number(id)));
+    const ticket = firstOf(
+      await db.db
+        .select()
+        .from(tickets)
+        .where(eq(tickets.id, Number(id))),
+    );
     expect(ticket.lockedBy).toBeNull();
   });
 

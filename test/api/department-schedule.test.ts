@@ -2,13 +2,12 @@ import { desc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, departments } from '../../db/schema.ts';
 import { errorOf, t, useApi } from '../helpers/api.ts';
+import { one } from '../helpers/rows.ts';
 
 const { db, api } = useApi();
 
-const department = async (id: number) => {
-  const [row] = await db.db.select().from(departments).where(eq(departments.id, id));
-  return row;
-};
+const department = async (id: number) =>
+  one(await db.db.select().from(departments).where(eq(departments.id, id)), 'department');
 
 describe('func=department.schedule', () => {
   it('without sok: the settings as form fields, the same in json and xml', async () => {

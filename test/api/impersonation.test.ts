@@ -5,6 +5,7 @@ import type { DocNode } from '../../src/api/doc.ts';
 import { DEFAULT_API_OPTIONS } from '../../src/api/options.ts';
 import { createSession, secretHash } from '../../src/api/sessions.ts';
 import { errorOf, PASSWORD, useApi } from '../helpers/api.ts';
+import { firstOf, one } from '../helpers/rows.ts';
 
 const { db, api } = useApi();
 
@@ -18,7 +19,7 @@ const level = (doc: DocNode) => (doc.auth as DocNode).$level;
 
 /** A second admin (and a second root), to be impersonated. */
 beforeEach(async () => {
-  const [{ passwordHash }] = await db.db.select().from(users).where(eq(users.login, 'admin'));
+  const { passwordHash } = one(await db.db.select().from(users).where(eq(users.login, 'admin')));
   await db.db.insert(users).values([
     { login: 'boris', name: 'Boris Admin', level: 'admin', passwordHash },
     { login: 'rex', name: 'Rex Root', level: 'root', passwordHash },
@@ -71,7 +72,7 @@ describe('who may take whose rights', () => {
     expect(await api.as('admin').json('session.newkey', { username: 'alice', key: KEY })).toEqual({ ok: {} });
     await db.db.update(users).set({ level: 'admin', clientId: null }).where(eq(users.login, 'alice'));
     expect(errorOf(await api.json({ func: 'auth', username: 'alice', key: KEY })).type).toBe('auth');
-    const [boris] = await db.db.select().from(users).where(eq(users.login, 'boris'));
+    const boris = firstOf(await db.db.select().from(users).where(eq(users.login, 'boris')));
     await db.db
       .insert(authKeys)
       .values({ keyHash: secretHash('an-old-key'), userId: boris.id, createdAt: api.w.clock.now() });
@@ -79,7 +80,7 @@ describe('who may take whose rights', () => {
   });
 
   it('an su session to staff made by an admin before this rule no longer works', async () => {
-    const [boris] = await db.db.select().from(users).where(eq(users.login, 'boris'));
+    const boris = firstOf(await db.db.select().from(users).where(eq(users.login, 'boris')));
     const sid = await createSession(
       db.db,
       boris.id,
@@ -116,10 +117,12 @@ describe('a key login is a session made by the key’s maker', () => {
     ).toEqual({
       ok: {},
     });
-    const [last] = await db.db
-      .select()
-      .from(auditLog)
-      .where(and(eq(auditLog.via, 'api'), eq(auditLog.func, 'clientticket.edit')));
+    const last = firstOf(
+      await db.db
+        .select()
+        .from(auditLog)
+        .where(and(eq(auditLog.via, 'api'), eq(auditLog.func, 'clientticket.edit'))),
+    );
     expect([last.actor, last.actorId]).toEqual(['admin as alice', api.w.ids.admin.id]);
 
     const asAdmin = sidOf(

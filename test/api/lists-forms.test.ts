@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DocNode } from '../../src/api/doc.ts';
 import { comparable, t, useApi } from '../helpers/api.ts';
+import { firstOf, nth } from '../helpers/rows.ts';
 
 const { api } = useApi();
 
@@ -95,9 +96,9 @@ describe('lists', () => {
     const list = rows(doc);
     expect(list.map((r) => t(r.message))).toEqual(['My VPS does not boot', 'was OOM', 'Rebooted']);
     expect(list.map((r) => t(r.type))).toEqual(['incoming', 'outcoming', 'outcoming']);
-    expect(list[1].note).toEqual({ $: 'on' });
-    expect(list[0].note).toBeUndefined();
-    expect(t(list[0].date_post)).toBe('2026-03-02 10:00:00');
+    expect(nth(list, 1).note).toEqual({ $: 'on' });
+    expect(firstOf(list).note).toBeUndefined();
+    expect(t(firstOf(list).date_post)).toBe('2026-03-02 10:00:00');
   });
 
   it('clientticket: the client sees their own tickets only', async () => {
@@ -111,7 +112,7 @@ describe('lists', () => {
     const doc = await both('alice', 'clientticket');
     expect(rows(doc).map((r) => t(r.id))).toEqual([String(mine)]);
     expect(doc.p_elems).toEqual({ $: '1' });
-    expect(t(rows(doc)[0].date)).toMatch(DATE);
+    expect(t(firstOf(rows(doc)).date)).toMatch(DATE);
   });
 });
 
@@ -138,7 +139,7 @@ describe('forms', () => {
       $date_post: '2026-03-02 10:00:00',
       date_post: { $: '2026-03-02 10:00:00' },
     });
-    expect(messages[1].note).toEqual({ $: 'on' });
+    expect(nth(messages, 1).note).toEqual({ $: 'on' });
     const slist = doc.slist as DocNode[];
     const departments = slist.find((s) => s.$name === 'client_department') as DocNode;
     expect(departments.val).toEqual([
@@ -176,7 +177,7 @@ describe('forms', () => {
   it('ticket.message.edit without sok: the message form', async () => {
     const id = await api.w.openTicket();
     const list = await api.as('admin').json('ticket.message', { elid: String(id) });
-    const messageId = t(rows(list)[0].id) as string;
+    const messageId = t(firstOf(rows(list)).id) as string;
     const doc = await both('admin', 'ticket.message.edit', { plid: String(id), elid: messageId });
     expect(doc).toMatchObject({ plid: { $: String(id) }, message: { $: 'My VPS does not boot' } });
   });

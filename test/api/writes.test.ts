@@ -3,16 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { auditLog, clients, messages, tickets } from '../../db/schema.ts';
 import type { DocNode } from '../../src/api/doc.ts';
 import { t, useApi } from '../helpers/api.ts';
+import { firstOf, nth, one } from '../helpers/rows.ts';
 
 const { db, api } = useApi();
 
 const OK_JSON = { ok: {} };
 const OK_XML = { ok: { $: '' } };
 const rows = (doc: DocNode) => doc.elem as DocNode[];
-const ticketRow = async (id: number) => {
-  const [row] = await db.db.select().from(tickets).where(eq(tickets.id, id));
-  return row;
-};
+const ticketRow = async (id: number) => one(await db.db.select().from(tickets).where(eq(tickets.id, id)));
 
 describe('staff writes (each in json and in xml)', () => {
   it('ticket.edit with sok and no elid opens a ticket for a client and returns its id', async () => {
@@ -27,9 +25,8 @@ describe('staff writes (each in json and in xml)', () => {
     expect(Object.keys(json)).toEqual(['ok', 'id']);
     const xml = await api.as('admin').xml('ticket.edit', { ...params, name: 'Second' });
     expect(xml.ok).toEqual({ $: '' });
-    const ids = [Number(t(json.id)), Number(t(xml.id))];
-    expect((await ticketRow(ids[0])).name).toBe('Planned maintenance');
-    expect((await ticketRow(ids[1])).name).toBe('Second');
+    expect((await ticketRow(Number(t(json.id)))).name).toBe('Planned maintenance');
+    expect((await ticketRow(Number(t(xml.id)))).name).toBe('Second');
   });
 
   it('ticket.edit with sok replies and raises priority; the audit log names the API login', async () => {
@@ -96,7 +93,7 @@ describe('staff writes (each in json and in xml)', () => {
       .as('admin')
       .json('ticket.message.edit', { plid: String(id), message: 'Hello', sok: 'ok' });
     const messageId = Number(t(added.id));
-    const [row] = await db.db.select().from(messages).where(eq(messages.id, messageId));
+    const row = firstOf(await db.db.select().from(messages).where(eq(messages.id, messageId)));
     expect(row.body).toBe('Hello');
     const edited = await api.as('admin').xml('ticket.message.edit', {
       plid: String(id),
@@ -132,10 +129,10 @@ describe('staff writes (each in json and in xml)', () => {
     const list = rows(await api.as('admin').json('ticket.message', { elid: String(id) }));
     const split = await api
       .as('admin')
-      .json('ticket.split', { elid: t(list[1].id) as string, plid: String(id), sok: 'ok' });
+      .json('ticket.split', { elid: t(nth(list, 1).id) as string, plid: String(id), sok: 'ok' });
     const created = Number(t(split.id));
     expect(created).toBeGreaterThan(id);
-    const billing = rows(await api.as('admin').json('ticket.message', { elid: String(created) }))[2];
+    const billing = nth(rows(await api.as('admin').json('ticket.message', { elid: String(created) })), 2);
     const splitXml = await api
       .as('admin')
       .xml('ticket.split', { elid: t(billing.id) as string, plid: String(created), sok: 'ok' });
@@ -146,19 +143,21 @@ describe('staff writes (each in json and in xml)', () => {
     expect(moved.map((r) => t(r.message))).toEqual(['Also: DNS', 'And mail']);
 
     expect(
-      await api
-        .as('admin')
-        .xml('ticket.message.delete', { elid: t(moved[1].id) as string, plid: String(created), sok: 'ok' }),
+      await api.as('admin').xml('ticket.message.delete', {
+        elid: t(nth(moved, 1).id) as string,
+        plid: String(created),
+        sok: 'ok',
+      }),
     ).toEqual(OK_XML);
     expect(
       await api
         .as('admin')
-        .json('ticket.message.delete', { elid: t(list[0].id) as string, plid: String(id), sok: 'ok' }),
+        .json('ticket.message.delete', { elid: t(firstOf(list).id) as string, plid: String(id), sok: 'ok' }),
     ).toEqual(OK_JSON);
     const seen = await api.as('alice').json('clientticket.edit', { elid: String(created) });
     expect(((seen.mlist as DocNode).message as DocNode[]).map((m) => t(m.message))).toEqual(['Also: DNS']);
     const staffView = rows(await api.as('admin').json('ticket.message', { elid: String(created) }));
-    expect(staffView[1].hidden).toEqual({ $: 'on' });
+    expect(nth(staffView, 1).hidden).toEqual({ $: 'on' });
   });
 
   it('ticket.su returns a session of the ticket client; its writes are audited as "admin as alice"', async () => {
@@ -179,7 +178,7 @@ describe('staff writes (each in json and in xml)', () => {
       message: 'as the client',
       sok: 'ok',
     });
-    const [last] = await db.db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(1);
+    const last = firstOf(await db.db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(1));
     expect([last.actor, last.func, last.via]).toEqual(['admin as alice', 'clientticket.edit', 'api']);
     // The su session acts with the client's rights: staff functions are refused.
     expect((await api.json({ func: 'ticket', auth: sid })).error).toMatchObject({ $type: 'access' });
@@ -228,7 +227,7 @@ describe('client writes (each in json and in xml)', () => {
     expect(t(json.id)).toMatch(/^\d+$/);
     const xml = await api.as('alice').xml('incident', { count: '1', sok: 'ok' });
     expect(t(xml.id)).toMatch(/^\d+$/);
-    const [acme] = await db.db.select().from(clients).where(eq(clients.id, api.w.ids.acme.id));
+    const acme = firstOf(await db.db.select().from(clients).where(eq(clients.id, api.w.ids.acme.id)));
     expect([acme.incidents, acme.balance]).toEqual([3, '55.00']);
   });
 });

@@ -12,6 +12,7 @@ import { type Io, UsageError } from '../../src/cli/run.ts';
 import type { Deps } from '../../src/functions/types.ts';
 import { verifyPassword } from '../../src/passwords.ts';
 import { refused } from '../functions/support.ts';
+import { firstOf } from '../helpers/rows.ts';
 import { useTestDb } from '../helpers/setup.ts';
 
 const db = useTestDb();
@@ -30,7 +31,7 @@ describe('npm run admin', () => {
     expect(await run(['create-root', '--login', 'boss', '--name', 'Big Boss'], 'a long secret\n')).toEqual([
       'Root boss created (id 1).',
     ]);
-    const [boss] = await db.db.select().from(users).where(eq(users.login, 'boss'));
+    const boss = firstOf(await db.db.select().from(users).where(eq(users.login, 'boss')));
     expect(boss).toMatchObject({ level: 'root', name: 'Big Boss' });
     expect(await verifyPassword('a long secret', boss.passwordHash)).toBe(true);
     // Audited as the command line, with no secret in it.
@@ -45,7 +46,7 @@ describe('npm run admin', () => {
     expect(await run(['reset-password', '--login', 'boss', '--password', 'the new one'])).toEqual([
       'Password of boss changed.',
     ]);
-    const [boss] = await db.db.select().from(users).where(eq(users.login, 'boss'));
+    const boss = firstOf(await db.db.select().from(users).where(eq(users.login, 'boss')));
     expect(await verifyPassword('the new one', boss.passwordHash)).toBe(true);
     await refused(run(['reset-password', '--login', 'nobody', '--password', 'whatever1']), 'missed', 'login');
     const listed = await run(['list']);

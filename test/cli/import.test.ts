@@ -16,6 +16,7 @@ import { type Io, Stopped } from '../../src/cli/run.ts';
 import type { Deps } from '../../src/functions/types.ts';
 import { PASSWORD, useApi } from '../helpers/api.ts';
 import { openTestDb, type TestDb } from '../helpers/db.ts';
+import { firstOf, nth } from '../helpers/rows.ts';
 
 /** The source: this project's own API (ticket and provisioning functions) over thousands of rows. */
 const { db: source, api } = useApi({}, { perFile: true });
@@ -66,8 +67,8 @@ async function fillSource(db: Db) {
     .insert(tickets)
     .values(
       Array.from({ length: TICKETS }, (_, i) => ({
-        clientId: people[i].clientId as number,
-        createdBy: people[i].id,
+        clientId: nth(people, i).clientId as number,
+        createdBy: nth(people, i).id,
         departmentId: i % 2 ? paid.id : support.id,
         name: `Problem ${i}`,
         status: statuses[i % 4],
@@ -94,7 +95,7 @@ async function fillSource(db: Db) {
 }
 
 const n = async (db: Db, table: typeof clients | typeof tickets | typeof messages) =>
-  (await db.select({ n: count() }).from(table))[0].n;
+  firstOf(await db.select({ n: count() }).from(table)).n;
 
 /** Runs the import against the source server and returns what it printed. */
 async function runImport(extra: string[] = [], fetcher: typeof fetch = fetch, login = 'root') {
@@ -131,9 +132,9 @@ describe('npm run import', () => {
     expect(await n(target.db, messages)).toBe(await n(source.db, messages));
 
     // One ticket checked through: its client, department, status and messages (the note stays a note).
-    const [t] = await target.db.select().from(tickets).where(eq(tickets.name, 'Problem 5'));
-    const [client] = await target.db.select().from(clients).where(eq(clients.id, t.clientId));
-    const [dep] = await target.db.select().from(departments).where(eq(departments.id, t.departmentId));
+    const t = firstOf(await target.db.select().from(tickets).where(eq(tickets.name, 'Problem 5')));
+    const client = firstOf(await target.db.select().from(clients).where(eq(clients.id, t.clientId)));
+    const dep = firstOf(await target.db.select().from(departments).where(eq(departments.id, t.departmentId)));
     expect({ client: client.name, dep: dep.name, status: t.status, priority: t.priority }).toEqual({
       client: 'Client 5',
       dep: 'Premium',
@@ -151,12 +152,14 @@ describe('npm run import', () => {
       ['note', true, true],
     ]);
     // Staff keep their departments (mapped to the imported ones); passwords stay behind.
-    const [admin] = await target.db.select().from(users).where(eq(users.login, 'admin'));
+    const admin = firstOf(await target.db.select().from(users).where(eq(users.login, 'admin')));
     const worked = await target.db
       .select()
       .from(staffDepartments)
       .where(eq(staffDepartments.userId, admin.id));
-    const [support] = await target.db.select().from(departments).where(eq(departments.name, 'Support'));
+    const support = firstOf(
+      await target.db.select().from(departments).where(eq(departments.name, 'Support')),
+    );
     expect(worked.map((w) => w.departmentId)).toEqual([support.id]);
     expect(admin.passwordHash).toBeNull();
   }, 300_000);
@@ -181,6 +184,20 @@ describe('npm run import', () => {
     expect(out.out).toContain(`account     would be created ${ACCOUNTS + 2}, would be updated 0, refused 0`);
     expect(out.out).toContain(`ticket      would be created ${TICKETS / 2}, would be updated 0, refused 0`);
   }, 120_000);
+
+  it('stops with the reason when the source lists a row without an id', async () => {
+    const noIds: typeof fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      const func = new URLSearchParams(String(init?.body)).get('func');
+      if (func !== 'account') return res;
+      const doc = (await res.json()) as { doc: { elem?: { id?: unknown }[] } };
+      for (const elem of doc.doc.elem ?? []) delete elem.id;
+      return Response.json(doc);
+    };
+    const stopped = await runImport(['--dry-run'], noIds).catch((e: unknown) => e);
+    expect(stopped).toBeInstanceOf(Stopped);
+    expect((stopped as Error).message).toContain('listed a account row without an id');
+  }, 60_000);
 
   it('refuses clearly when the login lacks the rights', async () => {
     const asAdmin = await runImport([], fetch, 'admin').catch((e: unknown) => e);

@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { violations } from '../../db/schema.ts';
 import { clientRow, messagesOf, ticketRow } from '../functions/support.ts';
 import { t, useApi } from '../helpers/api.ts';
+import { firstOf } from '../helpers/rows.ts';
 import { as, formFields } from './spec.ts';
 import { expectError, expectOk, walkSpec } from './walk.ts';
 
@@ -158,22 +159,22 @@ walkSpec(api, 'clientticket.edit', {
     }),
     score: staffOnly('score', '2', async (elid) => {
       expect(
-        (
+        firstOf(
           await db.db
             .select()
             .from(violations)
-            .where(eq(violations.ticketId, Number(elid)))
-        )[0].score,
+            .where(eq(violations.ticketId, Number(elid))),
+        ).score,
       ).toBe(2);
     }),
     score_note: staffOnly('score_note', 'noted', async (elid) => {
       expect(
-        (
+        firstOf(
           await db.db
             .select()
             .from(violations)
-            .where(eq(violations.ticketId, Number(elid)))
-        )[0].note,
+            .where(eq(violations.ticketId, Number(elid))),
+        ).note,
       ).toBe('noted');
     }),
     action: staffOnly('action', 'warn', async (elid) => {

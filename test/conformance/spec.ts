@@ -26,10 +26,10 @@ function readSpec(): Map<string, SpecFunction> {
   const out = new Map<string, SpecFunction>();
   let current: SpecFunction | undefined;
   lines.forEach((line, i) => {
-    const head = /^(?:Function|Object): (\S+)$/.exec(line);
-    if (head) {
-      current = { name: head[1], access: [], list: false, params: [] };
-      out.set(current.name, current);
+    const [, name] = /^(?:Function|Object): (\S+)$/.exec(line) ?? [];
+    if (name) {
+      current = { name, access: [], list: false, params: [] };
+      out.set(name, current);
     } else if (current && line.startsWith('Result: ')) {
       current.list = line.includes('list of items');
     } else if (current && line.startsWith('Access level: ')) {

@@ -4,6 +4,7 @@ import { clients, expenses, messages, users, violations } from '../../db/schema.
 import type { DocNode } from '../../src/api/doc.ts';
 import { clientRow, messagesOf, ticketRow } from '../functions/support.ts';
 import { t, useApi } from '../helpers/api.ts';
+import { firstOf } from '../helpers/rows.ts';
 import { as, formFields, type Level } from './spec.ts';
 import { expectError, expectOk, walkSpec } from './walk.ts';
 
@@ -191,19 +192,23 @@ walkSpec(api, 'ticket.edit', {
         'value',
         'action',
       );
-      const [rogue] = await db.db
-        .insert(clients)
-        .values({ name: `Rogue ${level}`, providerId: api.w.ids.provider.id })
-        .returning();
-      const [user] = await db.db
-        .insert(users)
-        .values({ login: `rogue-${level}`, name: 'Rogue', level: 'user', clientId: rogue.id })
-        .returning();
+      const rogue = firstOf(
+        await db.db
+          .insert(clients)
+          .values({ name: `Rogue ${level}`, providerId: api.w.ids.provider.id })
+          .returning(),
+      );
+      const user = firstOf(
+        await db.db
+          .insert(users)
+          .values({ login: `rogue-${level}`, name: 'Rogue', level: 'user', clientId: rogue.id })
+          .returning(),
+      );
       const made = await expectOk(edit(level, { client: String(rogue.id), name: 'Abuse', message: 'Stop' }));
       await expectOk(
         edit(level, { elid: t(made.id) as string, show_abuse: 'on', score: '9', action: 'block' }),
       );
-      expect((await db.db.select().from(users).where(eq(users.id, user.id)))[0].disabled).toBe(true);
+      expect(firstOf(await db.db.select().from(users).where(eq(users.id, user.id))).disabled).toBe(true);
     },
     deadline_date: async (level) => {
       const elid = await open();

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { exactly } from '../../db/rows.ts';
 import type { DocNode } from '../../src/api/doc.ts';
 import type { Api, Params } from '../helpers/api.ts';
 import { t } from '../helpers/api.ts';
+import { firstOf, present } from '../helpers/rows.ts';
 import { as, failure, type Level, specOf } from './spec.ts';
 
 type Check = (level: Level) => Promise<void>;
@@ -41,7 +43,10 @@ export function walkSpec(api: Api, name: string, c: Conformance) {
     for (const level of LEVELS) {
       const allowed = levels.includes(level);
       it(`${allowed ? 'serves' : 'refuses'} access level ${level}`, async () => {
-        const answer = await as(api, level).json(name, await c.base(allowed ? level : levels[0]));
+        const answer = await as(api, level).json(
+          name,
+          await c.base(allowed ? level : firstOf(levels, 'allowed level')),
+        );
         if (allowed) expect(failure(answer)).toBeUndefined();
         else expect(failure(answer)).toMatchObject({ type: 'access' });
       });
@@ -51,13 +56,14 @@ export function walkSpec(api: Api, name: string, c: Conformance) {
     for (const param of spec.params) {
       for (const level of levels) {
         it(`${param.name} (${param.required ? 'required' : 'optional'}) as ${level}`, async () => {
-          if (param.required && c.absent?.[param.name]) await c.absent[param.name](level);
+          const absent = c.absent?.[param.name];
+          if (param.required && absent) await absent(level);
           else if (param.required && !spec.list) {
             const { [param.name]: _, ...rest } = await c.base(level);
             const answer = await as(api, level).json(name, rest);
             expect(failure(answer)).toMatchObject({ type: 'missed', object: param.name });
           }
-          await c.cases[param.name](level);
+          await present(c.cases[param.name], `a case for ${param.name}`)(level);
         });
       }
     }
@@ -96,7 +102,12 @@ export async function conversation(api: Api) {
   await w.run(w.as.alice, 'clientticket.edit', { elid: String(id), message: 'Still down', sok: 'ok' });
   await w.run(w.as.alice, 'clientticket.edit', { elid: String(id), message: 'Other issue', sok: 'ok' });
   const rows = await w.run(w.as.root, 'ticket.message', { elid: String(id) });
-  const [first, reply, second, third] = rows.kind === 'list' ? rows.rows.map((r) => String(r.id)) : [];
+  if (rows.kind !== 'list') throw new Error(`ticket.message gave a ${rows.kind}`);
+  const [first, reply, second, third] = exactly(
+    rows.rows.map((r) => String(r.id)),
+    4,
+    'message',
+  );
   return { id: String(id), first, reply, second, third };
 }
 

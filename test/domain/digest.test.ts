@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildDigest, type DigestTicket } from '../../src/domain/digest.ts';
-import { digestMessage } from '../../src/schedule/views/digest.ts';
+import { digestMessage } from '../../src/slack/views/digest.ts';
 
 const now = new Date('2026-03-02T10:00:00Z');
 const ticket = (id: number, deadlineMinutes: number): DigestTicket => ({

@@ -1,10 +1,12 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DbHandle, openDb } from '../../db/client.ts';
+import { exactly } from '../../db/rows.ts';
 import { incidentPurchases, messages, tickets } from '../../db/schema.ts';
 import { TicketError } from '../../src/functions/errors.ts';
 import { call } from '../../src/functions/registry.ts';
 import type { Deps, Result, Session } from '../../src/functions/types.ts';
+import { firstOf, nth } from '../helpers/rows.ts';
 import { useTestWorld } from '../helpers/setup.ts';
 import { clientRow, messagesOf, ticketRow } from './support.ts';
 
@@ -45,7 +47,11 @@ async function conversation() {
   const id = await w.openTicket();
   await w.run(w.as.admin, 'ticket.edit', { elid: String(id), message: 'Rebooted', sok: 'ok' });
   await w.run(w.as.alice, 'clientticket.edit', { elid: String(id), message: 'Still down', sok: 'ok' });
-  const [, reply, second] = (await messagesOf(db.db, id)).map((m) => String(m.id));
+  const [, reply, second] = exactly(
+    (await messagesOf(db.db, id)).map((m) => String(m.id)),
+    3,
+    'message',
+  );
   return { id: String(id), reply, second };
 }
 
@@ -75,10 +81,12 @@ describe('concurrent calls on one ticket', () => {
       ),
     );
     expect(wins(outcomes)).toBe(20);
-    const [reply] = await db.db
-      .select()
-      .from(messages)
-      .where(eq(messages.id, Number(c.reply)));
+    const reply = firstOf(
+      await db.db
+        .select()
+        .from(messages)
+        .where(eq(messages.id, Number(c.reply))),
+    );
     expect(reply.hidden).toBe(true);
   });
 
@@ -102,7 +110,7 @@ describe('concurrent calls on one ticket', () => {
       [w.as.alice, 'clientticket.edit', { elid: id, message: 'One more thing', sok: 'ok' }],
     ]);
     const t = await ticketRow(db.db, Number(id));
-    const wrote = 'ok' in outcomes[5];
+    const wrote = 'ok' in nth(outcomes, 5);
     const bodies = (await messagesOf(db.db, Number(id))).map((m) => m.body);
     // Either the message came first (re-opened, archives refused) or an archive did (message refused).
     expect(wrote ? t.status : 10).toBe(wrote ? 0 : 10);

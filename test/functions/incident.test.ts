@@ -1,7 +1,9 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { exactly } from '../../db/rows.ts';
 import { clients, incidentPurchases, users } from '../../db/schema.ts';
 import type { Session } from '../../src/functions/types.ts';
+import { firstOf } from '../helpers/rows.ts';
 import { useTestWorld } from '../helpers/setup.ts';
 import { clientRow, footprint, form, ok, refused, ticketRow } from './support.ts';
 
@@ -54,17 +56,23 @@ describe('incident', () => {
   });
 
   it('is refused where the provider offers no paid support, and for a user without a client', async () => {
-    const [stark] = await db.db
-      .insert(clients)
-      .values({ name: 'Stark', providerId: w.ids.other.id, balance: '500' })
-      .returning();
-    const [tony, ghost] = await db.db
-      .insert(users)
-      .values([
-        { login: 'tony', name: 'Tony', level: 'user', clientId: stark.id },
-        { login: 'ghost', name: 'Ghost', level: 'user' },
-      ])
-      .returning();
+    const stark = firstOf(
+      await db.db
+        .insert(clients)
+        .values({ name: 'Stark', providerId: w.ids.other.id, balance: '500' })
+        .returning(),
+    );
+    const [tony, ghost] = exactly(
+      await db.db
+        .insert(users)
+        .values([
+          { login: 'tony', name: 'Tony', level: 'user', clientId: stark.id },
+          { login: 'ghost', name: 'Ghost', level: 'user' },
+        ])
+        .returning(),
+      2,
+      'user',
+    );
     const as = (u: typeof tony): Session => ({
       userId: u.id,
       login: u.login,

@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { clients, favorites, messages, readMarks, tickets, violations } from '../../db/schema.ts';
 import { delay, formatDateTime, queueWeight } from '../../src/domain/tickets.ts';
 import type { Cell, Row, Session } from '../../src/functions/types.ts';
+import { firstOf } from '../helpers/rows.ts';
 import { useTestDb } from '../helpers/setup.ts';
 import { makeWorld, type World } from '../helpers/world.ts';
 import { list } from './support.ts';
@@ -70,7 +71,7 @@ function reference(all: Row[], params: Record<string, string>, shape: ListShape,
   let rows = all.filter((row) => filters.every(([k, v]) => matches(k, row[k], v)));
   if (shape.shownByDefault && !filters.some(([k]) => k === 'tstatus'))
     rows = rows.filter(shape.shownByDefault);
-  const sort = columns.includes(params.p_sort) ? params.p_sort : shape.defaultSort;
+  const sort = params.p_sort && columns.includes(params.p_sort) ? params.p_sort : shape.defaultSort;
   const order = params.p_order === 'asc' || params.p_order === 'desc' ? params.p_order : shape.defaultOrder;
   const sign = order === 'asc' ? 1 : -1;
   rows.sort((a, b) => sign * compare(sort, a[sort], b[sort]) || Number(a.id) - Number(b.id));
@@ -131,40 +132,44 @@ async function plant(specs: Spec[], globexPremium: boolean) {
     const client = s.globex ? ids.globex : ids.acme;
     const author = s.globex ? ids.bob : ids.alice;
     const at = (ms: number | null) => (ms === null ? null : new Date(now.getTime() + ms));
-    const [t] = await db.db
-      .insert(tickets)
-      .values({
-        clientId: client.id,
-        createdBy: author.id,
-        departmentId: ids[s.department].id,
-        responsibleId: s.responsible ? ids[s.responsible].id : null,
-        name: s.name,
-        status: s.status,
-        priority: s.priority,
-        clientPriority: s.clientPriority,
-        highPriority: s.highPriority,
-        waitingSince: at(s.waiting === null ? null : -Math.abs(s.waiting)),
-        deadline: at(s.deadline),
-        lockedBy: s.locked === null ? null : ids.admin.id,
-        lockedUntil: at(s.locked),
-        createdAt: now,
-        updatedAt: new Date(START - s.updated * 3600_000),
-      })
-      .returning();
+    const t = firstOf(
+      await db.db
+        .insert(tickets)
+        .values({
+          clientId: client.id,
+          createdBy: author.id,
+          departmentId: ids[s.department].id,
+          responsibleId: s.responsible ? ids[s.responsible].id : null,
+          name: s.name,
+          status: s.status,
+          priority: s.priority,
+          clientPriority: s.clientPriority,
+          highPriority: s.highPriority,
+          waitingSince: at(s.waiting === null ? null : -Math.abs(s.waiting)),
+          deadline: at(s.deadline),
+          lockedBy: s.locked === null ? null : ids.admin.id,
+          lockedUntil: at(s.locked),
+          createdAt: now,
+          updatedAt: new Date(START - s.updated * 3600_000),
+        })
+        .returning(),
+    );
     let last = 0;
     for (const m of s.messages) {
-      const [row] = await db.db
-        .insert(messages)
-        .values({
-          ticketId: t.id,
-          authorId: m.staff ? ids.admin.id : author.id,
-          fromStaff: m.staff,
-          body: m.body,
-          internal: m.internal,
-          hidden: m.hidden,
-          createdAt: now,
-        })
-        .returning();
+      const row = firstOf(
+        await db.db
+          .insert(messages)
+          .values({
+            ticketId: t.id,
+            authorId: m.staff ? ids.admin.id : author.id,
+            fromStaff: m.staff,
+            body: m.body,
+            internal: m.internal,
+            hidden: m.hidden,
+            createdAt: now,
+          })
+          .returning(),
+      );
       last = row.id;
     }
     if (s.favorite) await db.db.insert(favorites).values({ userId: ids.admin.id, ticketId: t.id });
@@ -265,7 +270,7 @@ describe('lists paged in SQL agree with an in-memory reference', () => {
           for (const [who, name, own, byStatus, shape] of lists) {
             const all = await allRows(who, name, own, byStatus);
             if (all.length === 0) continue;
-            const params = fc.sample(paramsFor(Object.keys(all[0])), {
+            const params = fc.sample(paramsFor(Object.keys(firstOf(all))), {
               numRuns: seeds.length,
               seed: seeds[0],
             });

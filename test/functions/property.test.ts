@@ -5,7 +5,7 @@ import { auditLog, clients, jobs, messages, tickets } from '../../db/schema.ts';
 import { TicketError } from '../../src/functions/errors.ts';
 import { LIST_PARAMS } from '../../src/functions/listing.ts';
 import { registry } from '../../src/functions/registry.ts';
-import type { Session } from '../../src/functions/types.ts';
+import { firstOf, present } from '../helpers/rows.ts';
 import { useTestDb } from '../helpers/setup.ts';
 import { makeWorld, type World } from '../helpers/world.ts';
 import { form, list } from './support.ts';
@@ -87,7 +87,7 @@ const EDGE_VALUES = [
 
 const STAFF = ['root', 'admin'] as const;
 const CLIENTS = ['alice', 'bob', 'su'] as const;
-const sessions = (): Record<string, Session> => ({
+const sessions = () => ({
   root: w.as.root,
   admin: w.as.admin,
   alice: w.as.alice,
@@ -139,7 +139,7 @@ const valueFor = (key: string) =>
           { weight: 1, arbitrary: words },
         );
 const paramsFor = (func: string) => {
-  const own = [...Object.keys(registry[func].params.shape), ...LIST_PARAMS];
+  const own = [...Object.keys(present(registry[func], func).params.shape), ...LIST_PARAMS];
   const key = fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...own) },
     { weight: 1, arbitrary: fc.constantFrom(...PARAM_NAMES) },
@@ -185,7 +185,9 @@ const callArb = fc.constantFrom(...Object.keys(registry)).chain((func) =>
     who: fc.oneof(
       {
         weight: 3,
-        arbitrary: fc.constantFrom(...(registry[func].access.includes('user') ? CLIENTS : STAFF)),
+        arbitrary: fc.constantFrom(
+          ...(present(registry[func], func).access.includes('user') ? CLIENTS : STAFF),
+        ),
       },
       { weight: 1, arbitrary: fc.constantFrom(...STAFF, ...CLIENTS) },
     ),
@@ -199,8 +201,8 @@ const callArb = fc.constantFrom(...Object.keys(registry)).chain((func) =>
 );
 
 async function counts() {
-  const [audit] = await db.db.select({ n: count() }).from(auditLog);
-  const [job] = await db.db.select({ n: count() }).from(jobs);
+  const audit = firstOf(await db.db.select({ n: count() }).from(auditLog));
+  const job = firstOf(await db.db.select({ n: count() }).from(jobs));
   return { audit: audit.n, jobs: job.n };
 }
 

@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.ts';
 import { auditLog, clients, jobs, messages, tickets } from '../../db/schema.ts';
 import { type ErrorType, TicketError } from '../../src/functions/errors.ts';
 import type { FormResult, ListResult, OkResult, Result } from '../../src/functions/types.ts';
+import { one } from '../helpers/rows.ts';
 
 /** Awaits a call that must be refused and checks the refusal's type and object. */
 export async function refused(call: Promise<unknown>, type: ErrorType, object: string): Promise<TicketError> {
@@ -32,12 +33,10 @@ export function form(r: Result): FormResult {
 }
 
 export async function ticketRow(db: Db, id: number) {
-  const [row] = await db.select().from(tickets).where(eq(tickets.id, id));
-  return row;
+  return one(await db.select().from(tickets).where(eq(tickets.id, id)), 'ticket');
 }
 export async function clientRow(db: Db, id: number) {
-  const [row] = await db.select().from(clients).where(eq(clients.id, id));
-  return row;
+  return one(await db.select().from(clients).where(eq(clients.id, id)), 'client');
 }
 export async function messagesOf(db: Db, ticketId: number) {
   return db.select().from(messages).where(eq(messages.ticketId, ticketId)).orderBy(asc(messages.id));
@@ -52,7 +51,7 @@ export async function auditRows(db: Db) {
 /** Row counts of what a write leaves behind, to show that a refusal left nothing. */
 export async function footprint(db: Db) {
   const n = async (table: typeof auditLog | typeof jobs | typeof messages | typeof tickets) =>
-    (await db.select({ n: count() }).from(table))[0].n;
+    one(await db.select({ n: count() }).from(table)).n;
   return {
     audit: await n(auditLog),
     jobs: await n(jobs),

@@ -247,6 +247,6 @@ describe('ticket.edit: staff open a ticket for a client', () => {
       'client_department',
     );
     const f = form(await w.run(w.as.root, 'ticket.edit', {}));
-    expect(f.options?.client_department.length).toBe(3);
+    expect(f.options?.client_department?.length).toBe(3);
   });
 });

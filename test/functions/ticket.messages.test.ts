@@ -1,6 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { exactly } from '../../db/rows.ts';
 import { messageEdits } from '../../db/schema.ts';
+import { firstOf, nth } from '../helpers/rows.ts';
 import { useTestWorld } from '../helpers/setup.ts';
 import { footprint, form, list, messagesOf, ok, refused, ticketRow } from './support.ts';
 
@@ -17,7 +19,11 @@ async function conversation() {
   await w.run(w.as.alice, 'clientticket.edit', { elid: String(id), message: 'Still down', sok: 'ok' });
   w.clock.advance(HOUR);
   await w.run(w.as.alice, 'clientticket.edit', { elid: String(id), message: 'Other issue: DNS', sok: 'ok' });
-  const [first, reply, second, third] = (await messagesOf(db.db, id)).map((m) => m.id);
+  const [first, reply, second, third] = exactly(
+    (await messagesOf(db.db, id)).map((m) => m.id),
+    4,
+    'message',
+  );
   return { id, first, reply, second, third };
 }
 
@@ -141,7 +147,7 @@ describe('ticket.message.delete', () => {
     const id = await w.openTicket();
     w.clock.advance(HOUR);
     await w.run(w.as.admin, 'ticket.edit', { elid: String(id), message: 'Wrong customer!', sok: 'ok' });
-    const reply = (await messagesOf(db.db, id))[1].id;
+    const reply = nth(await messagesOf(db.db, id), 1).id;
     ok(
       await w.run(w.as.admin, 'ticket.message.delete', { elid: String(reply), plid: String(id), sok: 'ok' }),
     );
@@ -155,7 +161,7 @@ describe('ticket.message.delete', () => {
   it('refuses unknown messages and messages of several tickets', async () => {
     const { id, reply } = await conversation();
     const other = await w.openTicket();
-    const otherMsg = (await messagesOf(db.db, other))[0].id;
+    const otherMsg = firstOf(await messagesOf(db.db, other)).id;
     const before = await footprint(db.db);
     await refused(
       w.run(w.as.root, 'ticket.message.delete', {

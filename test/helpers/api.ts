@@ -10,6 +10,7 @@ import { type ApiOptions, DEFAULT_API_OPTIONS } from '../../src/api/options.ts';
 import { createSession } from '../../src/api/sessions.ts';
 import { createApp } from '../../src/app.ts';
 import { hashPassword } from '../../src/passwords.ts';
+import { firstOf } from './rows.ts';
 import { useTestDb } from './setup.ts';
 import { makeWorld } from './world.ts';
 
@@ -64,7 +65,7 @@ export async function startApi(db: Db, options: Partial<ApiOptions> = {}) {
 
   /** A session id for a world user, made as func=auth makes them (func=auth itself is tested apart). */
   const sessionFor = async (login: string) => {
-    const [user] = await db.select().from(users).where(eq(users.login, login));
+    const user = firstOf(await db.select().from(users).where(eq(users.login, login)));
     return createSession(db, user.id, undefined, w.clock.now(), opts);
   };
   const sids = {

@@ -5,11 +5,10 @@ import express from 'express';
 import { afterAll, beforeEach } from 'vitest';
 import { departments, users } from '../../db/schema.ts';
 import { createWorker } from '../../src/jobs/worker.ts';
-import { scheduleJobHandlers, scheduleSlackClient } from '../../src/schedule/handlers.ts';
 import { createSlack } from '../../src/slack/slack-app.ts';
 import type { TestDb } from './db.ts';
 import { useTestDb } from './setup.ts';
-import { startFakeSlack } from './slack-fake.ts';
+import { startFakeSlack, TEST_TOKEN } from './slack-fake.ts';
 import { slackClient } from './slack-signed.ts';
 import { makeWorld } from './world.ts';
 
@@ -47,10 +46,16 @@ export async function startSlackHarness(
     .where(eq(departments.id, w.ids.support.id));
 
   const app = express();
+  // One connection per request, as the Web API fake does (src/sandbox/web-api-server.ts says why): a
+  // starved test process would otherwise reuse a socket the server is just closing ("fetch failed").
+  app.use((_req, res, next) => {
+    res.set('connection', 'close');
+    next();
+  });
   const slack = createSlack(
     w.deps,
     {
-      botToken: 'xoxb-test',
+      botToken: TEST_TOKEN,
       signingSecret: SECRET,
       apiUrl: fake.apiUrl,
       rootUsers: [],
@@ -66,7 +71,7 @@ export async function startSlackHarness(
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
   const signed = slackClient(endpoint, SECRET);
   // As main.ts does: with `schedule`, the one worker also runs SLA, on-call and digest jobs.
-  const scheduled = opts.schedule ? scheduleJobHandlers(scheduleSlackClient('xoxb-test', fake.apiUrl)) : {};
+  const scheduled = opts.schedule ? slack.scheduledJobHandlers : {};
   const worker = createWorker(w.deps, { handlers: { ...slack.jobHandlers, ...scheduled }, maxAttempts: 3 });
   let n = 0;
 

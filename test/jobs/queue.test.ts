@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { jobs } from '../../db/schema.ts';
 import { cancel, claim, complete, enqueue, enqueueOnce, fail } from '../../src/jobs/queue.ts';
 import { createWorker } from '../../src/jobs/worker.ts';
+import { firstOf } from '../helpers/rows.ts';
 import { useTestDb } from '../helpers/setup.ts';
 
 const db = useTestDb();
@@ -32,7 +33,7 @@ describe('job table', () => {
 
   it('a job enqueued again while it runs runs once more after it completes', async () => {
     await db.db.transaction((tx) => enqueue(tx, job(at(0)), t0));
-    const [claimed] = await db.db.transaction((tx) => claim(tx, 'w1', at(1), 60_000));
+    const claimed = firstOf(await db.db.transaction((tx) => claim(tx, 'w1', at(1), 60_000)));
     expect(claimed.state).toBe('running');
     // The ticket changes while the worker is busy with the older state.
     await db.db.transaction((tx) => enqueue(tx, job(at(2), { v: 2 }), at(2)));
@@ -40,16 +41,16 @@ describe('job table', () => {
     await db.db.transaction((tx) => complete(tx, claimed, 'w1', at(3)));
     const [again] = await rows();
     expect(again).toMatchObject({ state: 'pending', runAt: at(2), rerunAt: null });
-    const [second] = await db.db.transaction((tx) => claim(tx, 'w1', at(4), 60_000));
+    const second = firstOf(await db.db.transaction((tx) => claim(tx, 'w1', at(4), 60_000)));
     await db.db.transaction((tx) => complete(tx, second, 'w1', at(5)));
-    expect((await rows())[0].state).toBe('done');
+    expect(firstOf(await rows()).state).toBe('done');
   });
 
   it('a job nobody re-enqueued is done after it completes', async () => {
     await db.db.transaction((tx) => enqueue(tx, job(at(0)), t0));
-    const [claimed] = await db.db.transaction((tx) => claim(tx, 'w1', at(1), 60_000));
+    const claimed = firstOf(await db.db.transaction((tx) => claim(tx, 'w1', at(1), 60_000)));
     await db.db.transaction((tx) => complete(tx, claimed, 'w1', at(2)));
-    expect((await rows())[0].state).toBe('done');
+    expect(firstOf(await rows()).state).toBe('done');
     // A later change makes a new job rather than reviving the done one.
     await db.db.transaction((tx) => enqueue(tx, job(at(10)), at(10)));
     expect((await rows()).map((j) => j.state)).toEqual(['done', 'pending']);
@@ -59,7 +60,7 @@ describe('job table', () => {
     await db.db.transaction((tx) => enqueue(tx, job(at(0)), t0));
     let now = at(1);
     for (let attempt = 1; attempt <= 2; attempt++) {
-      const [claimed] = await db.db.transaction((tx) => claim(tx, 'w1', now, 60_000));
+      const claimed = firstOf(await db.db.transaction((tx) => claim(tx, 'w1', now, 60_000)));
       expect(claimed.attempts).toBe(attempt);
       await db.db.transaction((tx) => fail(tx, claimed, 'w1', `boom ${attempt}`, now, 2));
       const [row] = await rows();

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { jobs, slackEvents } from '../../db/schema.ts';
+import { jobs, slackClaims } from '../../db/schema.ts';
 import { createRetention } from '../../src/retention.ts';
 import { useTestDb } from '../helpers/setup.ts';
 
@@ -29,9 +29,9 @@ it('deletes finished jobs and claims past their age in batches; keeps pending, r
   ];
   await db.db.insert(jobs).values(keep.map((j) => ({ ...j, kind: 'sla.warning', payload: {} })));
   await db.db
-    .insert(slackEvents)
-    .values(Array.from({ length: 300 }, (_, i) => ({ eventId: `event:${i}`, receivedAt: old })));
-  await db.db.insert(slackEvents).values({ eventId: 'event:fresh', receivedAt: daysAgo(2.5) });
+    .insert(slackClaims)
+    .values(Array.from({ length: 300 }, (_, i) => ({ claimKey: `event:${i}`, receivedAt: old })));
+  await db.db.insert(slackClaims).values({ claimKey: 'event:fresh', receivedAt: daysAgo(2.5) });
 
   const retention = createRetention(
     { db: db.db, now: () => now, settings: { lockMinutes: 30 } },
@@ -41,6 +41,6 @@ it('deletes finished jobs and claims past their age in batches; keeps pending, r
 
   const left = await db.db.select({ key: jobs.dedupeKey }).from(jobs);
   expect(left.map((j) => j.key).sort()).toEqual(['failed', 'pending', 'planned', 'recent', 'running']);
-  expect(await db.db.select({ id: slackEvents.eventId }).from(slackEvents)).toEqual([{ id: 'event:fresh' }]);
+  expect(await db.db.select({ id: slackClaims.claimKey }).from(slackClaims)).toEqual([{ id: 'event:fresh' }]);
   expect(await retention.purge()).toEqual({ jobs: 0, claims: 0 });
 });

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { connect, createServer, type Server } from 'node:net';
 import { resolve } from 'node:path';
 import { expect } from 'vitest';
+import { one } from '../helpers/rows.ts';
 
 export type LogLine = { level: string; msg: string; [field: string]: unknown };
 
@@ -81,7 +82,7 @@ export async function failedStart(
   server.onlyJson();
   const errors = server.lines.filter((l) => l.level === 'error');
   expect(errors, JSON.stringify(server.lines)).toHaveLength(1);
-  return { code, line: errors[0] };
+  return { code, line: one(errors, 'error line') };
 }
 
 /**

@@ -3,17 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { auditLog, departments, staffDepartments, tickets, users } from '../../db/schema.ts';
 import { verifyPassword } from '../../src/passwords.ts';
 import { footprint, form, list, ok, refused } from '../functions/support.ts';
+import { firstOf, one, present } from '../helpers/rows.ts';
 import { useTestWorld } from '../helpers/setup.ts';
 
 const { db, w } = useTestWorld();
 
 const userRow = async (id: number | undefined) =>
-  (
+  one(
     await db.db
       .select()
       .from(users)
-      .where(eq(users.id, id ?? 0))
-  )[0];
+      .where(eq(users.id, present(id, 'a user id'))),
+    'user',
+  );
 
 describe('provisioning functions', () => {
   it('are for roots only, and a refusal writes nothing', async () => {
@@ -181,10 +183,10 @@ describe('provisioning functions', () => {
     );
     ok(await w.run(w.as.admin, 'ticket.delete', { elid: String(id), sok: 'ok' }));
     ok(await w.run(w.as.root, 'department.delete', { elid: support, sok: 'ok' }));
-    const [dep] = await db.db.select().from(departments).where(eq(departments.id, w.ids.support.id));
+    const dep = firstOf(await db.db.select().from(departments).where(eq(departments.id, w.ids.support.id)));
     expect(dep.disabled).toBe(true);
     // History stays: the ticket still names its department.
-    const [t] = await db.db.select().from(tickets).where(eq(tickets.id, id));
+    const t = firstOf(await db.db.select().from(tickets).where(eq(tickets.id, id)));
     expect(t.departmentId).toBe(w.ids.support.id);
   });
 

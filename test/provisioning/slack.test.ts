@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { departments, users } from '../../db/schema.ts';
+import { firstOf } from '../helpers/rows.ts';
 import { useSlackHarness } from '../helpers/slack-harness.ts';
 
 const { db, h } = useSlackHarness();
@@ -12,7 +13,7 @@ describe('/ticket provisioning for roots', () => {
     await h.command('UADMIN', 'department add Night shift');
     expect(answer()).toContain('Only root');
     await h.command('UROOT', `department add ${h.w.ids.provider.id}: Night shift`);
-    const [dep] = await db.db.select().from(departments).where(eq(departments.name, 'Night shift'));
+    const dep = firstOf(await db.db.select().from(departments).where(eq(departments.name, 'Night shift')));
     expect(dep.providerId).toBe(h.w.ids.provider.id);
     expect(answer()).toContain(`Department Night shift is ${dep.id}`);
 
@@ -36,7 +37,7 @@ describe('/ticket provisioning for roots', () => {
   it('links a client user to a Slack account, refusing one linked elsewhere', async () => {
     await h.command('UROOT', 'user link <@UCOLL|carl> bob');
     expect(answer()).toContain('now acts as bob of Globex');
-    const [bob] = await db.db.select().from(users).where(eq(users.login, 'bob'));
+    const bob = firstOf(await db.db.select().from(users).where(eq(users.login, 'bob')));
     expect(bob.slackUserId).toBe('UCOLL');
     await h.command('UROOT', 'user link <@UADMIN|adam> bob');
     expect(answer()).toContain('Slack user UADMIN is already linked to admin');

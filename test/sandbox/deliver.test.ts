@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { slackDelivery } from '../../src/sandbox/deliver.ts';
 import { startWebApi, type WebApi } from '../../src/sandbox/web-api-server.ts';
+import { firstOf, nth } from '../helpers/rows.ts';
 import { sign } from '../helpers/slack-signed.ts';
 
 /** What the sandbox sends the bot is what Slack sends: signed, and events retried when not acked. */
@@ -48,8 +49,8 @@ it('signs every request; an event the bot fails on is sent again with Slack retr
   const [first, retry] = received.map((r) => JSON.parse(r.body));
   expect(first.event).toMatchObject({ type: 'message', channel: 'CTECH', user: 'UANNA', text: 'hello' });
   expect(retry.event_id).toBe(first.event_id);
-  expect(received[0].headers['x-slack-retry-num']).toBeUndefined();
-  expect(received[1].headers).toMatchObject({
+  expect(firstOf(received).headers['x-slack-retry-num']).toBeUndefined();
+  expect(nth(received, 1).headers).toMatchObject({
     'x-slack-retry-num': '1',
     'x-slack-retry-reason': 'http_error',
   });
@@ -63,7 +64,7 @@ it('a slash command carries a fresh trigger_id and response_url; its answer show
   const channel = web.workspace.channel('CTECH');
   if (!channel) throw new Error('no channel');
   await deliver.command('UANNA', channel, '/ticket', 'help');
-  const fields = new URLSearchParams(received[0].body);
+  const fields = new URLSearchParams(firstOf(received).body);
   expect(fields.get('command')).toBe('/ticket');
   expect(fields.get('response_url')).toMatch(new RegExp(`^${web.url}/response/`));
   const res = await fetch(String(fields.get('response_url')), {

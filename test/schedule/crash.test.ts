@@ -2,9 +2,9 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type DbHandle, openDb } from '../../db/client.ts';
 import { departments, jobs } from '../../db/schema.ts';
+import { ensureDigests } from '../../src/functions/planners/digest.ts';
 import type { Deps } from '../../src/functions/types.ts';
 import { DEFAULT_LEASE_MS } from '../../src/jobs/worker.ts';
-import { ensureDigests } from '../../src/schedule/digest.ts';
 import { HIGH_TICKET_AND_DIGEST, useScheduleWorld } from './fixture.ts';
 
 const { db, slack, w } = useScheduleWorld(new Date('2026-03-02T10:00:00Z'));

@@ -1,9 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { departments, digests } from '../../db/schema.ts';
+import { ensureDigests } from '../../src/functions/planners/digest.ts';
 import { enqueue } from '../../src/jobs/queue.ts';
-import { digestFor, ensureDigests } from '../../src/schedule/digest.ts';
-import { updateScheduleSettings } from '../../src/schedule/settings.ts';
+import { digestFor } from '../../src/slack/scheduled/digest.ts';
+import { firstOf, one } from '../helpers/rows.ts';
 import { WEEKDAYS_9_TO_18 } from '../helpers/world.ts';
 import { useScheduleWorld } from './fixture.ts';
 
@@ -66,7 +67,9 @@ describe('daily digest', () => {
   it('is refreshed in place during the day; a retried run updates, a later digest time posts anew', async () => {
     await w.at('2026-03-09T08:00:00Z');
     expect(postsIn('C_SUPPORT')).toHaveLength(1);
-    const [posted] = await db.db.select().from(digests).where(eq(digests.departmentId, w.ids.support.id));
+    const posted = firstOf(
+      await db.db.select().from(digests).where(eq(digests.departmentId, w.ids.support.id)),
+    );
     expect(posted).toMatchObject({ localDate: '2026-03-09', channel: 'C_SUPPORT', ts: expect.any(String) });
     slack.clear();
     w.clock.set(new Date('2026-03-09T09:00:00Z'));
@@ -80,11 +83,11 @@ describe('daily digest', () => {
         text: 'Queue digest for Support, 2026-03-09: 1 open, 0 overdue, 1 due today',
       }),
     ]);
-    expect(JSON.stringify(refreshed[0].blocks)).toContain(
+    expect(JSON.stringify(firstOf(refreshed).blocks)).toContain(
       `"action_id":"digest_open_ticket","text":{"type":"plain_text","text":"Open"},"value":"${id}"`,
     );
     // The job of the day runs again (a retry after it was done): the posted digest is updated.
-    const dep = (await db.db.select().from(departments).where(eq(departments.id, w.ids.support.id)))[0];
+    const dep = one(await db.db.select().from(departments).where(eq(departments.id, w.ids.support.id)));
     await db.db.transaction((tx) =>
       enqueue(
         tx,
@@ -101,7 +104,7 @@ describe('daily digest', () => {
     expect(postsIn('C_SUPPORT')).toEqual([]);
     expect(slack.updates().filter((u) => u.ts === posted.ts)).toHaveLength(2);
     // The digest time moves later the same day: the new time posts the day's digest anew.
-    await updateScheduleSettings(w.deps, w.as.root, dep.id, { digest_time: '15:00' });
+    await w.settings(w.as.root, dep.id, { digest_time: '15:00' });
     await w.at('2026-03-09T13:59:59Z');
     expect(postsIn('C_SUPPORT')).toEqual([]);
     await w.at('2026-03-09T14:00:00Z');
@@ -121,7 +124,7 @@ describe('daily digest', () => {
     await w.at('2026-03-09T08:00:00Z');
     const [posted] = postsIn('C_SUPPORT');
     expect(posted).toMatchObject({ text: expect.stringContaining('1 open, 0 overdue, 1 due today') });
-    const [row] = await db.db.select().from(digests).where(eq(digests.departmentId, w.ids.support.id));
+    const row = firstOf(await db.db.select().from(digests).where(eq(digests.departmentId, w.ids.support.id)));
     await w.at('2026-03-09T11:59:59Z');
     expect(slack.updates().filter((u) => u.ts === row.ts)).toEqual([]);
     await w.at('2026-03-09T12:00:00Z');

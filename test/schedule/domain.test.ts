@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nextDigestAt } from '../../src/domain/digest.ts';
 import { onCallAt } from '../../src/domain/rotation.ts';
 import { formatRemaining, supersededStage, warningPlan } from '../../src/domain/sla.ts';
-import { warningMessage } from '../../src/schedule/views/alerts.ts';
+import { warningMessage } from '../../src/slack/views/alerts.ts';
 import { ROTATION } from './fixture.ts';
 
 describe('warning plan', () => {

@@ -1,13 +1,14 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
+import { afterAll, beforeEach, expect } from 'vitest';
 import type { Db } from '../../db/client.ts';
 import { departments, jobs, type OnCall, ticketCards, users } from '../../db/schema.ts';
-import type { Deps } from '../../src/functions/types.ts';
+import type { Deps, Session } from '../../src/functions/types.ts';
 import { createWorker } from '../../src/jobs/worker.ts';
-import { scheduleJobHandlers } from '../../src/schedule/handlers.ts';
+import { BOT } from '../../src/sandbox/workspace.ts';
+import { scheduledJobHandlers } from '../../src/slack/scheduled/handlers.ts';
 import { useTestDb } from '../helpers/setup.ts';
+import { type FakeSlack, startFakeSlack } from '../helpers/slack-fake.ts';
 import { makeWorld } from '../helpers/world.ts';
-import { type FakeSlack, startFakeSlack } from './fake-slack.ts';
 
 export const ROTATION: OnCall = {
   rotation: {
@@ -21,12 +22,18 @@ export const ROTATION: OnCall = {
   ackMinutes: 10,
 };
 
+/** The people scheduled work mentions or tells: the rotation, the chain, the linked staff. */
+const PEOPLE = ['UANNA', 'UBEN', 'UBACKUP', 'UADMIN', 'UROOT'];
+
 /**
  * The function-test world plus what scheduled work needs: Support posts to C_SUPPORT with a rotation
- * on call, staff are linked to Slack, and workers run the real job handlers against a fake Slack.
+ * on call, staff are linked to Slack, and workers run the real job handlers against the tests' Slack,
+ * whose clock is the world's.
  */
 export async function makeScheduleWorld(db: Db, slack: FakeSlack, start: Date) {
   const w = await makeWorld(db, start);
+  worldClock = () => w.clock.now();
+  for (const id of PEOPLE) slack.addUser({ id, name: id.slice(1).toLowerCase(), tz: 'Europe/Berlin' });
   await db
     .update(departments)
     .set({ slackChannel: 'C_SUPPORT', oncall: ROTATION })
@@ -34,7 +41,7 @@ export async function makeScheduleWorld(db: Db, slack: FakeSlack, start: Date) {
   await db.update(users).set({ slackUserId: 'UADMIN' }).where(eq(users.id, w.ids.admin.id));
   await db.update(users).set({ slackUserId: 'UROOT' }).where(eq(users.id, w.ids.root.id));
   const handlers = {
-    ...scheduleJobHandlers(slack.client()),
+    ...scheduledJobHandlers(slack.client()),
     // Cards and thread messages belong to the Slack front door; here they only need to finish.
     'slack.card': async () => {},
     'slack.message': async () => {},
@@ -54,32 +61,56 @@ export async function makeScheduleWorld(db: Db, slack: FakeSlack, start: Date) {
       w.clock.set(new Date(at));
       while ((await wk.tick()) > 0);
     },
+    /** The Ack button of a page, pressed by a staff member: through the registry. */
+    ack: async (who: Session, escalationId: number) => {
+      const r = await w.run(who, 'oncall.ack', { elid: String(escalationId) });
+      if (r.kind !== 'ok' || !r.ack) throw new Error('oncall.ack gave no answer');
+      return r.ack.taken
+        ? { taken: true, ticketId: r.tickets[0] }
+        : { taken: false, ticketId: r.tickets[0], by: r.ack.by };
+    },
+    /** A department's settings changed by `who`, as the API and the Slack modal do it. */
+    settings: (who: Session, departmentId: number, values: Record<string, string>) =>
+      w.run(who, 'department.schedule', { elid: String(departmentId), ...values, sok: 'ok' }),
     jobsOf: (kind: string) => db.select().from(jobs).where(eq(jobs.kind, kind)).orderBy(jobs.id),
-    /** What the Slack helper does when it posts a ticket's card. */
-    card: async (ticketId: number) => {
-      slack.seed('C_SUPPORT', `card.${ticketId}`, `Ticket #${ticketId}`);
-      await db.insert(ticketCards).values({ ticketId, channel: 'C_SUPPORT', ts: `card.${ticketId}` });
+    /** A ticket's card as the Slack door posts it (already in Slack, so no call to count); its ts. */
+    card: async (ticketId: number): Promise<string> => {
+      const { ts } = slack.workspace.post({
+        channel: 'C_SUPPORT',
+        text: `Ticket #${ticketId}`,
+        bot_id: BOT.botId,
+        user: BOT.user,
+      });
+      await db.insert(ticketCards).values({ ticketId, channel: 'C_SUPPORT', ts });
+      return ts;
     },
   };
 }
 
 export type ScheduleWorld = Awaited<ReturnType<typeof makeScheduleWorld>>;
 
+/** The clock of the last world made: the tests' Slack keeps the world's time. */
+let worldClock = () => new Date();
+
 /**
- * A database and a fake Slack for this file, both emptied before each test; with `start`, also the
- * schedule world on them with its clock at `start` (like useTestWorld, filled in place).
+ * A database emptied and a new Slack before each test; with `start`, also the schedule world on them
+ * with its clock at `start` (like useTestWorld, filled in place).
  */
 export function useScheduleWorld(start?: Date) {
   const db = useTestDb();
   const slack = {} as FakeSlack;
   const w = {} as ScheduleWorld;
-  beforeAll(async () => {
-    Object.assign(slack, await startFakeSlack());
-  });
-  afterAll(() => slack.close());
+  let running = false;
+  const stop = async () => {
+    if (running) await slack.close();
+    running = false;
+  };
+  afterAll(stop);
   beforeEach(async () => {
+    await stop();
     await db.reset();
-    slack.clear();
+    Object.assign(slack, await startFakeSlack({ now: () => worldClock() }));
+    running = true;
     if (start) Object.assign(w, await makeScheduleWorld(db.db, slack, start));
   });
   return { db, slack, w };

@@ -2,14 +2,15 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, departments, escalations, jobs, tickets } from '../../db/schema.ts';
 import { claim, complete } from '../../src/jobs/queue.ts';
-import { ackEscalation, oncallPageHandler } from '../../src/schedule/oncall.ts';
+import { oncallPageHandler } from '../../src/slack/scheduled/oncall.ts';
+import { firstOf, nth } from '../helpers/rows.ts';
 import { ROTATION, useScheduleWorld } from './fixture.ts';
 
 // Monday 2 March, 11:00 in Berlin: Anna is on call; a high-priority ticket is due in an hour.
 const { db, slack, w } = useScheduleWorld(new Date('2026-03-02T10:00:00Z'));
 const texts = () => slack.posts().map((p) => String(p.text));
 const pages = () => texts().filter((t) => t.includes('Press Ack'));
-const escalationId = async () => (await db.db.select().from(escalations))[0].id;
+const escalationId = async () => firstOf(await db.db.select().from(escalations)).id;
 
 describe('on-call pages an on-call team can trust', () => {
   it('Ack assigns the ticket to the acker, and the warnings then mention them, not the rotation', async () => {
@@ -21,13 +22,13 @@ describe('on-call pages an on-call team can trust', () => {
       expect.stringContaining('<@UANNA> High-priority'),
     ]);
     w.clock.set(new Date('2026-03-02T10:05:00Z'));
-    expect(await ackEscalation(w.deps, await escalationId(), 'UADMIN')).toEqual({
+    expect(await w.ack({ ...w.as.admin, via: 'slack' }, await escalationId())).toEqual({
       taken: true,
       ticketId: id,
     });
-    const [t] = await db.db.select().from(tickets).where(eq(tickets.id, id));
+    const t = firstOf(await db.db.select().from(tickets).where(eq(tickets.id, id)));
     expect(t.responsibleId).toBe(w.ids.admin.id);
-    const [audit] = await db.db.select().from(auditLog).where(eq(auditLog.func, 'ticket.edit'));
+    const [audit] = await db.db.select().from(auditLog).where(eq(auditLog.func, 'oncall.ack'));
     expect(audit).toMatchObject({ actor: 'admin', via: 'slack', ticketId: id });
     await w.at('2026-03-02T10:45:00Z');
     expect(texts()[2]).toMatch(/^:hourglass_flowing_sand: <@UADMIN> .* 15 min left\.$/);
@@ -37,7 +38,7 @@ describe('on-call pages an on-call team can trust', () => {
     const id = await w.openTicket({ priority: '2' });
     await w.card(id);
     await w.drain();
-    const [page] = slack.posts().filter((p) => String(p.text).includes('Press Ack'));
+    const page = firstOf(slack.posts().filter((p) => String(p.text).includes('Press Ack')));
     await w.run(w.as.admin, 'ticket.edit', { elid: String(id), priority: '1', sok: 'ok' });
     await w.drain();
     const updated = slack.updates().filter((u) => u.ts === slack.messageTs(page));
@@ -46,7 +47,7 @@ describe('on-call pages an on-call team can trust', () => {
         text: `:white_check_mark: Ticket #${id} “Server down” no longer needs someone on call (no longer high priority, or closed).`,
       }),
     ]);
-    expect(JSON.stringify(updated[0].blocks)).not.toContain('oncall_ack');
+    expect(JSON.stringify(firstOf(updated).blocks)).not.toContain('oncall_ack');
     await w.at('2026-03-02T11:00:00Z');
     expect(pages()).toHaveLength(1);
   });
@@ -86,7 +87,7 @@ describe('on-call pages an on-call team can trust', () => {
       `:warning: The on-call page for ticket #${id} could not be posted after 3 attempts: Department ${w.ids.support.id} has nobody on call. It is still being retried; check the channel and the bot's access.`,
     ]);
     expect(slack.posts()[1]).toMatchObject({ channel: 'C_SUPPORT' });
-    expect(slack.posts()[1].thread_ts).toBeUndefined();
+    expect(nth(slack.posts(), 1).thread_ts).toBeUndefined();
     await w.at('2026-03-02T10:10:00Z');
     expect(pages()).toEqual([expect.stringContaining('<@UBACKUP> Escalation')]);
     const [step0] = await db.db

@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DbHandle, openDb } from '../../db/client.ts';
 import { departments, jobs } from '../../db/schema.ts';
+import { ensureDigests } from '../../src/functions/planners/digest.ts';
 import { claim, complete } from '../../src/jobs/queue.ts';
-import { ensureDigests } from '../../src/schedule/digest.ts';
 import { HIGH_TICKET_AND_DIGEST, useScheduleWorld } from './fixture.ts';
 
 const { db, slack, w } = useScheduleWorld(new Date('2026-03-02T10:00:00Z'));

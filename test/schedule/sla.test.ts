@@ -2,7 +2,8 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { departments, jobs, tickets } from '../../db/schema.ts';
 import { claim } from '../../src/jobs/queue.ts';
-import { slaWarningHandler } from '../../src/schedule/sla.ts';
+import { slaWarningHandler } from '../../src/slack/scheduled/sla-warning.ts';
+import { firstOf, nth, one } from '../helpers/rows.ts';
 import { WEEKDAYS_9_TO_18 } from '../helpers/world.ts';
 import { makeScheduleWorld, type ScheduleWorld, useScheduleWorld } from './fixture.ts';
 
@@ -10,7 +11,7 @@ const { db, slack } = useScheduleWorld();
 // Each test builds the world with the clock it needs.
 let w: ScheduleWorld;
 
-const ticketRow = async (id: number) => (await db.db.select().from(tickets).where(eq(tickets.id, id)))[0];
+const ticketRow = async (id: number) => one(await db.db.select().from(tickets).where(eq(tickets.id, id)));
 const texts = () => slack.posts().map((p) => String(p.text));
 
 describe('SLA warnings', () => {
@@ -22,7 +23,7 @@ describe('SLA warnings', () => {
       .set({ calendar: { ...WEEKDAYS_9_TO_18, holidays: ['2026-03-30'] } })
       .where(eq(departments.id, w.ids.support.id));
     const id = await w.openTicket();
-    await w.card(id);
+    const card = await w.card(id);
     // 240 business minutes: Fri 16–18 (120), then Tuesday 09:00–11:00 CEST (120) = 09:00 UTC.
     expect((await ticketRow(id)).deadline?.toISOString()).toBe('2026-03-31T09:00:00.000Z');
     const pending = await w.jobsOf('sla.warning');
@@ -35,9 +36,7 @@ describe('SLA warnings', () => {
     expect(slack.posts()).toEqual([]);
     await w.at('2026-03-31T08:00:00Z');
     // Nobody is responsible: the rotation's member of the day (Ben, on Tuesdays from 09:00) is mentioned.
-    expect(slack.posts()).toEqual([
-      expect.objectContaining({ channel: 'C_SUPPORT', thread_ts: `card.${id}` }),
-    ]);
+    expect(slack.posts()).toEqual([expect.objectContaining({ channel: 'C_SUPPORT', thread_ts: card })]);
     expect(texts()[0]).toBe(
       `:hourglass_flowing_sand: <@UBEN> Ticket #${id} “Server down” must be answered by Tue 31 Mar 11:00 (Europe/Berlin): 1 h 00 min left.`,
     );
@@ -112,31 +111,32 @@ describe('SLA warnings', () => {
   it('Slack failing: a 429 waits for Retry-After, errors back off, the last failure stays visible', async () => {
     w = await makeScheduleWorld(db.db, slack, new Date('2026-03-02T10:00:00Z'));
     const id = await w.openTicket();
-    slack.failNext('chat.postMessage', { status: 429, retryAfter: 7 }, { error: 'channel_not_found' });
+    slack.failNext('chat.postMessage', { rateLimited: 7 });
+    slack.failNext('chat.postMessage', { error: 'channel_not_found' });
     await w.at('2026-03-02T13:00:00Z');
-    let [job] = (await w.jobsOf('sla.warning')).filter((j) => j.payload.stage === 60);
+    let job = firstOf((await w.jobsOf('sla.warning')).filter((j) => j.payload.stage === 60));
     expect(job).toMatchObject({ state: 'pending', attempts: 1, lastError: 'Slack rate limit' });
     expect(job.runAt.toISOString()).toBe('2026-03-02T13:00:07.000Z');
     await w.at('2026-03-02T13:00:06Z');
     await w.at('2026-03-02T13:00:07Z');
-    [job] = (await w.jobsOf('sla.warning')).filter((j) => j.payload.stage === 60);
+    job = firstOf((await w.jobsOf('sla.warning')).filter((j) => j.payload.stage === 60));
     expect(job).toMatchObject({ state: 'pending', attempts: 2, lastError: 'Slack: channel_not_found' });
     expect(job.runAt.toISOString()).toBe('2026-03-02T13:01:07.000Z');
     expect(slack.posts()).toEqual([]);
     await w.at('2026-03-02T13:01:07Z');
     expect(texts()).toEqual([expect.stringContaining(`Ticket #${id}`)]);
-    [job] = (await w.jobsOf('sla.warning')).filter((j) => j.payload.stage === 60);
+    job = firstOf((await w.jobsOf('sla.warning')).filter((j) => j.payload.stage === 60));
     expect(job.state).toBe('done');
     // The 15-minute warning fails on every attempt: after the fourth it is kept as failed.
     slack.breakChannel('C_SUPPORT', 'not_in_channel');
     for (const t of ['13:45:00', '13:45:30', '13:46:30', '13:48:30']) await w.at(`2026-03-02T${t}Z`);
-    [job] = (await w.jobsOf('sla.warning')).filter((j) => j.payload.stage === 15);
+    job = firstOf((await w.jobsOf('sla.warning')).filter((j) => j.payload.stage === 15));
     expect(job).toMatchObject({ state: 'failed', attempts: 4, lastError: 'Slack: not_in_channel' });
     // After the third failure the roots were told by direct message: the channel itself is the problem.
     expect(texts().slice(1)).toEqual([
       `:warning: The SLA warning for ticket #${id} could not be posted after 3 attempts: Slack: not_in_channel. It is still being retried; check the channel and the bot's access.`,
     ]);
-    expect(slack.posts()[1].channel).toBe('UROOT');
+    expect(nth(slack.posts(), 1).channel).toBe('UROOT');
     await w.at('2026-03-02T14:00:00Z');
     expect(texts()).toHaveLength(2);
     expect(await db.db.select().from(jobs).where(eq(jobs.state, 'running'))).toEqual([]);

@@ -1,8 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { slaWarnings } from '../../db/schema.ts';
-import { digestFor } from '../../src/schedule/digest.ts';
-import { updateScheduleSettings } from '../../src/schedule/settings.ts';
+import { digestFor } from '../../src/slack/scheduled/digest.ts';
 import { useScheduleWorld } from './fixture.ts';
 
 // Monday 2 March 11:00 in Berlin: a normal ticket opened now is due at 15:00 Berlin (14:00 UTC).
@@ -17,7 +16,7 @@ describe('a warning is sent once per ticket, deadline and stage', () => {
     expect(texts().filter((t) => t.includes('has passed'))).toHaveLength(2);
     const before = slack.posts().length;
     const save = async (values: Record<string, string>) => {
-      await updateScheduleSettings(w.deps, w.as.root, w.ids.support.id, values);
+      await w.settings(w.as.root, w.ids.support.id, values);
       await w.drain();
     };
     // Deadline unchanged: a far holiday, the same values again.

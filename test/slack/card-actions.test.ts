@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { auditLog, clients, expenses, messages, tickets, violations } from '../../db/schema.ts';
+import { firstOf, one } from '../helpers/rows.ts';
 import { type Json, useSlackHarness } from '../helpers/slack-harness.ts';
 
 const { db, h } = useSlackHarness();
@@ -14,7 +15,7 @@ beforeEach(async () => {
   h.fake.clear();
 });
 
-const ticket = async () => (await db.db.select().from(tickets).where(eq(tickets.id, id)))[0];
+const ticket = async () => one(await db.db.select().from(tickets).where(eq(tickets.id, id)));
 const at = { channel: 'CSUPPORT', ts: '1.1' };
 /** Clicks a card button that opens a loading modal, and returns the modal it became. */
 async function openModal(user: string, action: string): Promise<Json> {
@@ -146,7 +147,7 @@ describe('card buttons and modals', () => {
     const res = await h.submit('UADMIN', view, { ticket_expense: 'lots' });
     expect(res.json()).toMatchObject({ errors: { ticket_expense: expect.stringContaining('amount') } });
     await h.submit('UADMIN', view, { ticket_expense: '125.50' }, 'V-2');
-    const [c] = await db.db.select().from(clients).where(eq(clients.id, h.w.ids.acme.id));
+    const c = firstOf(await db.db.select().from(clients).where(eq(clients.id, h.w.ids.acme.id)));
     expect(c.balance).toBe('-25.50');
     expect(await db.db.select().from(expenses)).toHaveLength(1);
   });

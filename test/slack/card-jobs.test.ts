@@ -1,6 +1,7 @@
 import { and, eq, like } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { clients, jobs, messages, ticketCards } from '../../db/schema.ts';
+import { firstOf, one } from '../helpers/rows.ts';
 import { type Json, useSlackHarness } from '../helpers/slack-harness.ts';
 
 const { db, h } = useSlackHarness();
@@ -15,24 +16,24 @@ describe('ticket cards and threads', () => {
     const id = await h.w.openTicket({ message: 'Help <!channel> **now**' });
     await h.runJobs();
     expect(cards()).toHaveLength(1);
-    const card = cards()[0].params;
+    const card = firstOf(cards()).params;
     expect(card.text).toBe(`#${id} Server down (ACME Ltd, New)`);
     expect(fieldText(card.blocks as Json[])).toContain('card.reply');
-    const [row] = await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id));
+    const row = firstOf(await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id)));
     expect(row).toMatchObject({ channel: 'CSUPPORT', stale: false });
     expect(thread()).toHaveLength(1);
-    expect(thread()[0].params.thread_ts).toBe(row.ts);
+    expect(firstOf(thread()).params.thread_ts).toBe(row.ts);
     // Client text is Markdown rendered to mrkdwn and cannot mention anybody.
-    expect(thread()[0].params.text).toContain('&lt;!channel&gt;');
-    expect(thread()[0].params.text).toContain('*now*');
-    expect(thread()[0].params.text).not.toContain('<!channel>');
+    expect(firstOf(thread()).params.text).toContain('&lt;!channel&gt;');
+    expect(firstOf(thread()).params.text).toContain('*now*');
+    expect(firstOf(thread()).params.text).not.toContain('<!channel>');
   });
 
   it("the card's notification text cannot mention anybody through the subject or the client's name", async () => {
     await db.db.update(clients).set({ name: 'ACME <!here>' }).where(eq(clients.id, h.w.ids.acme.id));
     await h.w.openTicket({ name: '<!channel> urgent <@U0BOSS>' });
     await h.runJobs();
-    const text = String(cards()[0].params.text);
+    const text = String(firstOf(cards()).params.text);
     for (const mention of ['<!channel>', '<@U0BOSS>', '<!here>']) expect(text).not.toContain(mention);
     expect(text).toContain('&lt;!channel&gt; urgent &lt;@U0BOSS&gt;');
   });
@@ -50,7 +51,7 @@ describe('ticket cards and threads', () => {
     await h.runJobs();
     expect(cards()).toHaveLength(1);
     const update = h.fake.last('chat.update').params;
-    const [card] = await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id));
+    const card = firstOf(await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id)));
     expect(update).toMatchObject({ channel: 'CSUPPORT', ts: card.ts });
     expect(fieldText(update.blocks as Json[])).toContain('High (client: Medium)');
     expect(fieldText(update.blocks as Json[])).toContain('Awaiting client');
@@ -83,10 +84,12 @@ describe('ticket cards and threads', () => {
     h.fake.failNext('chat.update', { rateLimited: 42 });
     await h.w.run(h.w.as.admin, 'ticket.edit', { elid: String(id), priority: '0', sok: 'ok' });
     await h.runJobs();
-    const [pending] = await db.db
-      .select()
-      .from(jobs)
-      .where(and(eq(jobs.state, 'pending'), like(jobs.kind, 'slack.%')));
+    const pending = firstOf(
+      await db.db
+        .select()
+        .from(jobs)
+        .where(and(eq(jobs.state, 'pending'), like(jobs.kind, 'slack.%'))),
+    );
     expect(pending.kind).toBe('slack.card');
     expect(pending.lastError).toContain('rate limit');
     expect(pending.runAt.getTime() - h.w.clock.now().getTime()).toBe(42_000);
@@ -136,7 +139,7 @@ describe('ticket cards and threads', () => {
     });
     h.fake.failNext('chat.update', { error: 'not_in_channel' });
     await h.runJobs();
-    const [card] = await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id));
+    const card = firstOf(await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id)));
     expect(card.stale).toBe(true);
     const dm = h.fake.of('chat.postMessage').find((c) => c.params.channel === 'UADMIN');
     expect(dm?.params.text).toContain('not_in_channel');
@@ -154,7 +157,7 @@ describe('ticket cards and threads', () => {
       team: h.fake.team,
     });
     await h.runJobs();
-    const [after] = await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id));
+    const after = firstOf(await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id)));
     expect(after.stale).toBe(false);
     expect(fieldText(h.fake.last('chat.update').params.blocks as Json[])).toContain('High (client: Medium)');
   });
@@ -162,12 +165,12 @@ describe('ticket cards and threads', () => {
   it('a deleted card is posted again', async () => {
     const id = await h.w.openTicket();
     await h.runJobs();
-    const [before] = await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id));
+    const before = firstOf(await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id)));
     h.fake.failNext('chat.update', { error: 'message_not_found' });
     await h.w.run(h.w.as.admin, 'ticket.edit', { elid: String(id), priority: '2', sok: 'ok' });
     await h.runJobs();
     expect(cards()).toHaveLength(2);
-    const [card] = await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id));
+    const card = one(await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id)));
     expect(card.ts).not.toBe(before.ts);
     expect(h.fake.last('chat.update').params.ts).toBe(before.ts);
   });
@@ -175,7 +178,7 @@ describe('ticket cards and threads', () => {
   it('a message job run twice posts once', async () => {
     const id = await h.w.openTicket();
     await h.runJobs();
-    const [m] = await db.db.select().from(messages).where(eq(messages.ticketId, id));
+    const m = firstOf(await db.db.select().from(messages).where(eq(messages.ticketId, id)));
     await db.db.insert(jobs).values({
       kind: 'slack.message',
       dedupeKey: `again:${m.id}`,

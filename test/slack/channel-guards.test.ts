@@ -3,13 +3,14 @@ import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { clients, departments, users } from '../../db/schema.ts';
 import { createSlack } from '../../src/slack/slack-app.ts';
+import { firstOf } from '../helpers/rows.ts';
 import { SECRET, useSlackHarness } from '../helpers/slack-harness.ts';
 
 const { db, h } = useSlackHarness();
 
 const answer = () => h.fake.last('response_url').params as { text: string };
 const channelOf = async (departmentId: number) =>
-  (await db.db.select().from(departments).where(eq(departments.id, departmentId)))[0].slackChannel;
+  firstOf(await db.db.select().from(departments).where(eq(departments.id, departmentId))).slackChannel;
 const bindGlobex = () =>
   db.db.update(clients).set({ slackChannel: 'CGLOBEX' }).where(eq(clients.id, h.w.ids.globex.id));
 
@@ -26,7 +27,7 @@ describe('client channels and department channels stay apart', () => {
     expect(answer().text).toContain('Only root');
     await h.command('UROOT', 'bind globex', { channel: 'CSUPPORT' });
     expect(answer().text).toContain('cards of department Support');
-    const [globex] = await db.db.select().from(clients).where(eq(clients.id, h.w.ids.globex.id));
+    const globex = firstOf(await db.db.select().from(clients).where(eq(clients.id, h.w.ids.globex.id)));
     expect(globex.slackChannel).toBeNull();
   });
 
@@ -110,7 +111,7 @@ describe('Slack Connect channels never receive staff work by accident', () => {
 
     await h.command('UROOT', 'staff remove <@UROOT|rita>');
     expect(answer().text).toContain('last root');
-    const [rita] = await db.db.select().from(users).where(eq(users.slackUserId, 'UROOT'));
+    const rita = firstOf(await db.db.select().from(users).where(eq(users.slackUserId, 'UROOT')));
     expect(rita.disabled).toBe(false);
     await h.command('UROOT', 'staff add <@UADMIN|adam> root');
     await h.command('UROOT', 'staff remove <@UROOT|rita>');

@@ -1,6 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { exactly } from '../../db/rows.ts';
 import { clients, messages, tickets, users } from '../../db/schema.ts';
+import { firstOf } from '../helpers/rows.ts';
 import { findElement, type Json, useSlackHarness } from '../helpers/slack-harness.ts';
 
 const { db, h } = useSlackHarness();
@@ -46,7 +48,7 @@ describe('/support for clients', () => {
     const tooMany = await h.submit('UALICE', buy, { count: '100' });
     expect(tooMany.json()).toMatchObject({ errors: { count: expect.stringContaining('balance') } });
     await h.submit('UALICE', buy, { count: '1' }, 'V-buy-2');
-    const [acme] = await db.db.select().from(clients).where(eq(clients.id, h.w.ids.acme.id));
+    const acme = firstOf(await db.db.select().from(clients).where(eq(clients.id, h.w.ids.acme.id)));
     expect(acme.incidents).toBe(1);
     await h.submit(
       'UALICE',
@@ -62,7 +64,7 @@ describe('/support for clients', () => {
     await h.w.run(h.w.as.admin, 'ticket.delete', { elid: String(id), sok: 'ok' });
     await support('UALICE', '');
     await h.click('UALICE', answer().blocks as Json[], 'client.archive', { channel: 'DALICE' });
-    expect((await db.db.select().from(tickets).where(eq(tickets.id, id)))[0].status).toBe(10);
+    expect(firstOf(await db.db.select().from(tickets).where(eq(tickets.id, id))).status).toBe(10);
   });
 
   it('a link code links a Slack user to a client user, once', async () => {
@@ -136,11 +138,11 @@ describe('messages modal', () => {
     const card = h.fake.of('chat.postMessage').find((c) => !c.params.thread_ts)?.params.blocks as Json[];
     await h.click('UADMIN', card, 'card.messages');
     const list = { ...h.lastView(), id: 'VLIST' };
-    const [m1, m2, m3] = await db.db
-      .select()
-      .from(messages)
-      .where(eq(messages.ticketId, id))
-      .orderBy(messages.id);
+    const [m1, m2, m3] = exactly(
+      await db.db.select().from(messages).where(eq(messages.ticketId, id)).orderBy(messages.id),
+      3,
+      'message',
+    );
     await h.click('UADMIN', list.blocks, 'message.edit', { view: list }, `${m1.id}:${id}`);
     expect(h.fake.last('views.push')).toBeDefined();
     const edit = { ...h.lastView(), previous_view_id: 'VLIST' };
@@ -148,12 +150,14 @@ describe('messages modal', () => {
     expect(h.fake.last('views.update').params.view_id).toBe('VLIST');
     await h.click('UADMIN', list.blocks, 'message.hide', { view: list }, `${m2.id}:${id}`);
     const afterHide = await db.db.select().from(messages).where(eq(messages.id, m2.id));
-    expect(afterHide[0].hidden).toBe(true);
+    expect(firstOf(afterHide).hidden).toBe(true);
     await h.click('UADMIN', list.blocks, 'message.split', { view: list }, `${m3.id}:${id}`);
     expect(JSON.stringify(h.lastView())).toContain('New ticket #');
     const moved = await db.db.select().from(messages).where(eq(messages.id, m3.id));
-    expect(moved[0].ticketId).not.toBe(id);
-    expect((await db.db.select().from(messages).where(eq(messages.id, m1.id)))[0].body).toBe('first, edited');
+    expect(firstOf(moved).ticketId).not.toBe(id);
+    expect(firstOf(await db.db.select().from(messages).where(eq(messages.id, m1.id))).body).toBe(
+      'first, edited',
+    );
     // The first message offers no split: it would leave the ticket empty.
     expect(() => findElement(list.blocks, 'message.split', `${m1.id}:${id}`)).toThrow();
   });

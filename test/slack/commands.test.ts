@@ -10,6 +10,7 @@ import {
   users,
 } from '../../db/schema.ts';
 import { validateBlocks } from '../../src/sandbox/block-kit.ts';
+import { firstOf } from '../helpers/rows.ts';
 import { type Json, useSlackHarness } from '../helpers/slack-harness.ts';
 
 const { db, h } = useSlackHarness();
@@ -81,7 +82,7 @@ describe('/ticket', () => {
     const view = h.lastView();
     expect(view.callback_id).toBe('filter');
     await h.submit('UADMIN', view, { name: 'boot', priority: '2', flags: ['unread'] });
-    const [saved] = await db.db.select().from(savedFilters);
+    const saved = firstOf(await db.db.select().from(savedFilters));
     expect(saved.params).toEqual({ name: 'boot', priority: '2', unread: 'on' });
     await h.command('UADMIN', '');
     expect(JSON.stringify(answer().blocks)).toContain(
@@ -140,10 +141,10 @@ describe('/ticket', () => {
 
   it('roots send a department to a channel (no SQL); and bind client channels; staff issue link codes', async () => {
     await h.command('UROOT', `channel ${h.w.ids.paid.id}`, { channel: 'CPAID' });
-    const [dep] = await db.db.select().from(departments).where(eq(departments.id, h.w.ids.paid.id));
+    const dep = firstOf(await db.db.select().from(departments).where(eq(departments.id, h.w.ids.paid.id)));
     expect(dep.slackChannel).toBe('CPAID');
     await h.command('UADMIN', 'link bob');
-    const [code] = await db.db.select().from(linkCodes);
+    const code = firstOf(await db.db.select().from(linkCodes));
     expect(answer().text).toContain(code.code);
     await h.command('UROOT', 'bind globex', { channel: 'CGLOBEX' });
     expect(answer().text).toContain('belongs to client Globex');
@@ -153,7 +154,7 @@ describe('/ticket', () => {
 describe('card threads and events', () => {
   async function cardTs(id: number) {
     await h.runJobs();
-    const [card] = await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id));
+    const card = firstOf(await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id)));
     return card.ts;
   }
 
@@ -175,7 +176,7 @@ describe('card threads and events', () => {
     // The author is told, once, privately.
     const told = h.fake.of('chat.postEphemeral');
     expect(told.map((c) => [c.params.user, c.params.channel])).toEqual([['UADMIN', 'CSUPPORT']]);
-    expect(String(told[0].params.text)).toContain('internal note');
+    expect(String(firstOf(told).params.text)).toContain('internal note');
     h.fake.clear();
     await h.runJobs();
     expect(h.fake.of('chat.postMessage').filter((c) => c.params.thread_ts)).toHaveLength(0);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tickets } from '../../db/schema.ts';
+import { firstOf } from '../helpers/rows.ts';
 import { useSlackHarness } from '../helpers/slack-harness.ts';
 
 const { db, h } = useSlackHarness();
@@ -76,7 +77,7 @@ describe('requests Slack would not send are refused before any listener', () => 
     });
     expect(event.status).toBe(200);
     expect(h.fake.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
-    const [t] = await db.db.select().from(tickets);
+    const t = firstOf(await db.db.select().from(tickets));
     expect(t.status).toBe(0);
     // The same command from our workspace works.
     await h.signed.command(commandFields(String(id)));

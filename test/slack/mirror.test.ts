@@ -1,12 +1,13 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { jobs, messages, ticketCards } from '../../db/schema.ts';
+import { one } from '../helpers/rows.ts';
 import { type Json, useSlackHarness } from '../helpers/slack-harness.ts';
 
 const { db, h } = useSlackHarness();
 
 const cardOf = async (id: number) =>
-  (await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id)))[0];
+  one(await db.db.select().from(ticketCards).where(eq(ticketCards.ticketId, id)), 'card');
 /** The card's thread as Slack holds it now: the texts, oldest first. */
 const threadTexts = async (id: number) => {
   const card = await cardOf(id);

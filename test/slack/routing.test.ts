@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ACTION, VIEW } from '../../src/slack/ids.ts';
 import { routes } from '../../src/slack/listeners.ts';
+import { nth } from '../helpers/rows.ts';
 
 const manifest = readFileSync(new URL('../../manifest.yml', import.meta.url), 'utf8');
 const env = {} as Parameters<typeof routes>[0];
@@ -11,7 +12,7 @@ const r = routes(env);
 function listUnder(key: string): string[] {
   const lines = manifest.split('\n');
   const start = lines.findIndex((l) => l.trim() === `${key}:`);
-  const indent = lines[start + 1].search(/\S/);
+  const indent = nth(lines, start + 1, `item under ${key}`).search(/\S/);
   const items: string[] = [];
   for (const line of lines.slice(start + 1)) {
     if (line.trim().startsWith('#')) continue;

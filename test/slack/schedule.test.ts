@@ -1,16 +1,15 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { departments, escalations, tickets } from '../../db/schema.ts';
-import { SCHEDULE_IDS } from '../../src/schedule/ids.ts';
+import { ACTION, VIEW } from '../../src/slack/ids.ts';
+import { firstOf, one } from '../helpers/rows.ts';
 import { type Json, useSlackHarness } from '../helpers/slack-harness.ts';
 
 const { db, h } = useSlackHarness({ schedule: true });
 
 const answer = () => h.fake.last('response_url').params as { text: string; blocks?: Json[] };
-const supportDep = async () => {
-  const [dep] = await db.db.select().from(departments).where(eq(departments.id, h.w.ids.support.id));
-  return dep;
-};
+const supportDep = async () =>
+  one(await db.db.select().from(departments).where(eq(departments.id, h.w.ids.support.id)));
 const onCall = () =>
   db.db
     .update(departments)
@@ -24,19 +23,19 @@ describe('on-call Ack', () => {
     const id = await h.w.openTicket({ priority: '2' });
     await h.runJobs();
     expect(pages()).toHaveLength(1);
-    const page = pages()[0].params;
+    const page = firstOf(pages()).params;
     expect(page.text).toContain('<!subteam^S0ONCALL>');
     const blocks = page.blocks as Json[];
 
-    await h.click('UADMIN', blocks, SCHEDULE_IDS.oncallAck);
+    await h.click('UADMIN', blocks, ACTION.oncallAck);
     expect(answer().text).toBe(`:white_check_mark: You took #${id}.`);
     await h.runJobs();
     const updated = h.fake.last('chat.update').params;
-    const [esc] = await db.db.select().from(escalations);
+    const esc = firstOf(await db.db.select().from(escalations));
     expect(esc.messages).toEqual([{ channel: 'CSUPPORT', ts: updated.ts }]);
     expect(String(updated.text)).toContain('was taken by <@UADMIN>');
 
-    await h.click('UROOT', blocks, SCHEDULE_IDS.oncallAck);
+    await h.click('UROOT', blocks, ACTION.oncallAck);
     expect(answer().text).toBe(`#${id} was already taken by <@UADMIN>.`);
     // The chain stopped: no escalation to UROOT later.
     h.w.clock.advance(30 * 60_000);
@@ -48,11 +47,11 @@ describe('on-call Ack', () => {
     await onCall();
     const id = await h.w.openTicket({ priority: '2' });
     await h.runJobs();
-    const blocks = pages()[0].params.blocks as Json[];
-    await h.click('UALICE', blocks, SCHEDULE_IDS.oncallAck);
+    const blocks = firstOf(pages()).params.blocks as Json[];
+    await h.click('UALICE', blocks, ACTION.oncallAck);
     expect(answer().text).toMatch(/^:warning: .*staff/);
     await h.w.run(h.w.as.admin, 'ticket.edit', { elid: String(id), priority: '0', sok: 'ok' });
-    await h.click('UADMIN', blocks, SCHEDULE_IDS.oncallAck);
+    await h.click('UADMIN', blocks, ACTION.oncallAck);
     expect(answer().text).toBe(`:warning: Ticket ${id} no longer needs on-call`);
   });
 });
@@ -80,10 +79,10 @@ describe('/ticket oncall and /ticket digest', () => {
     const posted = h.fake.last('chat.postMessage').params;
     expect(posted.channel).toBe('CSUPPORT');
     expect(String(posted.text)).toMatch(/^Queue digest for Support, 2026-03-02: 1 open/);
-    await h.click('UADMIN', posted.blocks as Json[], SCHEDULE_IDS.digestOpen, {}, String(id));
+    await h.click('UADMIN', posted.blocks as Json[], ACTION.digestOpen, {}, String(id));
     expect(answer().text).toBe(`Ticket #${id}`);
     expect(JSON.stringify(answer().blocks)).toContain('Disk full');
-    const [t] = await db.db.select().from(tickets).where(eq(tickets.id, id));
+    const t = firstOf(await db.db.select().from(tickets).where(eq(tickets.id, id)));
     expect(t.lockedBy).toBe(h.w.ids.admin.id);
   });
 });
@@ -96,7 +95,7 @@ describe('/ticket settings', () => {
       'views.update',
     ]);
     const view = h.lastView();
-    expect(view.callback_id).toBe(SCHEDULE_IDS.settingsView);
+    expect(view.callback_id).toBe(VIEW.scheduleSettings);
     const values = Object.fromEntries(
       view.blocks
         .filter((b: Json) => b.type === 'input')
@@ -124,7 +123,7 @@ describe('/ticket settings', () => {
     expect(JSON.stringify(h.lastView().blocks)).toContain('Premium');
     await h.command('UADMIN', 'settings');
     const refused = h.lastView();
-    expect(refused.callback_id).not.toBe(SCHEDULE_IDS.settingsView);
-    expect(JSON.stringify(refused.blocks)).toContain('Only root users can change department settings');
+    expect(refused.callback_id).not.toBe(VIEW.scheduleSettings);
+    expect(JSON.stringify(refused.blocks)).toContain('You do not have access to department.schedule');
   });
 });

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Digest, DigestTicket } from '../../src/domain/digest.ts';
+import { flatSettings } from '../../src/functions/department-settings.ts';
 import type { FormMessage, FormResult, ListResult, Row } from '../../src/functions/types.ts';
 import { type Surface, validateBlocks, validateView } from '../../src/sandbox/block-kit.ts';
-import { flatSettings } from '../../src/schedule/settings-params.ts';
-import { pageMessage, pageTakenMessage } from '../../src/schedule/views/alerts.ts';
-import { digestMessage } from '../../src/schedule/views/digest.ts';
-import { oncallMessage } from '../../src/schedule/views/oncall.ts';
-import { settingsModal } from '../../src/schedule/views/settings.ts';
+import { pageMessage, pageTakenMessage } from '../../src/slack/views/alerts.ts';
 import { cardBlocks, openedTicketBlocks } from '../../src/slack/views/card.ts';
 import {
   buyModal,
@@ -16,10 +13,13 @@ import {
   clientTicketBlocks,
   clientViewModal,
 } from '../../src/slack/views/client.ts';
+import { digestMessage } from '../../src/slack/views/digest.ts';
 import { filterModal, newTicketModal } from '../../src/slack/views/forms.ts';
 import { otherHome, staffHome } from '../../src/slack/views/home.ts';
 import { messageEditModal, messagesModal } from '../../src/slack/views/messages-modal.ts';
+import { oncallMessage } from '../../src/slack/views/oncall.ts';
 import { queueBlocks } from '../../src/slack/views/queue.ts';
+import { settingsModal } from '../../src/slack/views/settings.ts';
 import {
   abuseModal,
   assignModal,

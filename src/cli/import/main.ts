@@ -44,7 +44,7 @@ export async function importCommand(
     pageSize,
   };
   try {
-    await source.login(values.login, values.password ?? (await stdin()).split(/\r?\n/)[0]);
+    await source.login(values.login, values.password ?? (await stdin()).split(/\r?\n/)[0] ?? '');
     const summary = await importAll(deps, source, opts, io);
     for (const line of summaryLines(summary, opts.dryRun)) io.out(line);
     io.out(opts.dryRun ? 'Dry run: nothing was written.' : 'Import finished.');

@@ -50,7 +50,7 @@ export function accountParams(row: SourceRow, maps: Maps) {
     balance: row.balance,
     premium: on(row.premium),
     groups: row.groups,
-    attitude: ['-1', '0', '1'].includes(row.attitude) ? row.attitude : undefined,
+    attitude: ['-1', '0', '1'].includes(row.attitude ?? '') ? row.attitude : undefined,
     incident_count: row.incident_count,
   });
 }

@@ -1,7 +1,8 @@
 import { XMLParser } from 'fast-xml-parser';
 
 /** A list row as the source sends it, every cell reduced to its text. */
-export type SourceRow = Record<string, string>;
+/** A row of a source list: its fields as text. Every BILLmanager list row has an id. */
+export type SourceRow = { id: string } & Partial<Record<string, string>>;
 
 /** The source refused a call: BILLmanager's error type, object and message. */
 export class SourceRefusal extends Error {
@@ -61,10 +62,15 @@ export class Source {
     const seen = new Set<string>();
     for (let page = 1; ; page++) {
       const doc = await this.call(func, { ...params, p_num: String(page), p_cnt: String(pageSize) });
-      const rows = asArray(doc.elem).map(row);
+      const rows = asArray(doc.elem).map((node) => {
+        const r = fields(node);
+        // Without its id a row could be neither resumed nor referred to by the rows after it.
+        if (r.id === undefined) throw new SourceUnreachable(`${this.url} listed a ${func} row without an id`);
+        return { ...r, id: r.id };
+      });
       // A server that ignores paging sends the same rows again: stop at the first repeat.
-      const fresh = rows.filter((r) => !seen.has(r.id ?? JSON.stringify(r)));
-      for (const r of fresh) seen.add(r.id ?? JSON.stringify(r));
+      const fresh = rows.filter((r) => !seen.has(r.id));
+      for (const r of fresh) seen.add(r.id);
       if (fresh.length > 0) yield fresh;
       const total = Number(text(doc.p_elems));
       const done =
@@ -87,7 +93,7 @@ export class Source {
     return this.request({ func, ...params, ...(this.sid ? { auth: this.sid } : {}) });
   }
 
-  private async request(params: Record<string, string>): Promise<Record<string, unknown>> {
+  private async request(params: { func: string } & Record<string, string>): Promise<Record<string, unknown>> {
     const body = await this.send(params);
     const doc = parseDoc(body);
     if (!doc)
@@ -156,8 +162,8 @@ export function text(node: unknown): string | undefined {
 const asArray = (node: unknown): unknown[] =>
   node === undefined || node === '' ? [] : Array.isArray(node) ? node : [node];
 
-function row(node: unknown): SourceRow {
-  const out: SourceRow = {};
+function fields(node: unknown): Partial<Record<string, string>> {
+  const out: Partial<Record<string, string>> = {};
   if (!node || typeof node !== 'object') return out;
   for (const [key, value] of Object.entries(node)) {
     const t = text(value);

@@ -59,7 +59,7 @@ async function importTicket(
     department: department ?? '',
     name: row.name || `Ticket ${row.id}`,
     tstatus: row.tstatus ?? tstatus ?? '1',
-    ...(['0', '1', '2'].includes(row.priority) ? { priority: row.priority } : {}),
+    ...(row.priority && ['0', '1', '2'].includes(row.priority) ? { priority: row.priority } : {}),
   };
   if (problem || opts.dryRun) return save('ticket', 'ticket.import', row.id, problem ?? params);
   const batches = await messageBatches(source, opts, row.id);

@@ -1,5 +1,6 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
+import { one } from '../../../db/rows.ts';
 import { clients, providers, users } from '../../../db/schema.ts';
 import { missed } from '../errors.ts';
 import { flag, posInt, text } from '../params.ts';
@@ -82,10 +83,10 @@ export const accountEdit = editFunction({
       incidents: p.incident_count ?? current?.incidents ?? 0,
       disabled: false,
     };
-    const [row] = current
+    const rows = current
       ? await ctx.tx.update(clients).set(values).where(eq(clients.id, current.id)).returning()
       : await ctx.tx.insert(clients).values(values).returning();
-    return row.id;
+    return one(rows, 'client').id;
   },
 });
 

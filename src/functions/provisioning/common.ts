@@ -210,8 +210,9 @@ export async function onlyProvider(tx: Tx): Promise<number> {
     .from(providers)
     .where(eq(providers.disabled, false))
     .limit(2);
-  if (live.length !== 1) throw missed('project', 'Parameter project (the provider) is required');
-  return live[0].id;
+  const [only] = live;
+  if (!only || live.length !== 1) throw missed('project', 'Parameter project (the provider) is required');
+  return only.id;
 }
 
 /** The provider a department or account is put under: it must exist and not be deleted. */

@@ -1,4 +1,5 @@
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { one } from '../../../db/rows.ts';
 import { type Calendar, departments, providers, type Regulation, tickets } from '../../../db/schema.ts';
 import { OPEN_STATUSES } from '../../domain/tickets.ts';
 import { invalid, missed } from '../errors.ts';
@@ -77,13 +78,13 @@ export const departmentEdit = editFunction({
     };
     if (values.paidSupport && /^0*(\.0*)?$/.test(values.incidentPrice))
       throw invalid('incident_price', 'A paid support department needs a price above zero');
-    const [row] = current
+    const rows = current
       ? await ctx.tx.update(departments).set(values).where(eq(departments.id, current.id)).returning()
       : await ctx.tx
           .insert(departments)
           .values({ ...values, regulation: DEFAULT_REGULATION, calendar: DEFAULT_CALENDAR })
           .returning();
-    return row.id;
+    return one(rows, 'department').id;
   },
 });
 
@@ -99,11 +100,12 @@ export const departmentDelete = disableFunction({
       .from(tickets)
       .where(and(inArray(tickets.departmentId, ids), inArray(tickets.status, OPEN_STATUSES)))
       .groupBy(tickets.departmentId);
-    if (open.length > 0) {
-      const dep = rows.find((r) => r.id === open[0].id) as Department;
+    const [first] = open;
+    if (first) {
+      const dep = rows.find((r) => r.id === first.id) as Department;
       throw invalid(
         'elid',
-        `Department ${dep.name} has ${open[0].n} open ticket(s); close them or move them to another department first`,
+        `Department ${dep.name} has ${first.n} open ticket(s); close them or move them to another department first`,
         String(dep.id),
       );
     }

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import { one } from '../../../db/rows.ts';
 import { type User, users } from '../../../db/schema.ts';
 import { invalid, missed } from '../errors.ts';
 import { flag, text } from '../params.ts';
@@ -63,10 +64,10 @@ export async function savePerson(
     ...(p.slack_user ? { slackUserId: p.slack_user } : {}),
     disabled: false,
   };
-  const [row] = current
+  const rows = current
     ? await ctx.tx.update(users).set(values).where(eq(users.id, current.id)).returning()
     : await ctx.tx.insert(users).values(values).returning();
-  return row;
+  return one(rows, 'user');
 }
 
 export const email = z.email('must be an e-mail address').max(300);

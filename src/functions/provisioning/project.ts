@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, ne } from 'drizzle-orm';
+import { one } from '../../../db/rows.ts';
 import { clients, departments, providers } from '../../../db/schema.ts';
 import { invalid, missed } from '../errors.ts';
 import { text } from '../params.ts';
@@ -31,14 +32,14 @@ export const projectEdit = editFunction({
       .where(and(eq(providers.name, name), current ? ne(providers.id, current.id) : undefined));
     if (same) throw exists('name', `A provider named ${name} exists`, name);
     // Saving a disabled provider brings it back: that is how a deletion is undone.
-    const [row] = current
+    const rows = current
       ? await ctx.tx
           .update(providers)
           .set({ name, disabled: false })
           .where(eq(providers.id, current.id))
           .returning()
       : await ctx.tx.insert(providers).values({ name }).returning();
-    return row.id;
+    return one(rows, 'provider').id;
   },
 });
 

@@ -1,5 +1,6 @@
 import { asc, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
+import { one } from '../../../db/rows.ts';
 import {
   clients,
   departments,
@@ -93,7 +94,7 @@ export const ticketImport = defineFunction({
     await keepExternalId(ctx.tx, 'ticket', p.external_id, row.id);
     for (const m of batch) {
       if (await localIdOf(ctx.tx, 'message', m.external_id)) continue;
-      const [made] = await ctx.tx
+      const made = await ctx.tx
         .insert(messages)
         .values({
           ticketId: row.id,
@@ -105,7 +106,7 @@ export const ticketImport = defineFunction({
           createdAt: m.date,
         })
         .returning({ id: messages.id });
-      await keepExternalId(ctx.tx, 'message', m.external_id, made.id);
+      await keepExternalId(ctx.tx, 'message', m.external_id, one(made, 'message').id);
     }
     await settleWaiting(ctx, row, dep);
     return { kind: 'ok', id: row.id, tickets: [row.id] };

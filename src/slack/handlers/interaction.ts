@@ -31,8 +31,8 @@ const SUBMITTED_MS = 24 * 60 * 60_000;
 
 /** The value of the clicked button or chosen option. */
 export function actionValue(args: ActionArgs): string {
-  const action = args.body.actions[0] as { value?: string; selected_option?: { value: string } };
-  return action.value ?? action.selected_option?.value ?? '';
+  const action = args.body.actions[0] as { value?: string; selected_option?: { value: string } } | undefined;
+  return action?.value ?? action?.selected_option?.value ?? '';
 }
 
 /** Runs an interaction's work after ack; any refusal or failure is told to the user only. */
@@ -50,7 +50,7 @@ export async function guarded(args: ActionArgs | CommandArgs, work: () => Promis
  */
 export async function clickOnce(env: SlackDeps, args: ActionArgs, work: () => Promise<void>): Promise<void> {
   await args.ack();
-  const key = `click:${args.body.user.id}:${args.body.actions[0].action_id}:${actionValue(args)}`;
+  const key = `click:${args.body.user.id}:${args.body.actions[0]?.action_id}:${actionValue(args)}`;
   if (!(await claimOnce(env.deps.db, key, env.deps.now(), DOUBLE_CLICK_MS))) return;
   await guarded(args, work);
 }
@@ -113,7 +113,7 @@ export async function submitView(
   } catch (error) {
     clearTimeout(late);
     await releaseClaim(env.deps.db, key);
-    const errors = error instanceof TicketError ? fieldErrors(error, view as never, aliases) : undefined;
+    const errors = error instanceof TicketError ? fieldErrors(error, view, aliases) : undefined;
     if (!acked && errors) {
       await args.ack({ response_action: 'errors', errors });
       return;

@@ -29,16 +29,16 @@ export async function provisionCommand(
   const say = (text: string) => tell(audienceOf(args), text);
   if (sub === 'department' && verb === 'add') {
     requireRoot(actor);
-    const named = /^(?:(\d+):\s*)?(.+)$/.exec(rest);
-    if (!named) throw missed('name', 'Name the department: `/ticket department add Billing`');
+    const [, project, name] = /^(?:(\d+):\s*)?(.+)$/.exec(rest) ?? [];
+    if (!name) throw missed('name', 'Name the department: `/ticket department add Billing`');
     const made = await run('department.edit', {
-      name: named[2],
-      ...(named[1] ? { project: named[1] } : {}),
+      name,
+      ...(project ? { project } : {}),
       sok: 'ok',
     });
     const id = made.kind === 'ok' ? made.id : undefined;
     await say(
-      `Department ${escapeText(named[2])} is ${id}. Send its cards here with \`/ticket channel ${id}\`, give staff to it with \`/ticket staff works @user ${id}\`.`,
+      `Department ${escapeText(name)} is ${id}. Send its cards here with \`/ticket channel ${id}\`, give staff to it with \`/ticket staff works @user ${id}\`.`,
     );
     return true;
   }
@@ -73,7 +73,7 @@ export async function provisionCommand(
 }
 
 function mention(text: string, usage: string): [string, string] {
-  const match = MENTION.exec(text.trim());
-  if (!match) throw invalid('user', `Mention the user: ${usage}`);
-  return [match[1], match[2].trim()];
+  const [, user, rest = ''] = MENTION.exec(text.trim()) ?? [];
+  if (!user) throw invalid('user', `Mention the user: ${usage}`);
+  return [user, rest.trim()];
 }

@@ -1,16 +1,16 @@
 import { requireDepartment } from '../../functions/department-scope.ts';
 import { denied, invalid, missed } from '../../functions/errors.ts';
-import { digestFor } from '../../schedule/digest.ts';
-import { parseId } from '../../schedule/ids.ts';
-import { ackEscalation } from '../../schedule/oncall.ts';
-import { departmentOfChannel, onCallStatus } from '../../schedule/oncall-status.ts';
-import { scheduleSettingsForm, updateScheduleSettings } from '../../schedule/settings.ts';
-import { settingsFromView, settingsModal } from '../../schedule/views/settings.ts';
-import { actor } from '../../schedule/views/text.ts';
+import { call } from '../../functions/registry.ts';
 import { clientByChannel } from '../../slack-store/identity.ts';
+import { departmentOfChannel } from '../../slack-store/scheduled.ts';
 import type { SlackDeps } from '../directory.ts';
 import { type Actor, requireStaffChannel, staffActor, takeOverride } from '../identity.ts';
+import { parseId } from '../ids.ts';
+import { digestFor } from '../scheduled/digest.ts';
+import { onCallStatus } from '../scheduled/oncall.ts';
 import { audienceOf, tell } from '../tell.ts';
+import { mentionOrText } from '../views/mrkdwn.ts';
+import { settingsFromView, settingsModal } from '../views/settings.ts';
 import {
   type ActionArgs,
   actionValue,
@@ -27,7 +27,7 @@ async function departmentOf(env: SlackDeps, arg: string, channel: string): Promi
     if (id === null) throw invalid('department', `Give a department id, not "${arg}"`);
     return id;
   }
-  const here = await departmentOfChannel(env.deps, channel);
+  const here = await departmentOfChannel(env.deps.db, channel);
   if (here === null)
     throw missed('department', 'No department posts to this channel: give its id, e.g. `/ticket oncall 1`');
   return here;
@@ -51,7 +51,7 @@ export async function scheduleCommand(
   if (sub === 'digest') await requireDepartment(env.deps.db, caller.session, id);
   if (sub === 'oncall') {
     const { message } = await onCallStatus(env.deps, id);
-    await tell(audienceOf(args), message.text, message.blocks as never);
+    await tell(audienceOf(args), message.text, message.blocks);
     return true;
   }
   // The digest lists staff work: never posted where a client's people read.
@@ -59,8 +59,7 @@ export async function scheduleCommand(
     throw denied('channel', 'This channel belongs to a client: run `/ticket digest` in a staff channel.');
   await requireStaffChannel(env, caller, channel, override);
   const { message } = await digestFor(env.deps, id);
-  // Block Kit built as plain data by the schedule views.
-  await args.client.chat.postMessage({ channel, ...message, unfurl_links: false } as never);
+  await args.client.chat.postMessage({ channel, ...message, unfurl_links: false });
   return true;
 }
 
@@ -68,8 +67,9 @@ export async function scheduleCommand(
 export async function settingsForm(env: SlackDeps, args: CommandArgs, arg: string) {
   const { session } = await staffActor(env, args.body.user_id);
   const id = await departmentOf(env, arg, args.command.channel_id);
-  const form = await scheduleSettingsForm(env.deps, session, id);
-  return settingsModal(id, form.department, form.values) as never;
+  const form = await call(env.deps, session, 'department.schedule', { elid: String(id) });
+  if (form.kind !== 'form') throw new Error('department.schedule gave no form');
+  return settingsModal(id, String(form.fields.name), form.fields);
 }
 
 export function submitSettings(env: SlackDeps) {
@@ -77,7 +77,11 @@ export function submitSettings(env: SlackDeps) {
     submitView(env, args, async () => {
       const { session } = await staffActor(env, args.body.user.id);
       const { departmentId, values } = settingsFromView(args.body.view);
-      await updateScheduleSettings(env.deps, session, departmentId, values);
+      await call(env.deps, session, 'department.schedule', {
+        elid: String(departmentId),
+        ...values,
+        sok: 'ok',
+      });
       return `Settings of department ${departmentId} saved.`;
     });
 }
@@ -86,15 +90,18 @@ export function submitSettings(env: SlackDeps) {
 export function oncallAck(env: SlackDeps) {
   return (args: ActionArgs) =>
     clickOnce(env, args, async () => {
-      await staffActor(env, args.body.user.id);
+      const { session } = await staffActor(env, args.body.user.id);
       const escalationId = parseId(actionValue(args));
       if (escalationId === null) throw invalid('escalation', 'This Ack button carries no page');
-      const result = await ackEscalation(env.deps, escalationId, args.body.user.id);
+      const result = await call(env.deps, session, 'oncall.ack', { elid: String(escalationId) });
+      if (result.kind !== 'ok' || !result.ack) throw new Error('oncall.ack gave no answer');
+      const ticketId = result.tickets[0];
+      const by = result.ack.by;
       await tell(
         audienceOf(args),
-        result.taken
-          ? `:white_check_mark: You took #${result.ticketId}.`
-          : `#${result.ticketId} was already taken by ${result.by ? actor(result.by) : 'someone else'}.`,
+        result.ack.taken
+          ? `:white_check_mark: You took #${ticketId}.`
+          : `#${ticketId} was already taken by ${by ? mentionOrText(by) : 'someone else'}.`,
       );
     });
 }

@@ -16,9 +16,9 @@ import type { CommandArgs } from './interaction.ts';
 
 /** A user mention as Slack escapes it in command text: `<@U123|name>`. */
 function mentioned(text: string): string {
-  const match = /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/.exec(text);
-  if (!match) throw missed('user', 'Mention the user: `/ticket staff add @user admin`');
-  return match[1];
+  const [, user] = /<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/.exec(text) ?? [];
+  if (!user) throw missed('user', 'Mention the user: `/ticket staff add @user admin`');
+  return user;
 }
 
 /** `/ticket bind CLIENT [TEAM_ID]`: the client's name (or id), and optionally their Slack team. */

@@ -65,8 +65,9 @@ export function supportCommand(env: SlackDeps) {
       args.respond({ response_type: 'ephemeral', ...(message as { text: string }) });
     await guarded(args, async () => {
       if (sub === 'help') return void (await show({ text: SUPPORT_USAGE }));
-      if (sub === 'link' && rest.length === 1) {
-        const linked = await redeemLinkCode(env.deps.db, rest[0], user, env.deps.now());
+      const [code] = rest;
+      if (sub === 'link' && code !== undefined && rest.length === 1) {
+        const linked = await redeemLinkCode(env.deps.db, code, user, env.deps.now());
         return void (await show({
           text: `Linked: you are ${escapeText(linked.name)} now. Try \`/support\`.`,
         }));

@@ -2,6 +2,7 @@ import type { HomeView, KnownBlock } from '@slack/types';
 import type { Row } from '../../functions/types.ts';
 import { ACTION, ticketValue } from '../ids.ts';
 import { actions, button, context, section } from './blocks.ts';
+import { escapeText } from './mrkdwn.ts';
 import { staffOffers } from './offers.ts';
 import { queueLine } from './queue.ts';
 
@@ -19,7 +20,7 @@ export function staffHome(name: string, userId: number, rows: Row[], now: Date, 
     ['Overdue', rows.filter((r) => r.deadline instanceof Date && r.deadline < now)],
   ];
   const blocks: KnownBlock[] = [
-    section(`*Hello ${name}.* Your tickets:`),
+    section(`*Hello ${escapeText(name)}.* Your tickets:`),
     actions('home:top', [button('Refresh', ACTION.homeRefresh, 'refresh')]),
   ];
   for (const [title, list] of parts) {

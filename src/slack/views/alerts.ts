@@ -1,8 +1,9 @@
+import type { KnownBlock } from '@slack/types';
 import { formatRemaining, humanMinutes } from '../../domain/sla.ts';
-import { plain, section } from '../../slack/views/blocks.ts';
-import { escapeText } from '../../slack/views/mrkdwn.ts';
-import { SCHEDULE_IDS } from '../ids.ts';
-import { actor, localTime } from './text.ts';
+import { ACTION } from '../ids.ts';
+import { plain, section } from './blocks.ts';
+import { localTime } from './local-time.ts';
+import { escapeText, mentionOrText } from './mrkdwn.ts';
 
 interface TicketRef {
   id: number;
@@ -38,7 +39,7 @@ export function pageMessage(
   step: number,
   mention: string,
   waitedMinutes: number,
-): { text: string; blocks: unknown[] } {
+): { text: string; blocks: KnownBlock[] } {
   const text =
     step === 0
       ? `:rotating_light: ${mention} High-priority ${title(t)} needs someone on call. Press Ack to take it.`
@@ -53,7 +54,7 @@ export function pageMessage(
         elements: [
           {
             type: 'button',
-            action_id: SCHEDULE_IDS.oncallAck,
+            action_id: ACTION.oncallAck,
             text: plain('Ack'),
             style: 'primary',
             value: String(escalationId),
@@ -65,15 +66,36 @@ export function pageMessage(
 }
 
 /** A page whose ticket no longer needs on-call (lowered, closed): the button goes too. */
-export function pageEndedMessage(t: TicketRef): { text: string; blocks: unknown[] } {
+export function pageEndedMessage(t: TicketRef): { text: string; blocks: KnownBlock[] } {
   const text = `:white_check_mark: ${capital(title(t))} no longer needs someone on call (no longer high priority, or closed).`;
   return { text, blocks: [section(text)] };
 }
 
 /** A page after someone took the ticket: the button gives way to who took it. */
-export function pageTakenMessage(t: TicketRef, by: string): { text: string; blocks: unknown[] } {
-  const text = `:white_check_mark: High-priority ${title(t)} was taken by ${actor(by)}.`;
+export function pageTakenMessage(t: TicketRef, by: string): { text: string; blocks: KnownBlock[] } {
+  const text = `:white_check_mark: High-priority ${title(t)} was taken by ${mentionOrText(by)}.`;
   return { text, blocks: [section(text)] };
+}
+
+const WHAT: Record<string, string> = {
+  'sla.warning': 'SLA warning',
+  'oncall.page': 'on-call page',
+  'digest.post': 'daily digest',
+};
+
+/** A scheduled message that could not be posted, told to its department's channel or to the roots. */
+export function undeliveredMessage(
+  p: { kind: string; ticketId: number | null; attempts: number; error: string },
+  department: string | null,
+): { text: string } {
+  const about = p.ticketId
+    ? ` for ticket #${p.ticketId}`
+    : department
+      ? ` for ${escapeText(department)}`
+      : '';
+  return {
+    text: `:warning: The ${escapeText(WHAT[p.kind] ?? p.kind)}${about} could not be posted after ${p.attempts} attempts: ${escapeText(p.error)}. It is still being retried; check the channel and the bot's access.`,
+  };
 }
 
 function capital(s: string): string {

@@ -1,9 +1,10 @@
+import type { KnownBlock } from '@slack/types';
 import type { Digest, DigestTicket } from '../../domain/digest.ts';
 import { formatRemaining, humanMinutes } from '../../domain/sla.ts';
-import { context, md, plain, section } from '../../slack/views/blocks.ts';
-import { escapeText } from '../../slack/views/mrkdwn.ts';
-import { SCHEDULE_IDS } from '../ids.ts';
-import { localTime } from './text.ts';
+import { ACTION } from '../ids.ts';
+import { context, md, plain, section } from './blocks.ts';
+import { localTime } from './local-time.ts';
+import { escapeText } from './mrkdwn.ts';
 
 /** The daily digest of a department's queue as a Slack message; pure, `now` passed in. */
 export function digestMessage(
@@ -11,10 +12,10 @@ export function digestMessage(
   digest: Digest,
   timezone: string,
   now: Date,
-): { text: string; blocks: unknown[] } {
+): { text: string; blocks: KnownBlock[] } {
   const s = digest.byStatus;
   const text = `Queue digest for ${escapeText(department)}, ${digest.localDate}: ${digest.total} open, ${digest.counts.overdue} overdue, ${digest.counts.dueToday} due today`;
-  const blocks: unknown[] = [
+  const blocks: KnownBlock[] = [
     { type: 'header', text: plain(`Queue digest: ${department}, ${digest.localDate}`) },
     {
       type: 'section',
@@ -59,7 +60,7 @@ function ticketLine(t: DigestTicket, detail: string) {
     `#${t.id} ${escapeText(t.name)} · ${escapeText(t.client)}${who}${detail ? ` · ${detail}` : ''}`,
     {
       type: 'button',
-      action_id: SCHEDULE_IDS.digestOpen,
+      action_id: ACTION.digestOpen,
       text: { type: 'plain_text', text: 'Open' },
       value: String(t.id),
     },

@@ -1,11 +1,12 @@
-import { and, eq, isNotNull } from 'drizzle-orm';
-import { departments, tickets, users } from '../../db/schema.ts';
-import type { Deps } from '../functions/types.ts';
-import { enqueueOnce, type Job } from '../jobs/queue.ts';
-import { type JobHandler, NotYet } from '../jobs/worker.ts';
-import { log } from '../log.ts';
-import { escapeText } from '../slack/views/mrkdwn.ts';
-import { post, postIdentity, type Slack } from './slack-out.ts';
+import { z } from 'zod';
+import type { Deps } from '../../functions/types.ts';
+import { payloadOf } from '../../jobs/payload.ts';
+import { enqueueOnce, type Job } from '../../jobs/queue.ts';
+import { type JobHandler, NotYet } from '../../jobs/worker.ts';
+import { log } from '../../log.ts';
+import { departmentAbout, linkedRoots } from '../../slack-store/scheduled.ts';
+import { type JobSlack, post, postIdentity } from '../job-client.ts';
+import { undeliveredMessage } from '../views/alerts.ts';
 
 export const UNDELIVERED = 'schedule.undelivered';
 /** Failed attempts of a scheduled message after which people are told (it keeps being retried). */
@@ -13,11 +14,17 @@ export const ALERT_AFTER_ATTEMPTS = 3;
 /** Errors that mean the channel itself is the problem: telling it would fail the same way. */
 const CHANNEL_PROBLEM = /channel_not_found|not_in_channel|is_archived|channel_is_archived|no channel/;
 
-const WHAT: Record<string, string> = {
-  'sla.warning': 'SLA warning',
-  'oncall.page': 'on-call page',
-  'digest.post': 'daily digest',
-};
+/** What an undelivered alert carries: the failed job, what it was about, and why it failed. */
+const undeliveredPayload = z.object({
+  jobId: z.number().int(),
+  kind: z.string(),
+  ticketId: z.number().int().nullable(),
+  departmentId: z.number().int().nullable(),
+  attempts: z.number().int(),
+  error: z.string(),
+});
+/** What any scheduled post is about, whatever else its payload holds. */
+const about = z.object({ ticketId: z.number().int().optional(), departmentId: z.number().int().optional() });
 
 /**
  * Wraps the handler of a scheduled message: when its attempt number `ALERT_AFTER_ATTEMPTS` fails,
@@ -31,8 +38,8 @@ export function alertWhenUndeliverable(handler: JobHandler): JobHandler {
     } catch (error) {
       if (job.attempts === ALERT_AFTER_ATTEMPTS && !(error instanceof NotYet)) {
         const now = deps.now();
-        const p = job.payload as { ticketId?: number; departmentId?: number };
-        const payload = {
+        const p = about.safeParse(job.payload).data ?? {};
+        const payload: z.input<typeof undeliveredPayload> = {
           jobId: job.id,
           kind: job.kind,
           ticketId: p.ticketId ?? null,
@@ -57,38 +64,19 @@ export function alertWhenUndeliverable(handler: JobHandler): JobHandler {
  * Tells the department's channel what could not be posted; when the channel is what fails (or the
  * department has none), every root linked to Slack is told by direct message instead.
  */
-export function undeliveredHandler(slack: Slack): JobHandler {
+export function undeliveredHandler(slack: JobSlack): JobHandler {
   return async (job: Job, deps: Deps) => {
-    const p = job.payload as {
-      kind: string;
-      ticketId: number | null;
-      departmentId: number | null;
-      attempts: number;
-      error: string;
-    };
-    const [dep] = p.ticketId
-      ? await deps.db
-          .select({ id: departments.id, name: departments.name, channel: departments.slackChannel })
-          .from(tickets)
-          .innerJoin(departments, eq(departments.id, tickets.departmentId))
-          .where(eq(tickets.id, p.ticketId))
-      : await deps.db
-          .select({ id: departments.id, name: departments.name, channel: departments.slackChannel })
-          .from(departments)
-          .where(eq(departments.id, p.departmentId ?? 0));
-    const about = p.ticketId ? ` for ticket #${p.ticketId}` : dep ? ` for ${escapeText(dep.name)}` : '';
-    const text = `:warning: The ${WHAT[p.kind] ?? p.kind}${about} could not be posted after ${p.attempts} attempts: ${escapeText(p.error)}. It is still being retried; check the channel and the bot's access.`;
+    const p = payloadOf(job, undeliveredPayload);
+    const dep = await departmentAbout(deps.db, p);
+    const text = undeliveredMessage(p, dep?.name ?? null).text;
     if (dep?.channel && !CHANNEL_PROBLEM.test(p.error)) {
       await post(slack, { channel: dep.channel, text }, postIdentity(job));
       return;
     }
     // Direct messages cannot be read back (that needs im:history), so a retry cannot look for them.
     const identity = { key: job.dedupeKey, retried: false };
-    const roots = await deps.db
-      .select({ slack: users.slackUserId })
-      .from(users)
-      .where(and(eq(users.level, 'root'), eq(users.disabled, false), isNotNull(users.slackUserId)));
+    const roots = await linkedRoots(deps.db);
     if (roots.length === 0) log.error('undeliverable scheduled message; no root linked to Slack', p);
-    for (const r of roots) await post(slack, { channel: String(r.slack), text }, identity);
+    for (const root of roots) await post(slack, { channel: root, text }, identity);
   };
 }

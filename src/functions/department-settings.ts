@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Calendar, Department, OnCall, Regulation } from '../../db/schema.ts';
 import { DEFAULT_WARNING_STAGES } from '../domain/sla.ts';
+import { TicketError } from './errors.ts';
 
 /**
  * A department's scheduled-work settings as flat text parameters, the same for every front door:
@@ -28,6 +29,29 @@ export const SETTINGS_FIELDS = [
 ] as const;
 export type SettingsField = (typeof SETTINGS_FIELDS)[number];
 export type FlatSettings = Record<SettingsField, string>;
+
+/** Each setting as people read it (the modal's label, and the name a refusal gives it) and a hint. */
+export const SETTINGS_LABELS: Record<SettingsField, [label: string, hint: string]> = {
+  regulation_0: ['Response time, low priority (business minutes)', ''],
+  regulation_1: ['Response time, medium priority (business minutes)', ''],
+  regulation_2: ['Response time, high priority (business minutes)', ''],
+  timezone: ['Calendar time zone', 'e.g. Europe/Berlin'],
+  workdays: ['Working days', '1 = Monday … 7 = Sunday, comma separated'],
+  work_start: ['Working hours start', 'HH:MM'],
+  work_end: ['Working hours end', 'HH:MM'],
+  holidays: ['Holidays', 'YYYY-MM-DD, comma separated'],
+  warning_stages: ['SLA warning stages', 'minutes before the deadline, 0 = at breach; e.g. 60,15,0'],
+  oncall_usergroup: ['On-call user group', 'S… id; or fill in a rotation below'],
+  oncall_members: ['Rotation members', 'Slack user ids U…, in order'],
+  oncall_shift_hours: ['Rotation shift length (hours)', 'e.g. 24 or 168'],
+  oncall_handover: ['Rotation hand-over time', 'HH:MM'],
+  oncall_timezone: ['Rotation time zone', 'empty = calendar time zone'],
+  oncall_start: ['Rotation start date', 'YYYY-MM-DD: the first member takes over then'],
+  oncall_chain: ['Escalation chain', 'U… or subteam:S…, in order after the on-call'],
+  oncall_ack_minutes: ['Minutes to Ack before escalating', 'empty = no on-call paging'],
+  digest_time: ['Daily digest time', 'HH:MM in the calendar time zone; empty = no digest'],
+};
+const label = (f: SettingsField) => SETTINGS_LABELS[f][0];
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time HH:MM');
 /** The end of the working day may be 24:00: with 00:00 to 24:00 every day, a round-the-clock calendar. */
@@ -91,13 +115,19 @@ export const settingsSchema = z
     digest_time: z.union([z.literal(''), hhmm]),
   })
   .superRefine((v, ctx) => {
-    if (v.work_start >= v.work_end)
-      ctx.addIssue({ code: 'custom', path: ['work_end'], message: 'must be after work_start' });
+    // Zod checks the whole form even when a field failed: the order only means something for two times.
+    const times = hhmm.safeParse(v.work_start).success && endOfDay.safeParse(v.work_end).success;
+    if (times && v.work_start >= v.work_end)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['work_end'],
+        message: `must be after ${label('work_start')}`,
+      });
     if (v.oncall_usergroup && v.oncall_members.length > 0)
       ctx.addIssue({
         code: 'custom',
         path: ['oncall_members'],
-        message: 'give a user group or a rotation, not both',
+        message: `cannot go with an ${label('oncall_usergroup')}: give a user group or a rotation, not both`,
       });
     if (v.oncall_members.length > 0)
       for (const f of ['oncall_shift_hours', 'oncall_handover', 'oncall_start'] as const)
@@ -120,6 +150,23 @@ export const settingsSchema = z
     digestTime: v.digest_time || null,
   }));
 export type ScheduleSettings = z.output<typeof settingsSchema>;
+
+/**
+ * The settings parsed, or a refusal naming every bad field at once by its label, with the message of
+ * each field keyed by its parameter (the Slack modal shows them per input).
+ */
+export function parseSettings(merged: FlatSettings): ScheduleSettings {
+  const parsed = settingsSchema.safeParse(merged);
+  if (parsed.success) return parsed.data;
+  const fields: Partial<Record<SettingsField, string>> = {};
+  for (const issue of parsed.error.issues) {
+    const field = SETTINGS_FIELDS.find((f) => f === issue.path[0]);
+    if (field) fields[field] ??= `${label(field)} ${issue.message}`;
+  }
+  const [first] = SETTINGS_FIELDS.filter((f) => fields[f] !== undefined);
+  const message = Object.values(fields).join('; ') || parsed.error.message;
+  throw new TicketError('value', first ?? 'settings', message, first && merged[first], fields);
+}
 
 function toOnCall(v: {
   oncall_usergroup: string;
@@ -183,7 +230,10 @@ function isTimeZone(tz: string): boolean {
 
 /** Only the settings among a front door's parameters (an API request also carries func, out, elid, sok…). */
 export function pickSettings(params: Record<string, string | undefined>): Partial<FlatSettings> {
-  return Object.fromEntries(
-    SETTINGS_FIELDS.filter((f) => params[f] !== undefined).map((f) => [f, params[f] as string]),
-  );
+  const picked: Partial<FlatSettings> = {};
+  for (const f of SETTINGS_FIELDS) {
+    const value = params[f];
+    if (value !== undefined) picked[f] = value;
+  }
+  return picked;
 }

@@ -1,8 +1,9 @@
+import type { KnownBlock } from '@slack/types';
 import type { OnCall } from '../../../db/schema.ts';
 import { mention, type OnCallNow } from '../../domain/rotation.ts';
-import { section } from '../../slack/views/blocks.ts';
-import { escapeText } from '../../slack/views/mrkdwn.ts';
-import { localTime } from './text.ts';
+import { section } from './blocks.ts';
+import { localTime } from './local-time.ts';
+import { escapeText } from './mrkdwn.ts';
 
 /** Who is on call now and next in a department, with the escalation chain; pure. */
 export function oncallMessage(
@@ -10,7 +11,7 @@ export function oncallMessage(
   oncall: OnCall | null,
   who: OnCallNow,
   timezone: string,
-): { text: string; blocks: unknown[] } {
+): { text: string; blocks: KnownBlock[] } {
   const name = escapeText(department);
   if (!oncall || (!who.current && oncall.chain.length === 0)) {
     const text = `${name} has no on-call target configured.`;

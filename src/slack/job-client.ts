@@ -1,14 +1,35 @@
-import { ErrorCode, type WebClient } from '@slack/web-api';
-import { eq } from 'drizzle-orm';
+import type { KnownBlock } from '@slack/types';
+import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Db } from '../../db/client.ts';
-import { departments, ticketCards, tickets } from '../../db/schema.ts';
 import { RetryLater } from '../jobs/worker.ts';
+import { postTarget } from '../slack-store/scheduled.ts';
 
 /**
- * The Web API client jobs use. Give the worker one with `rejectRateLimitedCalls: true` and no client
- * retries: a 429 then surfaces at once as RetryLater and the job table, not a sleeping request, waits.
+ * The Web API client jobs use (cards, threads, replies, SLA warnings, pages, digests, alerts): the
+ * one way the worker talks to Slack. Tests hand in a client of their fake Slack.
  */
-export type Slack = Pick<WebClient, 'chat' | 'conversations'>;
+export type JobSlack = Pick<WebClient, 'chat' | 'conversations'>;
+
+/**
+ * The job client: a rate limit fails the call at once (the job is retried at Slack's Retry-After by
+ * the job table) instead of the client sleeping; a call that hangs times out, since the worker's
+ * heartbeat would otherwise hold its job forever. `extra`: the metered fetch and logger.
+ */
+export function jobClient(token: string, apiUrl?: string, extra: WebClientOptions = {}): WebClient {
+  return new WebClient(token, {
+    ...extra,
+    ...(apiUrl ? { slackApiUrl: apiUrl.replace(/\/?$/, '/') } : {}),
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    timeout: 30_000,
+  });
+}
+
+/** A message as the views build it. */
+export interface Message {
+  text: string;
+  blocks?: KnownBlock[];
+}
 
 /** The metadata event every scheduled post carries: the job's dedupe key, i.e. what the message is. */
 export const JOB_EVENT = 'ticket_ops_job';
@@ -32,26 +53,17 @@ export interface Posted {
 
 /** A message for the ticket: into its card's thread, or the department channel when it has no card yet. */
 export async function postAboutTicket(
-  slack: Slack,
+  slack: JobSlack,
   db: Db,
   ticketId: number,
-  message: { text: string; blocks?: unknown[]; broadcast?: boolean },
+  message: Message & { broadcast?: boolean },
   identity: PostIdentity,
 ): Promise<Posted | null> {
-  const [where] = await db
-    .select({
-      cardChannel: ticketCards.channel,
-      cardTs: ticketCards.ts,
-      depChannel: departments.slackChannel,
-    })
-    .from(tickets)
-    .innerJoin(departments, eq(departments.id, tickets.departmentId))
-    .leftJoin(ticketCards, eq(ticketCards.ticketId, tickets.id))
-    .where(eq(tickets.id, ticketId));
+  const where = await postTarget(db, ticketId);
   const channel = where?.cardChannel ?? where?.depChannel;
-  if (!channel) return null;
-  const thread = where.cardTs ? { thread_ts: where.cardTs, reply_broadcast: message.broadcast ?? false } : {};
-  return post(slack, { channel, text: message.text, blocks: message.blocks, ...thread }, identity);
+  if (!where || !channel) return null;
+  const thread = where.cardTs ? { ts: where.cardTs, broadcast: message.broadcast ?? false } : undefined;
+  return post(slack, { channel, text: message.text, blocks: message.blocks, thread }, identity);
 }
 
 /**
@@ -60,18 +72,22 @@ export async function postAboutTicket(
  * or lost its lease, takes that message instead of posting it again.
  */
 export async function post(
-  slack: Slack,
-  args: { channel: string; text: string; blocks?: unknown[]; thread_ts?: string; reply_broadcast?: boolean },
+  slack: JobSlack,
+  args: Message & { channel: string; thread?: { ts: string; broadcast: boolean } },
   identity: PostIdentity,
 ): Promise<Posted> {
   if (identity.retried) {
-    const earlier = await findPosted(slack, args.channel, args.thread_ts, identity.key);
+    const earlier = await findPosted(slack, args.channel, args.thread?.ts, identity.key);
     if (earlier) return earlier;
   }
   const metadata = { event_type: JOB_EVENT, event_payload: { key: identity.key } };
-  // Block Kit is built as plain data by the views; the Web API types cannot follow it.
+  const { channel, text, blocks, thread } = args;
+  const message = { channel, text, metadata, unfurl_links: false, unfurl_media: false };
+  const withBlocks = blocks ? { ...message, blocks } : message;
   const res = await slackCall(() =>
-    slack.chat.postMessage({ ...args, metadata, unfurl_links: false, unfurl_media: false } as never),
+    slack.chat.postMessage(
+      thread ? { ...withBlocks, thread_ts: thread.ts, reply_broadcast: thread.broadcast } : withBlocks,
+    ),
   );
   return { channel: res.channel ?? args.channel, ts: String(res.ts) };
 }
@@ -80,7 +96,7 @@ type Read = { ts?: string; metadata?: { event_type?: string; event_payload?: { k
 
 /** The message a job posted earlier: in a thread (all of it, threads are short) or the channel's newest. */
 async function findPosted(
-  slack: Slack,
+  slack: JobSlack,
   channel: string,
   thread: string | undefined,
   key: string,
@@ -112,10 +128,10 @@ async function findPosted(
 }
 
 export async function update(
-  slack: Slack,
-  args: { channel: string; ts: string; text: string; blocks?: unknown[] },
+  slack: JobSlack,
+  args: Message & { channel: string; ts: string },
 ): Promise<void> {
-  await slackCall(() => slack.chat.update(args as never));
+  await slackCall(() => slack.chat.update(args));
 }
 
 /** Slack's 429 becomes a retry at its own Retry-After, through the job table; other errors pass. */
