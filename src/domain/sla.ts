@@ -57,6 +57,9 @@ export function supersededStage(deadline: Date, stage: number, stages: number[],
  */
 export function formatRemaining(deadline: Date, now: Date): string {
   const ms = deadline.getTime() - now.getTime();
+  // Overdue since another year: "2524 d" alone hides how old it is, the date says it.
+  if (ms < 0 && deadline.getUTCFullYear() !== now.getUTCFullYear())
+    return `overdue since ${deadline.toISOString().slice(0, 10)} (${humanMinutes(Math.ceil(-ms / MINUTE))})`;
   // Halves round down: 65½ minutes still read "1 h 05 min left".
   return ms >= 0
     ? `${humanMinutes(Math.ceil(ms / MINUTE - 0.5))} left`

@@ -1,6 +1,8 @@
-import { inArray } from 'drizzle-orm';
+import { and, asc, eq, ilike, inArray, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { clients, departments, users } from '../../db/schema.ts';
+import { escapeLike } from '../../db/like.ts';
+import { clients, departments, staffDepartments, users } from '../../db/schema.ts';
+import type { Session } from '../functions/types.ts';
 
 /** Id → name maps, so views can show people names instead of database ids. */
 export interface Names {
@@ -35,4 +37,26 @@ export async function filterNames(db: Db, filter: Record<string, string>): Promi
     departments: await pick(departments, want.departments),
     staff: await pick(users, want.staff),
   };
+}
+
+/**
+ * The clients a staff member may pick in a search (the filter's client select), by name or id:
+ * roots every client, admins the clients of the providers whose departments they work.
+ */
+export async function clientChoices(db: Db, session: Session, query: string, limit = 100) {
+  const q = query.trim();
+  const match = or(
+    /^\d+$/.test(q) ? eq(clients.id, Number(q)) : undefined,
+    ilike(clients.name, `%${escapeLike(q)}%`),
+  );
+  const scope: SQL | undefined =
+    session.level === 'root'
+      ? undefined
+      : sql`${clients.providerId} in (select ${departments.providerId} from ${departments} join ${staffDepartments} on ${staffDepartments.departmentId} = ${departments.id} where ${staffDepartments.userId} = ${session.userId})`;
+  return db
+    .select({ id: clients.id, name: clients.name })
+    .from(clients)
+    .where(and(match, scope))
+    .orderBy(asc(clients.name), asc(clients.id))
+    .limit(limit);
 }

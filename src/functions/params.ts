@@ -108,12 +108,17 @@ export function parseParams<S extends z.ZodType>(
   }
   const result = schema.safeParse(cleaned);
   if (result.success) return result.data;
-  // A failed parse has at least one issue.
+  // Every bad parameter, the first issue of each (`fields`), so a form marks them all at once; the
+  // first is the refusal callers that report one (the API) report.
+  const fields: Record<string, string> = {};
+  for (const issue of result.error.issues) {
+    const param = String(issue.path[0] ?? 'params');
+    fields[param] ??=
+      cleaned[param] === undefined ? `Parameter ${param} is required` : `Parameter ${param} ${issue.message}`;
+  }
   const issue = one(result.error.issues, 'zod issue');
   const param = String(issue.path[0] ?? 'params');
   const given = cleaned[param];
-  if (given === undefined) {
-    throw new TicketError('missed', param, `Parameter ${param} is required`);
-  }
-  throw new TicketError('value', param, `Parameter ${param} ${issue.message}`, given.slice(0, 200));
+  const type = given === undefined ? 'missed' : 'value';
+  throw new TicketError(type, param, fields[param] ?? param, given?.slice(0, 200), fields);
 }

@@ -132,6 +132,8 @@ export function queueSource(ctx: ReadContext, viewer: number | null) {
       ),
       responsible_id: intColumn(tickets.responsibleId),
       locked_by_id: intColumn(sql`case when ${locked} then ${tickets.lockedBy} end`),
+      // When the lock ends (meaningful while blocked_by is set): "locked by X until 14:30" in the reader's zone.
+      locked_until: dateColumn(tickets.lockedUntil),
     },
   } satisfies ListSource;
 }

@@ -145,6 +145,31 @@ export function slackDelivery(web: WebApi, signingSecret: string, botUrl: () => 
       });
     },
 
+    /**
+     * A person types in (or opens) a select whose options the app serves (external_select): Slack
+     * asks the app's options load URL with a block_suggestion and shows what it answers.
+     */
+    async options(
+      user: string,
+      viewId: string,
+      values: Json,
+      select: { block_id: string; action_id: string; value: string },
+    ): Promise<{ options: Json[] }> {
+      const answer = await interaction({
+        type: 'block_suggestion',
+        team: { id: ws.team },
+        user: userOf(user),
+        api_app_id: appId,
+        token: 'sandbox',
+        ...select,
+        container: { type: 'view', view_id: viewId },
+        view: viewPayload(viewId, values),
+      });
+      const body = answer.status === 200 && answer.body.startsWith('{') ? JSON.parse(answer.body) : {};
+      const groups: Json[] = body.option_groups ?? [];
+      return { options: [...(body.options ?? []), ...groups.flatMap((g) => g.options ?? [])].slice(0, 100) };
+    },
+
     /** Submit: the bot's answer decides whether the modal closes, shows errors, is replaced or pushed. */
     async submit(user: string, viewId: string, values: Json): Promise<{ errors?: Record<string, string> }> {
       const answer = await interaction({

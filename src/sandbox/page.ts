@@ -31,6 +31,14 @@ const bodies = {
     values: z.record(z.string(), z.unknown()).optional(),
   }),
   submit: z.object({ as: person, view_id: z.string(), values: z.record(z.string(), z.unknown()) }),
+  options: z.object({
+    as: person,
+    view_id: z.string(),
+    block_id: z.string(),
+    action_id: z.string(),
+    value: z.string().max(500),
+    values: z.record(z.string(), z.unknown()).optional(),
+  }),
   close: z.object({ as: person, view_id: z.string() }),
   home: z.object({ as: person }),
   clock: z.object({ step: z.enum(['15m', '1h', 'morning']) }),
@@ -128,6 +136,17 @@ export function sandboxPage(web: WebApi, slack: SlackDelivery, clock: SandboxClo
   router.post(
     '/sandbox/api/submit',
     act(bodies.submit, (b) => slack.submit(b.as, b.view_id, b.values)),
+  );
+  // An external_select opened or typed in: the app's options endpoint answers, as in Slack.
+  router.post(
+    '/sandbox/api/options',
+    act(bodies.options, (b) =>
+      slack.options(b.as, b.view_id, b.values ?? {}, {
+        block_id: b.block_id,
+        action_id: b.action_id,
+        value: b.value,
+      }),
+    ),
   );
   router.post(
     '/sandbox/api/close',

@@ -63,6 +63,7 @@ export class Directory {
       const u = user as {
         real_name?: string;
         name?: string;
+        profile?: { display_name?: string };
         tz?: string;
         is_stranger?: boolean;
         team_id?: string;
@@ -70,7 +71,8 @@ export class Directory {
         is_ultra_restricted?: boolean;
       };
       profile = {
-        name: u.real_name || u.name || userId,
+        // Never an id or a made-up login: people read this name.
+        name: u.real_name || u.profile?.display_name || u.name || 'a Slack user',
         timezone: u.tz,
         external: Boolean(u.is_stranger) || !team || (u.team_id !== undefined && u.team_id !== team),
         guest: Boolean(u.is_restricted || u.is_ultra_restricted),

@@ -1,4 +1,4 @@
-import { denied } from '../functions/errors.ts';
+import { denied, TicketError } from '../functions/errors.ts';
 import { call } from '../functions/registry.ts';
 import {
   type Account,
@@ -76,7 +76,12 @@ export async function clientActor(env: SlackDeps, slackUserId: string, channel?:
       'Your Slack account is not linked to a client account. Ask support for a link code, then run `/support link CODE`.',
     );
   }
-  const profile = await env.directory.profile(slackUserId);
+  const profile = await env.directory.profile(slackUserId).catch((error: unknown) => {
+    // Slack did not answer users.info: the client is told to try again, not left guessing.
+    if (error instanceof TicketError)
+      throw denied('user', 'Slack could not tell us who you are; try again in a minute.');
+    throw error;
+  });
   // Only the client's organisation (recorded at bind time) acts as the client; guests of our
   // workspace only when no organisation was recorded. Never our colleagues, never a third party.
   const theirs = client.slackTeam ? profile.team === client.slackTeam : profile.guest && !profile.external;

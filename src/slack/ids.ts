@@ -27,6 +27,9 @@ export const ACTION = {
   messageEdit: 'message.edit',
   messageHide: 'message.hide',
   messageSplit: 'message.split',
+  // Messages modal: paging (both in one actions block, so distinct action_ids)
+  messagesEarlier: 'messages.page.earlier',
+  messagesNewer: 'messages.page.newer',
   // Client list
   clientOpen: 'client.open',
   clientReply: 'client.reply',
@@ -35,6 +38,11 @@ export const ACTION = {
   clientBuy: 'client.buy',
   clientPagePrevious: 'client.page.previous',
   clientPageNext: 'client.page.next',
+  clientTicketEarlier: 'client.ticket.earlier',
+  clientTicketNewer: 'client.ticket.newer',
+  // "Log in as client" modal: the client's list, paged by staff
+  clientViewPrevious: 'clientview.page.previous',
+  clientViewNext: 'clientview.page.next',
   // App Home
   homeRefresh: 'home.refresh',
   // On-call pages and daily digests (posted by the job worker)
@@ -42,6 +50,11 @@ export const ACTION = {
   oncallAck: 'oncall_ack',
   /** "Open" in a digest; value = ticket id, opened like a queue line. */
   digestOpen: 'digest_open_ticket',
+} as const;
+
+/** Selects whose options the app serves (block_suggestion, the manifest's options load URL). */
+export const OPTIONS = {
+  clients: 'clients.search',
 } as const;
 
 /** Modals (callback_id). Views without a submit button still carry one, for routing clarity. */
@@ -97,6 +110,14 @@ export function parsePageValue(value: string | undefined): { page: number; favor
   const [page, which] = (value ?? '').split(':');
   const n = Number(page);
   return { page: Number.isSafeInteger(n) && n > 0 ? n : 1, favorites: which === 'fav' };
+}
+
+/** Paging within one ticket (its messages, or the client's list seen through it): `ticketId:page`. */
+export const ticketPageValue = (ticketId: number, page: number) => `${ticketId}:${page}`;
+export function parseTicketPageValue(value: string | undefined): { ticketId: number; page: number } {
+  const [ticketId, page] = (value ?? '').split(':');
+  const n = Number(page);
+  return { ticketId: parseTicketValue(ticketId), page: Number.isSafeInteger(n) && n > 0 ? n : 0 };
 }
 
 /** Message buttons: `messageId:ticketId`. */

@@ -1,6 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { SlackDeps } from './directory.ts';
-import { close, favorite, logInAsClient, unblock } from './handlers/card-buttons.ts';
+import { close, favorite, logInAsClient, pageClientView, unblock } from './handlers/card-buttons.ts';
 import {
   openAbuse,
   openAssign,
@@ -24,16 +24,18 @@ import {
   clientOpen,
   clientPage,
   clientReply,
+  clientTicketPage,
   submitBuy,
   submitClientNew,
   submitClientReply,
 } from './handlers/client-actions.ts';
-import { submitFilter, submitNewTicket } from './handlers/forms.ts';
+import { clientOptions, submitFilter, submitNewTicket } from './handlers/forms.ts';
 import { homeOpened, homeRefresh } from './handlers/home.ts';
 import {
   editMessage,
   hideMessage,
   openMessages,
+  pageMessages,
   splitMessage,
   submitMessageEdit,
 } from './handlers/messages.ts';
@@ -42,7 +44,7 @@ import { oncallAck, submitSettings } from './handlers/schedule.ts';
 import { supportCommand } from './handlers/support-command.ts';
 import { channelShared, memberJoined, threadReply } from './handlers/thread-reply.ts';
 import { ticketCommand } from './handlers/ticket-command.ts';
-import { ACTION, VIEW } from './ids.ts';
+import { ACTION, OPTIONS, VIEW } from './ids.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: Bolt's listener argument types differ per route kind.
 type Listener = (args: any) => Promise<void>;
@@ -71,6 +73,8 @@ export function routes(env: SlackDeps) {
     [ACTION.messageEdit]: editMessage(env),
     [ACTION.messageHide]: hideMessage(env),
     [ACTION.messageSplit]: splitMessage(env),
+    [ACTION.messagesEarlier]: pageMessages(env),
+    [ACTION.messagesNewer]: pageMessages(env),
     [ACTION.clientOpen]: clientOpen(env),
     [ACTION.clientReply]: clientReply(env),
     [ACTION.clientArchive]: clientArchive(env),
@@ -78,6 +82,10 @@ export function routes(env: SlackDeps) {
     [ACTION.clientBuy]: clientBuy(env),
     [ACTION.clientPagePrevious]: clientPage(env),
     [ACTION.clientPageNext]: clientPage(env),
+    [ACTION.clientTicketEarlier]: clientTicketPage(env),
+    [ACTION.clientTicketNewer]: clientTicketPage(env),
+    [ACTION.clientViewPrevious]: pageClientView(env),
+    [ACTION.clientViewNext]: pageClientView(env),
     [ACTION.homeRefresh]: homeRefresh(env),
     [ACTION.oncallAck]: oncallAck(env),
     // A digest line opens the ticket exactly as a queue line does.
@@ -99,13 +107,17 @@ export function routes(env: SlackDeps) {
     [VIEW.buy]: submitBuy(env),
     [VIEW.scheduleSettings]: submitSettings(env),
   };
+  // Selects whose options the app serves as people type (the manifest's options load URL).
+  const options: Record<(typeof OPTIONS)[keyof typeof OPTIONS], Listener> = {
+    [OPTIONS.clients]: clientOptions(env),
+  };
   const events: Record<string, Listener> = {
     app_home_opened: homeOpened(env),
     message: threadReply(env),
     member_joined_channel: memberJoined(env),
     channel_shared: channelShared(env),
   };
-  return { commands, actions, views, events };
+  return { commands, actions, views, options, events };
 }
 
 export function registerListeners(app: App, env: SlackDeps): void {
@@ -114,5 +126,6 @@ export function registerListeners(app: App, env: SlackDeps): void {
   for (const [id, listener] of Object.entries(r.actions)) app.action({ action_id: id }, listener);
   for (const [id, listener] of Object.entries(r.views))
     if (listener) app.view({ callback_id: id, type: 'view_submission' }, listener);
+  for (const [id, listener] of Object.entries(r.options)) app.options({ action_id: id }, listener);
   for (const [name, listener] of Object.entries(r.events)) app.event(name, listener);
 }

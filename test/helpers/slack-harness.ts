@@ -159,8 +159,8 @@ export async function startSlackHarness(
               ? { type, selected_date: v ?? null }
               : type === 'timepicker'
                 ? { type, selected_time: v ?? null }
-                : type === 'checkboxes'
-                  ? { type, selected_options: ((v as string[]) ?? []).map((x) => ({ value: x })) }
+                : type === 'checkboxes' || type.startsWith('multi_')
+                  ? { type, selected_options: (v === undefined ? [] : [v].flat()).map((x) => ({ value: x })) }
                   : {
                       type,
                       selected_option:

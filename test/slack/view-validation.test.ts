@@ -165,7 +165,7 @@ const modalViews = (d: Data): [string, unknown][] => {
     ['deadline', deadlineModal(row(d, 0), m, 'Europe/Berlin')],
     ['assign', assignModal(row(d, 0), choices(d), people(d), m)],
     ['charge', chargeModal(row(d, 0), m)],
-    ['new ticket', newTicketModal(form(d), people(d))],
+    ['new ticket', newTicketModal(form(d))],
     ['filter', filterModal(form(d), choices(d), people(d))],
     ['messages', messagesModal(d.id, rows(d), d.text(500))],
     ['message edit', messageEditModal(d.id, d.id, d.text(20_000))],

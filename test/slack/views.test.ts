@@ -90,8 +90,8 @@ describe('views', () => {
               "type": "mrkdwn",
             },
             {
-              "text": "*Locked by*
-      Adam Admin, 2026-03-02 10:30:00",
+              "text": "*Lock*
+      locked by Adam Admin",
               "type": "mrkdwn",
             },
           ],

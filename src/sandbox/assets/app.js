@@ -222,6 +222,41 @@ document.addEventListener('change', (e) => {
   if (node) fire(node, node.value);
 });
 
+/** An external_select asks the app for options (as Slack does) when opened and as the person types. */
+async function loadOptions(field) {
+  const view = field.closest('[data-view]');
+  const { element, blockId } = registryOf(field).items[Number(field.dataset.field)];
+  const select = field.querySelector('select');
+  const answer = await api('options', {
+    as: look.as,
+    view_id: view.dataset.view,
+    block_id: blockId,
+    action_id: element.action_id,
+    value: field.querySelector('.bk-external-search').value,
+    values: stateValues(view, registryOf(view)),
+  });
+  const kept = [...select.selectedOptions].filter((o) => o.value);
+  const keptValues = new Set(kept.map((o) => o.value));
+  const fresh = (answer.options ?? []).filter((o) => !keptValues.has(o.value));
+  select.innerHTML = `${select.multiple ? '' : '<option value="">Select an item</option>'}${kept
+    .map((o) => `<option value="${esc(o.value)}" selected>${esc(o.textContent)}</option>`)
+    .join('')}${fresh.map((o) => `<option value="${esc(o.value)}">${esc(o.text.text)}</option>`).join('')}`;
+}
+let optionsTimer;
+document.addEventListener('input', (e) => {
+  const field = e.target.closest('.bk-external');
+  if (!field) return;
+  clearTimeout(optionsTimer);
+  optionsTimer = setTimeout(() => loadOptions(field), 250);
+});
+document.addEventListener('focusin', (e) => {
+  const field = e.target.closest('.bk-external');
+  if (field && !field.dataset.loaded) {
+    field.dataset.loaded = '1';
+    loadOptions(field);
+  }
+});
+
 $('#identity').addEventListener('change', (e) => {
   Object.assign(look, { as: e.target.value, thread: undefined, home: false });
   modalErrors = {};

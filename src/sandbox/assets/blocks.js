@@ -139,6 +139,15 @@ function inputField(el, blockId, ctx, reg) {
         )
         .join('')}</select>`;
     }
+    case 'external_select':
+    case 'multi_external_select': {
+      // Options come from the app as the person types (app.js asks /sandbox/api/options).
+      const multi = el.type === 'multi_external_select';
+      const chosen = [el.initial_option, ...(el.initial_options ?? [])].filter(Boolean);
+      return `<div class="bk-external" ${data}><input type="search" class="bk-textinput bk-external-search" placeholder="${placeholder || 'Type to search'}" aria-label="Search"><select class="bk-select bk-external-options" ${multi ? 'multiple' : ''}>${multi ? '' : '<option value="">Select an item</option>'}${chosen
+        .map((o) => `<option value="${esc(o.value)}" selected>${esc(o.text.text)}</option>`)
+        .join('')}</select></div>`;
+    }
     case 'radio_buttons':
     case 'checkboxes': {
       const kind = el.type === 'radio_buttons' ? 'radio' : 'checkbox';
@@ -173,6 +182,18 @@ export function stateValues(root, registry) {
       case 'multi_static_select':
         state = { selected_options: [...node.selectedOptions].map((o) => option(o.value)) };
         break;
+      case 'external_select':
+      case 'multi_external_select': {
+        // The app's options are not in the view: what was chosen is read from the drawn list.
+        const picked = [...node.querySelector('select').selectedOptions]
+          .filter((o) => o.value)
+          .map((o) => ({ text: { type: 'plain_text', text: o.textContent }, value: o.value }));
+        state =
+          el.type === 'external_select'
+            ? { selected_option: picked[0] ?? null }
+            : { selected_options: picked };
+        break;
+      }
       case 'radio_buttons':
         state = { selected_option: option(node.querySelector('input:checked')?.value) };
         break;

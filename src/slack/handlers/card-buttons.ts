@@ -4,7 +4,7 @@ import type { Session } from '../../functions/types.ts';
 import { isFavorite } from '../../slack-store/cards.ts';
 import type { SlackDeps } from '../directory.ts';
 import { staffActor } from '../identity.ts';
-import { parseTicketValue } from '../ids.ts';
+import { parseTicketPageValue, parseTicketValue } from '../ids.ts';
 import { audienceOf, tell } from '../tell.ts';
 import { CLIENT_PAGE, clientViewModal } from '../views/client.ts';
 import { type ActionArgs, actionValue, clickOnce, guarded, modalAfterLoading } from './interaction.ts';
@@ -60,8 +60,25 @@ export function logInAsClient(env: SlackDeps) {
   };
 }
 
+/** Previous / Next in the client view: the same modal shows another page of the client's list. */
+export function pageClientView(env: SlackDeps) {
+  return async (args: ActionArgs) => {
+    await args.ack();
+    await guarded(args, async () => {
+      const { session } = await staffActor(env, args.body.user.id);
+      const { ticketId, page } = parseTicketPageValue(actionValue(args));
+      const viewId = args.body.view?.id;
+      if (viewId)
+        await args.client.views.update({
+          view_id: viewId,
+          view: await clientView(env, session, String(ticketId), page),
+        });
+    });
+  };
+}
+
 /** The client's view of their tickets, through a su session made from the ticket. */
-export async function clientView(env: SlackDeps, staff: Session, elid: string) {
+export async function clientView(env: SlackDeps, staff: Session, elid: string, page = 1) {
   const su = await call(env.deps, staff, 'ticket.su', { elid });
   const user = su.su ? await accountById(env.deps.db, su.su.userId) : undefined;
   if (!user) throw new Error(`ticket.su gave no user for ticket ${elid}`);
@@ -73,6 +90,9 @@ export async function clientView(env: SlackDeps, staff: Session, elid: string) {
     suBy: { userId: staff.userId, login: staff.login },
     via: 'slack',
   };
-  const list = await call(env.deps, session, 'clientticket', { p_cnt: String(CLIENT_PAGE) });
-  return clientViewModal(user.name, list);
+  const list = await call(env.deps, session, 'clientticket', {
+    p_cnt: String(CLIENT_PAGE),
+    p_num: String(page),
+  });
+  return clientViewModal(user.name, list, Number(elid));
 }

@@ -1,12 +1,13 @@
 import type { ModalView } from '@slack/types';
 import { missed } from '../../functions/errors.ts';
 import { call } from '../../functions/registry.ts';
-import { staffList } from '../../functions/slack-setup/slack-accounts.ts';
+import { accountBySlackId, staffList } from '../../functions/slack-setup/slack-accounts.ts';
 import { ticketCard } from '../../functions/ticket-card.ts';
 import type { Row } from '../../functions/types.ts';
 import type { SlackDeps } from '../directory.ts';
-import { staffActor } from '../identity.ts';
+import { clientActor, staffActor } from '../identity.ts';
 import { type ModalMeta, parseTicketValue } from '../ids.ts';
+import { clientReplyModal } from '../views/client.ts';
 import {
   abuseModal,
   assignModal,
@@ -21,16 +22,26 @@ function metaOf(args: ActionArgs): ModalMeta {
   return { channel: args.body.channel?.id };
 }
 
-/** Reply needs nothing from the database to open: the modal opens at once; staff rights are checked on submit. */
-export function openReply(_env: SlackDeps) {
+/**
+ * Reply: staff get the staff Reply modal. A client pressing it in their direct message (a card's
+ * Reply reached them there) gets the client's own reply modal; anyone else is refused at once,
+ * privately, instead of being refused only after writing. Both checks are quick lookups, well
+ * within the trigger_id's 3 seconds.
+ */
+export function openReply(env: SlackDeps) {
   return async (args: ActionArgs) => {
     await args.ack();
     const ticketId = parseTicketValue(actionValue(args));
     await guarded(args, async () => {
-      await args.client.views.open({
-        trigger_id: args.body.trigger_id,
-        view: replyModal(ticketId, metaOf(args)),
-      });
+      const user = args.body.user.id;
+      const channel = args.body.channel?.id;
+      const account = await accountBySlackId(env.deps.db, user);
+      const inTheirDm = account?.level === 'user' && channel?.startsWith('D');
+      // Either check refuses (a TicketError, told privately) before any modal opens.
+      if (inTheirDm) await clientActor(env, user, channel);
+      else await staffActor(env, user);
+      const view = inTheirDm ? clientReplyModal(ticketId, channel) : replyModal(ticketId, metaOf(args));
+      await args.client.views.open({ trigger_id: args.body.trigger_id, view });
     });
   };
 }

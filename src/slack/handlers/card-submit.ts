@@ -1,3 +1,5 @@
+import { TZDate } from '@date-fns/tz';
+import { invalid } from '../../functions/errors.ts';
 import { call } from '../../functions/registry.ts';
 import type { SlackDeps } from '../directory.ts';
 import { staffActor } from '../identity.ts';
@@ -80,15 +82,32 @@ export const submitAbuse = (env: SlackDeps) =>
     'Violation registered on',
   );
 
-export const submitDeadline = (env: SlackDeps) =>
-  submitTicketEdit(
-    env,
-    (args) => ({
-      deadline_date: inputValue(args, 'deadline_date'),
-      deadline_time: inputValue(args, 'deadline_time'),
-    }),
-    'Deadline set for',
-  );
+/**
+ * Deadline: a moment already past is refused on the date field. Only here: ticket.edit itself takes
+ * past deadlines, since an API form posted back as shown must be accepted (docs/api-conformance.md).
+ */
+export function submitDeadline(env: SlackDeps) {
+  return (args: ViewArgs) =>
+    submitView(env, args, async () => {
+      const { session, account } = await staffActor(env, args.body.user.id);
+      const elid = ticketOf(args);
+      const date = inputValue(args, 'deadline_date');
+      const time = inputValue(args, 'deadline_time');
+      // As ticket.edit reads them: in the staff member's zone; a date alone means the end of that day.
+      const [y = 0, mo = 1, d = 1] = date.split('-').map(Number);
+      const [h = 23, mi = 59, sec = time ? 0 : 59] = time ? time.split(':').map(Number) : [];
+      const chosen = new TZDate(y, mo - 1, d, h, mi, sec, account.timezone);
+      if (date && chosen.getTime() <= env.deps.now().getTime())
+        throw invalid('deadline_date', 'The deadline must be in the future');
+      await call(env.deps, session, 'ticket.edit', {
+        elid,
+        deadline_date: date,
+        deadline_time: time,
+        sok: 'ok',
+      });
+      return `Deadline set for #${elid}.`;
+    });
+}
 
 export const submitAssign = (env: SlackDeps) =>
   submitTicketEdit(

@@ -1,7 +1,7 @@
 import { call } from '../../functions/registry.ts';
 import type { SlackDeps } from '../directory.ts';
 import { clientActor } from '../identity.ts';
-import { parseMeta, parsePageValue, parseTicketValue } from '../ids.ts';
+import { parseMeta, parsePageValue, parseTicketPageValue, parseTicketValue } from '../ids.ts';
 import { buyModal, clientReplyModal } from '../views/client.ts';
 import { counted } from '../views/labels.ts';
 import {
@@ -29,16 +29,24 @@ export function clientOpen(env: SlackDeps) {
   };
 }
 
+/** ← Earlier / Newer → under a client's ticket: the same ephemeral message shows other messages. */
+export function clientTicketPage(env: SlackDeps) {
+  return async (args: ActionArgs) => {
+    await args.ack();
+    await guarded(args, async () => {
+      const { session } = await clientActor(env, args.body.user.id, channelOf(args));
+      const { ticketId, page } = parseTicketPageValue(actionValue(args));
+      await args.respond({ replace_original: true, ...(await clientTicket(env, session, ticketId, page)) });
+    });
+  };
+}
+
 /** Reply opens at once; who may write in the ticket is checked on submit. */
 export function clientReply(_env: SlackDeps) {
   return async (args: ActionArgs) => {
     await args.ack();
     await guarded(args, async () => {
-      const view = clientReplyModal(parseTicketValue(actionValue(args)));
-      view.private_metadata = JSON.stringify({
-        ...parseMeta(view.private_metadata),
-        channel: channelOf(args),
-      });
+      const view = clientReplyModal(parseTicketValue(actionValue(args)), channelOf(args));
       await args.client.views.open({ trigger_id: args.body.trigger_id, view });
     });
   };

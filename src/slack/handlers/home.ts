@@ -16,7 +16,8 @@ async function publishHome(
   try {
     const { session, account } = await staffActor(env, slackUserId);
     const list = await call(env.deps, session, 'ticket', { p_cnt: '1000' });
-    view = staffHome(account.name, account.id, list.rows, env.deps.now());
+    const tz = (await env.directory.profile(slackUserId)).timezone ?? account.timezone;
+    view = staffHome(account.name, account.id, list.rows, env.deps.now(), tz);
   } catch (error) {
     if (!(error instanceof TicketError)) throw error;
     view = otherHome(`${error.message}\nClients: \`/support\` lists your tickets.`);

@@ -3,6 +3,7 @@ import type {
   BlockAction,
   SlackActionMiddlewareArgs,
   SlackCommandMiddlewareArgs,
+  SlackOptionsMiddlewareArgs,
   SlackViewMiddlewareArgs,
   ViewSubmitAction,
 } from '@slack/bolt';
@@ -10,14 +11,16 @@ import type { ModalView } from '@slack/types';
 import { TicketError } from '../../functions/errors.ts';
 import { claimOnce, releaseClaim } from '../../slack-store/dedupe.ts';
 import type { SlackDeps } from '../directory.ts';
+import { fieldErrors } from '../field-errors.ts';
 import { parseMeta } from '../ids.ts';
-import { errorText, fieldErrors } from '../reply-error.ts';
+import { errorText } from '../reply-error.ts';
 import { audienceOf, tell } from '../tell.ts';
 import { loadingModal, refusalModal } from '../views/ticket-modals.ts';
 
 export type ActionArgs = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 export type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 export type CommandArgs = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+export type OptionsArgs = SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs;
 
 /** Slack waits 3 s for an ack; a modal submission that takes longer is acked and answered later. */
 const ACK_BUDGET_MS = 2500;
@@ -120,23 +123,27 @@ export async function submitView(
   }
 }
 
-/** The value of an input block of a submitted modal (text, select, radio, date, time). */
-export function inputValue(args: ViewArgs, blockId: string): string {
-  const state = args.body.view.state.values[blockId]?.value as
+/** The state of an input block's one element, whatever its action_id. */
+function elementState(args: ViewArgs, blockId: string) {
+  const block = args.body.view.state.values[blockId] ?? {};
+  return Object.values(block)[0] as
     | {
         value?: string | null;
         selected_option?: { value: string } | null;
+        selected_options?: { value: string }[];
         selected_date?: string | null;
         selected_time?: string | null;
       }
     | undefined;
+}
+
+/** The value of an input block of a submitted modal (text, select, radio, date, time). */
+export function inputValue(args: ViewArgs, blockId: string): string {
+  const state = elementState(args, blockId);
   return state?.value ?? state?.selected_option?.value ?? state?.selected_date ?? state?.selected_time ?? '';
 }
 
-/** The chosen values of a checkboxes input. */
+/** The chosen values of a checkboxes or multi-select input. */
 export function checkedValues(args: ViewArgs, blockId: string): string[] {
-  const state = args.body.view.state.values[blockId]?.value as
-    | { selected_options?: { value: string }[] }
-    | undefined;
-  return (state?.selected_options ?? []).map((o) => o.value);
+  return (elementState(args, blockId)?.selected_options ?? []).map((o) => o.value);
 }

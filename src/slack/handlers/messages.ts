@@ -1,8 +1,9 @@
 import { call } from '../../functions/registry.ts';
+import { ticketCard } from '../../functions/ticket-card.ts';
 import type { Session } from '../../functions/types.ts';
 import type { SlackDeps } from '../directory.ts';
 import { staffActor } from '../identity.ts';
-import { parseMessageValue, parseMeta, parseTicketValue } from '../ids.ts';
+import { parseMessageValue, parseMeta, parseTicketPageValue, parseTicketValue } from '../ids.ts';
 import { errorText } from '../reply-error.ts';
 import { messageEditModal, messagesModal } from '../views/messages-modal.ts';
 import {
@@ -16,9 +17,11 @@ import {
   type ViewArgs,
 } from './interaction.ts';
 
-async function messagesView(env: SlackDeps, session: Session, ticketId: number, notice?: string) {
+async function messagesView(env: SlackDeps, session: Session, ticketId: number, notice?: string, page = 0) {
   const list = await call(env.deps, session, 'ticket.message', { elid: String(ticketId), p_cnt: '1000' });
-  return messagesModal(ticketId, list.rows, notice);
+  // Split is refused on an archived ticket: the modal does not offer it there.
+  const archived = String((await ticketCard(env.deps, ticketId))?.row.tstatus) === '10';
+  return messagesModal(ticketId, list.rows, notice, { archived, page });
 }
 
 /** Messages button: every message of the ticket with Edit / Hide / Split from here. */
@@ -32,6 +35,23 @@ export function openMessages(env: SlackDeps) {
         return messagesView(env, session, ticketId);
       }),
     );
+  };
+}
+
+/** ← Earlier / Newer → in the Messages modal: the same modal shows another page. */
+export function pageMessages(env: SlackDeps) {
+  return async (args: ActionArgs) => {
+    await args.ack();
+    await guarded(args, async () => {
+      const { session } = await staffActor(env, args.body.user.id);
+      const { ticketId, page } = parseTicketPageValue(actionValue(args));
+      const viewId = args.body.view?.id;
+      if (viewId)
+        await args.client.views.update({
+          view_id: viewId,
+          view: await messagesView(env, session, ticketId, undefined, page),
+        });
+    });
   };
 }
 

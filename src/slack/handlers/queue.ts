@@ -1,6 +1,7 @@
 import { missed } from '../../functions/errors.ts';
 import { filterNames } from '../../functions/filter-names.ts';
 import { call } from '../../functions/registry.ts';
+import { accountById } from '../../functions/slack-setup/slack-accounts.ts';
 import { ticketCard } from '../../functions/ticket-card.ts';
 import type { Session } from '../../functions/types.ts';
 import type { SlackDeps } from '../directory.ts';
@@ -8,6 +9,7 @@ import { staffActor } from '../identity.ts';
 import { parsePageValue, parseTicketValue } from '../ids.ts';
 import { openedTicketBlocks } from '../views/card.ts';
 import { counted } from '../views/labels.ts';
+import { keepOffered, STAFF_TICKET_ACTIONS, staffOffers } from '../views/offers.ts';
 import { describeFilter, queueBlocks } from '../views/queue.ts';
 import { type ActionArgs, actionValue, guarded } from './interaction.ts';
 
@@ -24,7 +26,12 @@ export async function queueMessage(env: SlackDeps, session: Session, page: numbe
   const saved = Object.fromEntries(Object.entries(filter.fields).map(([k, v]) => [k, String(v)]));
   return {
     text: `Ticket queue: ${counted(list.page.elems, 'ticket')}`,
-    blocks: queueBlocks(list, describeFilter(saved, await filterNames(env.deps.db, saved)), favorites),
+    blocks: queueBlocks(
+      list,
+      describeFilter(saved, await filterNames(env.deps.db, saved)),
+      favorites,
+      (await accountById(env.deps.db, session.userId))?.timezone,
+    ),
   };
 }
 
@@ -35,7 +42,12 @@ export async function openedTicket(env: SlackDeps, session: Session, ticketId: n
   if (!card) throw missed('elid', `Ticket ${ticketId} does not exist`);
   return {
     text: `Ticket #${ticketId}`,
-    blocks: openedTicketBlocks(card.row, form.messages ?? [], env.deps.now()),
+    // Only the buttons that work for this staff member (Reply not while a colleague holds the lock).
+    blocks: keepOffered(
+      openedTicketBlocks(card.row, form.messages ?? [], env.deps.now()),
+      staffOffers(card.row, session.userId),
+      STAFF_TICKET_ACTIONS,
+    ),
   };
 }
 

@@ -75,7 +75,7 @@ export async function staffCommand(
       level,
       ...(profile.timezone ? { timezone: profile.timezone } : {}),
     });
-    await say(`<@${slackUserId}> is now ${level} (${escapeText(nameOf(staff))}).`);
+    await say(`<@${slackUserId}> (${escapeText(nameOf(staff))}) is now ${level}.`);
     return true;
   }
   if (sub === 'staff' && verb === 'remove') {

@@ -34,9 +34,9 @@ export async function clientList(env: SlackDeps, session: Session, page = 1) {
 }
 
 /** A ticket as the client reads it; reading marks it read (clientticket.edit without sok). */
-export async function clientTicket(env: SlackDeps, session: Session, ticketId: number) {
+export async function clientTicket(env: SlackDeps, session: Session, ticketId: number, page = 0) {
   const form = await call(env.deps, session, 'clientticket.edit', { elid: String(ticketId) });
-  return { text: `Ticket #${ticketId}`, blocks: clientTicketBlocks(form) };
+  return { text: `Ticket #${ticketId}`, blocks: clientTicketBlocks(form, page) };
 }
 
 export async function clientNewForm(env: SlackDeps, slackUserId: string, channel?: string) {

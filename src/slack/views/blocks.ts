@@ -1,3 +1,4 @@
+import { TZDate } from '@date-fns/tz';
 import type {
   ActionsBlock,
   Button,
@@ -8,7 +9,9 @@ import type {
   PlainTextOption,
   SectionBlock,
 } from '@slack/types';
+import { format } from 'date-fns';
 import { FIELD } from '../ids.ts';
+import { escapeText } from './mrkdwn.ts';
 
 /** Small Block Kit builders the views share, so every view reads as its content. */
 
@@ -111,6 +114,39 @@ export function selectInput(
   };
 }
 
+/**
+ * A searchable select whose options the app serves as the person types (`actionId` routes the
+ * options request); `multi` lets several be chosen.
+ */
+export function externalSelectInput(
+  blockId: string,
+  label: string,
+  actionId: string,
+  opts: { initial?: PlainTextOption[]; optional?: boolean; multi?: boolean; placeholder?: string } = {},
+): InputBlock {
+  const initial = opts.initial ?? [];
+  const element = opts.multi
+    ? {
+        type: 'multi_external_select' as const,
+        action_id: actionId,
+        min_query_length: 0,
+        ...(initial.length > 0 ? { initial_options: initial.slice(0, 100) } : {}),
+      }
+    : {
+        type: 'external_select' as const,
+        action_id: actionId,
+        min_query_length: 0,
+        ...(initial[0] ? { initial_option: initial[0] } : {}),
+      };
+  return {
+    type: 'input',
+    block_id: blockId,
+    label: plain(label),
+    optional: opts.optional ?? false,
+    element: { ...element, ...(opts.placeholder ? { placeholder: plain(opts.placeholder) } : {}) },
+  };
+}
+
 export function radioInput(
   blockId: string,
   label: string,
@@ -157,10 +193,32 @@ export function modal(
   };
 }
 
-/** Slack renders this date in each reader's own time zone; the fallback is UTC. */
-export function slackDate(date: Date | null | undefined): string {
+/**
+ * Slack renders these in each reader's own time zone (the one users.info reports); the fallback,
+ * for clients that cannot, is in `tz` when the view is for one person, else UTC.
+ */
+export function slackDate(date: Date | null | undefined, tz?: string): string {
   if (!date) return '';
-  const unix = Math.floor(date.getTime() / 1000);
-  const fallback = `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-  return `<!date^${unix}^{date_short_pretty} {time}|${fallback}>`;
+  return slackToken(date, '{date_short_pretty} {time}', fallback(date, 'yyyy-MM-dd HH:mm', tz));
+}
+
+/** The time of day only ("14:30"), for what ends soon: a lock. */
+export function slackTime(date: Date, tz?: string): string {
+  return slackToken(date, '{time}', fallback(date, 'HH:mm', tz));
+}
+
+const slackToken = (date: Date, format: string, text: string) =>
+  `<!date^${Math.floor(date.getTime() / 1000)}^${format}|${text}>`;
+
+const fallback = (date: Date, pattern: string, tz?: string) =>
+  tz ? `${format(new TZDate(date, tz), pattern)} (${tz})` : `${format(new TZDate(date, 'UTC'), pattern)} UTC`;
+
+/** "locked by Rita Root until 14:30" (in the reader's zone), or '' while nobody holds the lock. */
+export function lockText(row: { blocked_by?: unknown; locked_until?: unknown }, tz?: string): string {
+  if (!row.blocked_by) return '';
+  // blocked_by is "name, when the lock was taken" (BILLmanager's column): the name is before the last comma.
+  const held = String(row.blocked_by);
+  const name = held.includes(', ') ? held.slice(0, held.lastIndexOf(', ')) : held;
+  const until = row.locked_until instanceof Date ? ` until ${slackTime(row.locked_until, tz)}` : '';
+  return `locked by ${escapeText(name)}${until}`;
 }

@@ -4,8 +4,8 @@ import { countsDown, isClosed } from '../../domain/tickets.ts';
 import { queueTicketState } from '../../functions/queue-rows.ts';
 import type { FormMessage, Row } from '../../functions/types.ts';
 import { ACTION, ticketValue } from '../ids.ts';
-import { actions, button, confirm, context, fields, section, slackDate } from './blocks.ts';
-import { PRIORITY_LABEL, STATUS_LABEL } from './labels.ts';
+import { actions, button, confirm, context, fields, lockText, section, slackDate } from './blocks.ts';
+import { counted, PRIORITY_LABEL, STATUS_LABEL } from './labels.ts';
 import { escapeText, markdownToMrkdwn } from './mrkdwn.ts';
 
 const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
@@ -47,7 +47,7 @@ export function cardBlocks(row: Row, now: Date, opts: { stale?: boolean } = {}):
           : '',
       ],
       ['Waiting', str(row.delay)],
-      ['Locked by', escapeText(str(row.blocked_by))],
+      ['Lock', lockText(row)],
     ]),
   ];
   if (props.length > 0) blocks.push(context(props.join(' · ')));
@@ -143,7 +143,7 @@ export function openedTicketBlocks(row: Row, messages: FormMessage[], now: Date,
   const shown = messages.slice(-limit);
   const blocks = cardBlocks(row, now);
   if (messages.length > shown.length)
-    blocks.push(context(`${messages.length - shown.length} earlier messages: use Messages`));
+    blocks.push(context(`${counted(messages.length - shown.length, 'earlier message')}: use Messages`));
   for (const m of shown) {
     blocks.push(
       { type: 'divider' },

@@ -1,6 +1,6 @@
 import type { KnownBlock, ModalView } from '@slack/types';
-import type { FormResult, ListResult, Row } from '../../functions/types.ts';
-import { ACTION, encodeMeta, pageValue, ticketValue, VIEW } from '../ids.ts';
+import type { FormMessage, FormResult, ListResult, Row } from '../../functions/types.ts';
+import { ACTION, encodeMeta, pageValue, ticketPageValue, ticketValue, VIEW } from '../ids.ts';
 import {
   actions,
   button,
@@ -75,10 +75,7 @@ export function clientListBlocks(
     }
   }
   if (list.rows.length === 0) blocks.push(section('You have no open tickets.'));
-  if (opts.readOnly) {
-    if (pages > 1) blocks.push(context(`Page ${num} of ${pages}; the client pages with Previous and Next.`));
-    return blocks;
-  }
+  if (opts.readOnly) return blocks;
   blocks.push(
     actions('client:list', [
       ...(num > 1 ? [button('← Previous', ACTION.clientPagePrevious, pageValue(num - 1, false))] : []),
@@ -90,8 +87,15 @@ export function clientListBlocks(
   return blocks;
 }
 
-/** A client's ticket as they see it: their messages and staff replies, never internal notes. */
-export function clientTicketBlocks(form: FormResult): KnownBlock[] {
+/** Messages per page of a client's ticket: two blocks each, within Slack's 50 per message. */
+export const CLIENT_MESSAGES_PAGE = 20;
+
+/**
+ * A client's ticket as they see it: their messages and staff replies, never internal notes. A long
+ * ticket shows its first message, "N earlier messages" with buttons to page, then a page of the
+ * newest (page 0) or older messages.
+ */
+export function clientTicketBlocks(form: FormResult, page = 0): KnownBlock[] {
   const f = form.fields;
   const id = Number(f.id);
   const blocks: KnownBlock[] = [
@@ -99,14 +103,36 @@ export function clientTicketBlocks(form: FormResult): KnownBlock[] {
       `*#${id} · ${escapeText(String(f.name))}*\n${STATUS_LABEL[String(f.tstatus)]}${f.delay ? ` · waiting ${f.delay}` : ''}`,
     ),
   ];
-  for (const m of (form.messages ?? []).slice(-12)) {
+  const message = (m: FormMessage): KnownBlock[] => [
+    section(
+      messageText({ author: m.author, body: m.body, fromStaff: m.type === 'outcoming', internal: false }),
+    ),
+    context(slackDate(m.datePost)),
+  ];
+  const [first, ...rest] = form.messages ?? [];
+  const pages = Math.max(1, Math.ceil(rest.length / CLIENT_MESSAGES_PAGE));
+  const shownPage = Math.min(Math.max(0, page), pages - 1);
+  const end = rest.length - shownPage * CLIENT_MESSAGES_PAGE;
+  const start = Math.max(0, end - CLIENT_MESSAGES_PAGE);
+  if (first) blocks.push(...message(first));
+  const newer = rest.length - end;
+  if (start > 0 || newer > 0)
     blocks.push(
-      section(
-        messageText({ author: m.author, body: m.body, fromStaff: m.type === 'outcoming', internal: false }),
+      context(
+        [start > 0 ? counted(start, 'earlier message') : '', newer > 0 ? counted(newer, 'newer message') : '']
+          .filter(Boolean)
+          .join(' · '),
       ),
-      context(slackDate(m.datePost)),
+      actions(`client:${id}:paging`, [
+        ...(start > 0
+          ? [button('← Earlier', ACTION.clientTicketEarlier, ticketPageValue(id, shownPage + 1))]
+          : []),
+        ...(newer > 0
+          ? [button('Newer →', ACTION.clientTicketNewer, ticketPageValue(id, shownPage - 1))]
+          : []),
+      ]),
     );
-  }
+  for (const m of rest.slice(start, end)) blocks.push(...message(m));
   if (f.tstatus !== '10')
     blocks.push(
       actions(`client:${id}:reply`, [
@@ -116,12 +142,34 @@ export function clientTicketBlocks(form: FormResult): KnownBlock[] {
   return blocks;
 }
 
-/** "Log in as client": the client's own list, read-only, opened by a staff member (audited). */
-export function clientViewModal(client: string, list: ListResult): ModalView {
-  return modal(VIEW.clientView, 'Client view', [
-    context(`What ${escapeText(client)} sees in /support`),
-    ...clientListBlocks(list, { paidSupport: false, readOnly: true }),
-  ]);
+/**
+ * "Log in as client": the client's own list, read-only, opened by a staff member (audited), with
+ * Previous and Next to page through it (through the same ticket's su).
+ */
+export function clientViewModal(client: string, list: ListResult, ticketId?: number): ModalView {
+  const { num, elems } = list.page;
+  const pages = Math.max(1, Math.ceil(elems / CLIENT_PAGE));
+  const paging =
+    ticketId === undefined
+      ? []
+      : [
+          ...(num > 1
+            ? [button('← Previous', ACTION.clientViewPrevious, ticketPageValue(ticketId, num - 1))]
+            : []),
+          ...(num < pages
+            ? [button('Next →', ACTION.clientViewNext, ticketPageValue(ticketId, num + 1))]
+            : []),
+        ];
+  return modal(
+    VIEW.clientView,
+    'Client view',
+    [
+      context(`What ${escapeText(client)} sees in /support`),
+      ...clientListBlocks(list, { paidSupport: false, readOnly: true }),
+      ...(paging.length > 0 ? [actions('clientview:paging', paging)] : []),
+    ],
+    ticketId === undefined ? {} : { meta: encodeMeta({ ticketId }) },
+  );
 }
 
 export function clientNewModal(form: FormResult): ModalView {
@@ -159,14 +207,15 @@ export function clientNewModal(form: FormResult): ModalView {
   );
 }
 
-export function clientReplyModal(ticketId: number): ModalView {
+/** `channel`: where the Reply was pressed, so the submission acts for the client there. */
+export function clientReplyModal(ticketId: number, channel?: string): ModalView {
   return modal(
     VIEW.clientReply,
     `Reply to #${ticketId}`,
     [textInput('message', 'Message (Markdown)', { multiline: true, max: 3000 })],
     {
       submit: 'Send',
-      meta: encodeMeta({ ticketId }),
+      meta: encodeMeta({ ticketId, ...(channel ? { channel } : {}) }),
     },
   );
 }

@@ -1,23 +1,22 @@
 import type { ModalView } from '@slack/types';
 import type { FormResult } from '../../functions/types.ts';
-import { VIEW } from '../ids.ts';
-import { checkboxInput, modal, option, selectInput, textInput } from './blocks.ts';
+import { OPTIONS, VIEW } from '../ids.ts';
+import { checkboxInput, externalSelectInput, modal, option, selectInput, textInput } from './blocks.ts';
 import { PRIORITY_OPTIONS, STATUS_LABEL } from './labels.ts';
 
 const priorities = PRIORITY_OPTIONS.map(([k, v]) => option(k, v));
 type Choice = { id: number; name: string };
 
-/** `/ticket new`: a staff member opens a ticket for a client (ticket.edit without elid). */
-export function newTicketModal(form: FormResult, clients: Choice[]): ModalView {
+/**
+ * `/ticket new`: a staff member opens a ticket for a client (ticket.edit without elid); the client
+ * is searched as in the filter (the app serves the options), however many clients there are.
+ */
+export function newTicketModal(form: FormResult): ModalView {
   return modal(
     VIEW.newTicket,
     'New ticket',
     [
-      selectInput(
-        'client',
-        'Client',
-        clients.map((c) => option(String(c.id), `${c.name} (#${c.id})`)),
-      ),
+      externalSelectInput('client', 'Client', OPTIONS.clients, { placeholder: 'Type a name or id' }),
       selectInput(
         'client_department',
         'Department',
@@ -47,6 +46,7 @@ export function filterModal(
   saved: FormResult,
   departments: { key: string; label: string }[],
   staff: Choice[],
+  clientNames: Map<number, string> = new Map(),
 ): ModalView {
   const f = saved.fields;
   const any = option(ANY, 'Any');
@@ -63,7 +63,16 @@ export function filterModal(
     'Queue filter',
     [
       textInput('name', 'Subject contains', { ...opt, initial: String(f.name ?? '') }),
-      textInput('client', 'Client ids (comma separated)', { ...opt, initial: String(f.client ?? '') }),
+      // Clients can be many: Slack searches them through the app (OPTIONS.clients), by name or id.
+      externalSelectInput('client', 'Clients', OPTIONS.clients, {
+        ...opt,
+        multi: true,
+        placeholder: 'Type a name or id',
+        initial: String(f.client ?? '')
+          .split(',')
+          .filter((c) => /^\d+$/.test(c.trim()))
+          .map((c) => option(c.trim(), clientNames.get(Number(c)) ?? `#${c.trim()}`)),
+      }),
       textInput('id', 'Ticket id', { ...opt, initial: String(f.id ?? '') }),
       selectInput('department', 'Department', [any, ...departments.map((d) => option(d.key, d.label))], {
         ...opt,

@@ -3,6 +3,7 @@ import type { Row } from '../../functions/types.ts';
 import { ACTION, ticketValue } from '../ids.ts';
 import { actions, button, context, section } from './blocks.ts';
 import { escapeText } from './mrkdwn.ts';
+import { staffOffers } from './offers.ts';
 import { queueLine } from './queue.ts';
 
 const SECTION_LIMIT = 10;
@@ -11,7 +12,7 @@ const SECTION_LIMIT = 10;
  * App Home for staff: their own queue in four parts. A ticket may appear in several parts
  * (locked by me and overdue); that is the point: each part answers a different question.
  */
-export function staffHome(name: string, userId: number, rows: Row[], now: Date): HomeView {
+export function staffHome(name: string, userId: number, rows: Row[], now: Date, tz?: string): HomeView {
   const parts: [string, Row[]][] = [
     ['Locked by me', rows.filter((r) => r.locked_by_id === userId)],
     ['Assigned to me', rows.filter((r) => r.responsible_id === userId)],
@@ -26,10 +27,12 @@ export function staffHome(name: string, userId: number, rows: Row[], now: Date):
     blocks.push({ type: 'divider' }, section(`*${title}* (${list.length})`));
     for (const r of list.slice(0, SECTION_LIMIT)) {
       const value = ticketValue(Number(r.id));
+      // Reply only where it can work: not on an archived ticket or one someone else is answering.
+      const offers = staffOffers(r, userId);
       blocks.push(
-        section(queueLine(r), button('Open', ACTION.open, value)),
+        section(queueLine(r, tz), button('Open', ACTION.open, value)),
         actions(`home:${title}:${r.id}`, [
-          button('Reply', ACTION.reply, value, { style: 'primary' }),
+          ...(offers.has(ACTION.reply) ? [button('Reply', ACTION.reply, value, { style: 'primary' })] : []),
           button('Favorite', ACTION.favorite, value),
           button('Messages', ACTION.messages, value),
         ]),

@@ -2,13 +2,13 @@ import type { KnownBlock } from '@slack/types';
 import type { Names } from '../../functions/filter-names.ts';
 import type { ListResult, Row } from '../../functions/types.ts';
 import { ACTION, pageValue, ticketValue } from '../ids.ts';
-import { actions, button, context, section, slackDate } from './blocks.ts';
+import { actions, button, context, lockText, section, slackDate } from './blocks.ts';
 import { FLAG_LABEL } from './forms.ts';
 import { counted, PRIORITY_LABEL, STATUS_LABEL } from './labels.ts';
 import { escapeText } from './mrkdwn.ts';
 
 /** One queue line: what a staff member needs to pick the next ticket. */
-export function queueLine(r: Row): string {
+export function queueLine(r: Row, tz?: string): string {
   const flags = [
     r.highpriority ? '⚡' : '',
     r.unread ? ':envelope:' : '',
@@ -17,12 +17,12 @@ export function queueLine(r: Row): string {
   ]
     .filter(Boolean)
     .join(' ');
-  const deadline = r.deadline instanceof Date ? ` · due ${slackDate(r.deadline)}` : '';
+  const deadline = r.deadline instanceof Date ? ` · due ${slackDate(r.deadline, tz)}` : '';
   const waiting = r.delay ? ` · waiting ${r.delay}` : '';
   return (
     `${flags ? `${flags} ` : ''}*#${r.id}* ${escapeText(String(r.name))}\n` +
     `${escapeText(String(r.client))} · ${STATUS_LABEL[String(r.tstatus)]} · ${PRIORITY_LABEL[String(r.priority)]}` +
-    `${waiting}${deadline} · ${escapeText(String(r.responsible ?? ''))}${r.blocked_by ? ` · :lock: ${escapeText(String(r.blocked_by))}` : ''}`
+    `${waiting}${deadline} · ${escapeText(String(r.responsible ?? ''))}${r.blocked_by ? ` · :lock: ${lockText(r, tz)}` : ''}`
   );
 }
 
@@ -46,8 +46,16 @@ export function describeFilter(filter: Record<string, string>, names: Names): st
   });
 }
 
-/** `/ticket` and `/ticket favorites`: a page of the queue, the saved filter shown, paging buttons. */
-export function queueBlocks(list: ListResult, shown: string[], favorites: boolean): KnownBlock[] {
+/**
+ * `/ticket` and `/ticket favorites`: a page of the queue, the saved filter shown, paging buttons;
+ * times in the viewer's zone `tz`.
+ */
+export function queueBlocks(
+  list: ListResult,
+  shown: string[],
+  favorites: boolean,
+  tz?: string,
+): KnownBlock[] {
   const { num, cnt, elems } = list.page;
   const pages = Math.max(1, Math.ceil(elems / cnt));
   const blocks: KnownBlock[] = [
@@ -61,7 +69,7 @@ export function queueBlocks(list: ListResult, shown: string[], favorites: boolea
     ),
   ];
   for (const r of list.rows)
-    blocks.push(section(queueLine(r), button('Open', ACTION.open, ticketValue(Number(r.id)))));
+    blocks.push(section(queueLine(r, tz), button('Open', ACTION.open, ticketValue(Number(r.id)))));
   if (list.rows.length === 0) blocks.push(section('Nothing here.'));
   const paging = [
     ...(num > 1 ? [button('← Previous', ACTION.pagePrevious, pageValue(num - 1, favorites))] : []),

@@ -153,7 +153,7 @@ export function chargeModal(f: Row, m: ModalMeta): ModalView {
     `Charge for #${id}`,
     [
       context(`Debits the balance of client ${escapeText(String(f.client))}.`),
-      textInput('ticket_expense', 'Amount', { placeholder: 'e.g. 25.00' }),
+      textInput('ticket_expense', 'Expense amount', { placeholder: 'e.g. 25.00' }),
     ],
     { submit: 'Charge', meta: meta({ ...m, ticketId: id }) },
   );
