@@ -1,5 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import { denied, TicketError } from '../functions/errors.ts';
+import { refuseClientChannel } from '../functions/slack-setup/slack.channel.ts';
 import type { Job } from '../jobs/queue.ts';
 import { log } from '../log.ts';
 import { departmentChannel, enqueueCards, enqueueSlackJob, repostBatch } from '../slack-store/card-moves.ts';
@@ -47,6 +48,7 @@ async function outsider(
  * user, external or a guest (every member is asked of Slack). A channel that passes is no longer held.
  */
 export async function requireStaffOnlyChannel(env: SlackDeps, channel: string): Promise<void> {
+  await refuseClientChannel(env.deps.db, channel);
   if ((await env.directory.channel(channel)).externallyShared)
     throw denied(
       'channel',

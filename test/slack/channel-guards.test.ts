@@ -65,7 +65,7 @@ describe('when Slack cannot say who someone is', () => {
     await bindGlobex();
     h.fake.failNext('users.info', { error: 'fatal_error' });
     await h.command('UCOLL', '', { command: '/support', channel: 'CGLOBEX' });
-    expect(answer().text).toContain('Could not check your Slack account');
+    expect(answer().text).toContain('Slack could not tell us who you are');
     expect(await db.db.select().from(users).where(eq(users.slackUserId, 'UCOLL'))).toHaveLength(0);
     await h.command('UCOLL', '', { command: '/support', channel: 'CGLOBEX' });
     expect(answer().text).toContain('belongs to a client');

@@ -7,7 +7,7 @@ export const slackChannel = z
   .string()
   .trim()
   .toUpperCase()
-  .regex(/^[CG][A-Z0-9]{2,}$/, 'must be a Slack channel id like C0123ABCD');
+  .regex(/^[CG][A-Z0-9]+$/, 'must be a Slack channel id like C0123ABCD');
 
 /** A Slack team (organisation) id: `T…`, or `E…` for an Enterprise Grid org. */
 export const slackTeam = z

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
+import type { Db } from '../../../db/client.ts';
 import { clients, departments } from '../../../db/schema.ts';
 import { enqueue } from '../../jobs/queue.ts';
 import { invalid, missed } from '../errors.ts';
@@ -13,20 +14,28 @@ import { slackChannel } from './slack-ids.ts';
  * bound to a client is refused: its people would read staff cards, notes and digests. Whether the
  * channel is shared with another organisation only Slack knows: the Slack door asks before the call.
  */
+/**
+ * A channel bound to a client is never a department's. The Slack door asks it first too, so that the
+ * refusal names the binding rather than the client's people it would find among the members.
+ */
+export async function refuseClientChannel(db: Db, channel: string): Promise<void> {
+  const [client] = await db
+    .select({ name: clients.name })
+    .from(clients)
+    .where(eq(clients.slackChannel, channel));
+  if (client)
+    throw invalid(
+      'channel',
+      `This channel belongs to client ${client.name}: department cards cannot go here`,
+    );
+}
+
 export const slackChannelSet = defineFunction({
   name: 'slack.channel',
   access: ROOT,
   params: z.object({ elid: posInt, channel: slackChannel }),
   async run(ctx, { elid, channel }) {
-    const [client] = await ctx.tx
-      .select({ name: clients.name })
-      .from(clients)
-      .where(eq(clients.slackChannel, channel));
-    if (client)
-      throw invalid(
-        'channel',
-        `This channel belongs to client ${client.name}: department cards cannot go here`,
-      );
+    await refuseClientChannel(ctx.tx, channel);
     const [row] = await ctx.tx
       .update(departments)
       .set({ slackChannel: channel })
