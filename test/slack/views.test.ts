@@ -123,6 +123,10 @@ describe('views', () => {
     ]);
     expect(ids(cardBlocks({ ...row, tstatus: '3', blocked_by: undefined }, NOW))).not.toContain(ACTION.close);
     expect(ids(cardBlocks({ ...row, blocked_by: undefined }, NOW))).not.toContain(ACTION.unblock);
+    // ticket.edit refuses a reply to an archived ticket: its card offers none.
+    const archived = ids(cardBlocks({ ...row, tstatus: '10', blocked_by: undefined }, NOW));
+    expect(archived).not.toContain(ACTION.reply);
+    expect(archived).toContain(ACTION.messages);
   });
 
   it('the card counts down to the deadline while the client waits, and says when it is overdue', () => {

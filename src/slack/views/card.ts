@@ -1,12 +1,13 @@
 import type { KnownBlock } from '@slack/types';
 import { formatRemaining } from '../../domain/sla.ts';
-import { countsDown, isClosed } from '../../domain/tickets.ts';
+import { countsDown } from '../../domain/tickets.ts';
 import { queueTicketState } from '../../functions/queue-rows.ts';
 import type { FormMessage, Row } from '../../functions/types.ts';
 import { ACTION, ticketValue } from '../ids.ts';
 import { actions, button, confirm, context, fields, lockText, section, slackDate } from './blocks.ts';
 import { counted, PRIORITY_LABEL, STATUS_LABEL } from './labels.ts';
 import { escapeText, markdownToMrkdwn } from './mrkdwn.ts';
+import { keepOffered, STAFF_TICKET_ACTIONS, staffOffers } from './offers.ts';
 
 const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
 
@@ -24,7 +25,6 @@ export function cardBlocks(row: Row, now: Date, opts: { stale?: boolean } = {}):
   const value = ticketValue(id);
   const status = str(row.tstatus);
   const state = queueTicketState(row);
-  const open = !isClosed(state.status);
   const priority = `${PRIORITY_LABEL[str(row.priority)]} (client: ${PRIORITY_LABEL[str(row.client_priority)]})${row.highpriority ? ' ⚡ raised' : ''}`;
   const props = [
     row.premium ? 'premium client' : '',
@@ -64,29 +64,22 @@ export function cardBlocks(row: Row, now: Date, opts: { stale?: boolean } = {}):
       button('Charge', ACTION.charge, value),
       button('Abuse', ACTION.abuse, value),
       button('Log in as client', ACTION.su, value),
-      ...(row.blocked_by
-        ? [
-            button('Unblock', ACTION.unblock, value, {
-              confirm: confirm('Unblock', `Release the lock on #${id}?`, 'Unblock'),
-            }),
-          ]
-        : []),
-      ...(open
-        ? [
-            button('Close', ACTION.close, value, {
-              style: 'danger',
-              confirm: confirm(
-                'Close ticket',
-                `Close #${id}? The client can still write to reopen it.`,
-                'Close',
-                true,
-              ),
-            }),
-          ]
-        : []),
+      button('Unblock', ACTION.unblock, value, {
+        confirm: confirm('Unblock', `Release the lock on #${id}?`, 'Unblock'),
+      }),
+      button('Close', ACTION.close, value, {
+        style: 'danger',
+        confirm: confirm(
+          'Close ticket',
+          `Close #${id}? The client can still write to reopen it.`,
+          'Close',
+          true,
+        ),
+      }),
     ]),
   );
-  return blocks;
+  // A shared card is read by every staff member of the channel: only what works for whoever reads it.
+  return keepOffered(blocks, staffOffers(row), STAFF_TICKET_ACTIONS);
 }
 
 /**

@@ -1,4 +1,7 @@
 import type { KnownBlock } from '@slack/types';
+import { STATUS } from '../../../db/schema.ts';
+import { isClosed } from '../../domain/tickets.ts';
+import { queueTicketState } from '../../functions/queue-rows.ts';
 import type { Row } from '../../functions/types.ts';
 import { ACTION } from '../ids.ts';
 
@@ -8,8 +11,8 @@ import { ACTION } from '../ids.ts';
  * (test/slack/offered-buttons.test.ts) checks every view against the functions for every viewer.
  */
 
-const closedOrArchived = (row: Row) => String(row.tstatus) === '3' || String(row.tstatus) === '10';
-const archived = (row: Row) => String(row.tstatus) === '10';
+const closedOrArchived = (row: Row) => isClosed(queueTicketState(row).status);
+const archived = (row: Row) => queueTicketState(row).status === STATUS.archived;
 
 /**
  * The staff buttons that work on a ticket for the staff member `viewer` (user id), or, without one,
