@@ -2,6 +2,7 @@ import type { KnownBlock } from '@slack/types';
 import { ErrorCode, WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Db } from '../../db/client.ts';
 import { RetryLater } from '../jobs/worker.ts';
+import { isHeld } from '../slack-store/channel-holds.ts';
 import { postTarget } from '../slack-store/scheduled.ts';
 
 /**
@@ -62,6 +63,8 @@ export async function postAboutTicket(
   const where = await postTarget(db, ticketId);
   const channel = where?.cardChannel ?? where?.depChannel;
   if (!where || !channel) return null;
+  // A department channel a non-staff member reads is held: the job fails, and roots hear it undelivered.
+  if (await isHeld(db, channel)) throw new Error(`no channel to post to: ${channel} is held`);
   const thread = where.cardTs ? { ts: where.cardTs, broadcast: message.broadcast ?? false } : undefined;
   return post(slack, { channel, text: message.text, blocks: message.blocks, thread }, identity);
 }

@@ -4,6 +4,7 @@ import { departments, digests } from '../../db/schema.ts';
 import { ensureDigests } from '../../src/functions/planners/digest.ts';
 import { enqueue } from '../../src/jobs/queue.ts';
 import { digestFor } from '../../src/slack/scheduled/digest.ts';
+import { holdChannel } from '../../src/slack-store/channel-holds.ts';
 import { firstOf, one } from '../helpers/rows.ts';
 import { WEEKDAYS_9_TO_18 } from '../helpers/world.ts';
 import { useScheduleWorld } from './fixture.ts';
@@ -28,6 +29,13 @@ const postsIn = (channel: string) =>
   slack.posts().filter((p) => p.channel === channel && String(p.text).startsWith('Queue digest'));
 
 describe('daily digest', () => {
+  it('is not posted to a held channel (a non-staff member reads it): it lists client tickets', async () => {
+    await holdChannel(db.db, 'C_PREMIUM', 'a guest joined', w.deps.now());
+    await w.at('2026-03-09T08:00:00Z');
+    expect(postsIn('C_PREMIUM')).toEqual([]);
+    expect(postsIn('C_SUPPORT')).toHaveLength(1);
+  });
+
   it('goes out at the local time on the right local day in two time zones, once a day', async () => {
     const pending = (await w.jobsOf('digest.post')).map((j) => [j.dedupeKey, j.runAt.toISOString()]);
     expect(pending).toEqual([

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { departments, jobs, tickets } from '../../db/schema.ts';
 import { claim } from '../../src/jobs/queue.ts';
 import { slaWarningHandler } from '../../src/slack/scheduled/sla-warning.ts';
+import { holdChannel } from '../../src/slack-store/channel-holds.ts';
 import { firstOf, nth, one } from '../helpers/rows.ts';
 import { WEEKDAYS_9_TO_18 } from '../helpers/world.ts';
 import { makeScheduleWorld, type ScheduleWorld, useScheduleWorld } from './fixture.ts';
@@ -54,6 +55,18 @@ describe('SLA warnings', () => {
     );
     await w.at('2026-03-31T12:00:00Z');
     expect(slack.posts()).toHaveLength(3);
+  });
+
+  it('a held channel (a non-staff member reads it) gets no warning; the job says why', async () => {
+    w = await makeScheduleWorld(db.db, slack, new Date('2026-03-02T10:00:00Z'));
+    const id = await w.openTicket();
+    await w.card(id);
+    await holdChannel(db.db, 'C_SUPPORT', 'a guest joined', w.deps.now());
+    await w.at('2026-03-02T13:00:00Z');
+    await w.at('2026-03-02T16:00:00Z');
+    expect(slack.posts().filter((p) => p.channel === 'C_SUPPORT')).toEqual([]);
+    const warnings = await w.jobsOf('sla.warning');
+    expect(warnings.some((j) => j.lastError?.includes('C_SUPPORT is held'))).toBe(true);
   });
 
   it('a reply a second before a warning cancels it and every later one', async () => {

@@ -10,6 +10,7 @@ import {
 import type { Deps } from '../../functions/types.ts';
 import { payloadOf } from '../../jobs/payload.ts';
 import type { Job } from '../../jobs/queue.ts';
+import { isHeld } from '../../slack-store/channel-holds.ts';
 import {
   claimDigestDay,
   department,
@@ -39,7 +40,8 @@ export function digestPostHandler(slack: JobSlack) {
   return async (job: Job, deps: Deps): Promise<void> => {
     const { departmentId, localDate, time } = payloadOf(job, digestPostPayload);
     const { dep, open, now, message } = await digestFor(deps, departmentId);
-    if (!wantsDigest(dep)) return;
+    // A held channel (a non-staff member reads it) gets no digest: it lists client tickets.
+    if (!wantsDigest(dep) || (dep.slackChannel && (await isHeld(deps.db, dep.slackChannel)))) return;
     const day = { departmentId, localDate };
     const row = await claimDigestDay(deps.db, {
       ...day,
@@ -64,7 +66,7 @@ export function digestRefreshHandler(slack: JobSlack) {
     const { departmentId } = payloadOf(job, digestRefreshPayload);
     const { dep, open, now, message } = await digestFor(deps, departmentId);
     const posted = await postedDigest(deps.db, departmentId, localDay(now, dep.calendar.timezone));
-    if (!posted) return;
+    if (!posted || (await isHeld(deps.db, posted.channel))) return;
     await update(slack, { ...posted, ...message });
     await refreshWhenCountsChange(deps, dep, open, now);
   };
