@@ -4,10 +4,17 @@ import type { Session } from '../../functions/types.ts';
 import { isFavorite } from '../../slack-store/cards.ts';
 import type { SlackDeps } from '../directory.ts';
 import { staffActor } from '../identity.ts';
-import { parseTicketPageValue, parseTicketValue } from '../ids.ts';
+import { parseTicketValue } from '../ids.ts';
 import { audienceOf, tell } from '../tell.ts';
 import { CLIENT_PAGE, clientViewModal } from '../views/client.ts';
-import { type ActionArgs, actionValue, clickOnce, guarded, modalAfterLoading } from './interaction.ts';
+import {
+  type ActionArgs,
+  actionValue,
+  clickOnce,
+  guarded,
+  modalAfterLoading,
+  pageStaffModal,
+} from './interaction.ts';
 
 /** A card button that runs one ticket function on the ticket and says what happened. */
 function ticketButton(env: SlackDeps, name: string, said: (id: number) => string) {
@@ -61,23 +68,9 @@ export function logInAsClient(env: SlackDeps) {
 }
 
 /** Previous / Next in the client view: the same modal shows another page of the client's list. */
-export function pageClientView(env: SlackDeps) {
-  return async (args: ActionArgs) => {
-    await args.ack();
-    await guarded(args, async () => {
-      const { session } = await staffActor(env, args.body.user.id);
-      const { ticketId, page } = parseTicketPageValue(actionValue(args));
-      const viewId = args.body.view?.id;
-      if (viewId)
-        await args.client.views.update({
-          view_id: viewId,
-          view: await clientView(env, session, String(ticketId), page),
-        });
-    });
-  };
-}
+export const pageClientView = (env: SlackDeps) =>
+  pageStaffModal(env, (session, ticketId, page) => clientView(env, session, String(ticketId), page));
 
-/** The client's view of their tickets, through a su session made from the ticket. */
 export async function clientView(env: SlackDeps, staff: Session, elid: string, page = 1) {
   const su = await call(env.deps, staff, 'ticket.su', { elid });
   const user = su.su ? await accountById(env.deps.db, su.su.userId) : undefined;

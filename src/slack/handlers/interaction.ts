@@ -9,10 +9,12 @@ import type {
 } from '@slack/bolt';
 import type { ModalView } from '@slack/types';
 import { TicketError } from '../../functions/errors.ts';
+import type { Session } from '../../functions/types.ts';
 import { claimOnce, releaseClaim } from '../../slack-store/dedupe.ts';
 import type { SlackDeps } from '../directory.ts';
 import { fieldErrors } from '../field-errors.ts';
-import { parseMeta } from '../ids.ts';
+import { staffActor } from '../identity.ts';
+import { parseMeta, parseTicketPageValue } from '../ids.ts';
 import { errorText } from '../reply-error.ts';
 import { audienceOf, tell } from '../tell.ts';
 import { loadingModal, refusalModal } from '../views/ticket-modals.ts';
@@ -146,4 +148,21 @@ export function inputValue(args: ViewArgs, blockId: string): string {
 /** The chosen values of a checkboxes or multi-select input. */
 export function checkedValues(args: ViewArgs, blockId: string): string[] {
   return (elementState(args, blockId)?.selected_options ?? []).map((o) => o.value);
+}
+
+/** A paging button in a staff modal (Previous / Next): the same modal shows the page `render` draws. */
+export function pageStaffModal(
+  env: SlackDeps,
+  render: (session: Session, ticketId: number, page: number) => Promise<ModalView>,
+) {
+  return async (args: ActionArgs) => {
+    await args.ack();
+    await guarded(args, async () => {
+      const { session } = await staffActor(env, args.body.user.id);
+      const { ticketId, page } = parseTicketPageValue(actionValue(args));
+      const viewId = args.body.view?.id;
+      if (viewId)
+        await args.client.views.update({ view_id: viewId, view: await render(session, ticketId, page) });
+    });
+  };
 }

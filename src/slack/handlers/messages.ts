@@ -3,7 +3,7 @@ import { ticketCard } from '../../functions/ticket-card.ts';
 import type { Session } from '../../functions/types.ts';
 import type { SlackDeps } from '../directory.ts';
 import { staffActor } from '../identity.ts';
-import { parseMessageValue, parseMeta, parseTicketPageValue, parseTicketValue } from '../ids.ts';
+import { parseMessageValue, parseMeta, parseTicketValue } from '../ids.ts';
 import { errorText } from '../reply-error.ts';
 import { messageEditModal, messagesModal } from '../views/messages-modal.ts';
 import {
@@ -13,6 +13,7 @@ import {
   guarded,
   inputValue,
   modalAfterLoading,
+  pageStaffModal,
   submitView,
   type ViewArgs,
 } from './interaction.ts';
@@ -39,21 +40,8 @@ export function openMessages(env: SlackDeps) {
 }
 
 /** ← Earlier / Newer → in the Messages modal: the same modal shows another page. */
-export function pageMessages(env: SlackDeps) {
-  return async (args: ActionArgs) => {
-    await args.ack();
-    await guarded(args, async () => {
-      const { session } = await staffActor(env, args.body.user.id);
-      const { ticketId, page } = parseTicketPageValue(actionValue(args));
-      const viewId = args.body.view?.id;
-      if (viewId)
-        await args.client.views.update({
-          view_id: viewId,
-          view: await messagesView(env, session, ticketId, undefined, page),
-        });
-    });
-  };
-}
+export const pageMessages = (env: SlackDeps) =>
+  pageStaffModal(env, (session, ticketId, page) => messagesView(env, session, ticketId, undefined, page));
 
 /** Edit: the message's text in a modal stacked on the messages modal. */
 export function editMessage(env: SlackDeps) {

@@ -14,6 +14,22 @@ import { ACTION } from '../ids.ts';
 const closedOrArchived = (row: Row) => isClosed(queueTicketState(row).status);
 const archived = (row: Row) => queueTicketState(row).status === STATUS.archived;
 
+/** Every staff ticket button (what keepOffered may take away from a card). */
+export const STAFF_TICKET_ACTIONS: Set<string> = new Set([
+  ACTION.reply,
+  ACTION.priority,
+  ACTION.assign,
+  ACTION.deadline,
+  ACTION.favorite,
+  ACTION.messages,
+  ACTION.charge,
+  ACTION.abuse,
+  ACTION.su,
+  ACTION.unblock,
+  ACTION.close,
+  ACTION.open,
+]);
+
 /**
  * The staff buttons that work on a ticket for the staff member `viewer` (user id), or, without one,
  * for whoever reads a shared card: Reply needs the ticket not archived and not locked by someone
@@ -23,21 +39,11 @@ export function staffOffers(row: Row, viewer?: number): Set<string> {
   const lockedBy =
     row.locked_by_id === undefined || row.locked_by_id === null ? null : Number(row.locked_by_id);
   const lockedByOther = lockedBy !== null && viewer !== undefined && lockedBy !== viewer;
-  const offers: string[] = [
-    ACTION.priority,
-    ACTION.assign,
-    ACTION.deadline,
-    ACTION.favorite,
-    ACTION.messages,
-    ACTION.charge,
-    ACTION.abuse,
-    ACTION.su,
-    ACTION.open,
-  ];
-  if (!archived(row) && !lockedByOther) offers.push(ACTION.reply);
-  if (row.blocked_by) offers.push(ACTION.unblock);
-  if (!closedOrArchived(row)) offers.push(ACTION.close);
-  return new Set(offers);
+  const offers = new Set(STAFF_TICKET_ACTIONS);
+  if (archived(row) || lockedByOther) offers.delete(ACTION.reply);
+  if (!row.blocked_by) offers.delete(ACTION.unblock);
+  if (closedOrArchived(row)) offers.delete(ACTION.close);
+  return offers;
 }
 
 /** A message of the Messages modal: Hide where the client sees it, Split not from the first, not when archived. */
@@ -74,19 +80,3 @@ export function keepOffered(
     return [b];
   });
 }
-
-/** Every staff ticket button (what keepOffered may take away from a card). */
-export const STAFF_TICKET_ACTIONS: Set<string> = new Set([
-  ACTION.reply,
-  ACTION.priority,
-  ACTION.assign,
-  ACTION.deadline,
-  ACTION.favorite,
-  ACTION.messages,
-  ACTION.charge,
-  ACTION.abuse,
-  ACTION.su,
-  ACTION.unblock,
-  ACTION.close,
-  ACTION.open,
-]);
