@@ -101,7 +101,7 @@ describe('slack.staff.add and slack.staff.remove', () => {
     const added = ok(
       await w.run(w.as.root, 'slack.staff.add', { slack_user: 'unew', name: 'Nina', timezone: 'Asia/Tokyo' }),
     );
-    expect(added.name).toBe('slack-unew');
+    expect(added.name).toBe('Nina');
     expect(await userRow('slack-unew')).toMatchObject({
       id: added.id,
       slackUserId: 'UNEW',

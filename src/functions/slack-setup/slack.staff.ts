@@ -39,7 +39,7 @@ export const slackStaffAdd = defineFunction({
           .values({ login: slackLogin(p.slack_user), slackUserId: p.slack_user, ...values })
           .returning();
     const row = one(rows, 'staff user');
-    return { kind: 'ok', id: row.id, name: row.login, tickets: [] };
+    return { kind: 'ok', id: row.id, name: row.name, tickets: [] };
   },
 });
 
@@ -66,6 +66,6 @@ export const slackStaffRemove = defineFunction({
       .where(and(eq(users.slackUserId, p.slack_user), inArray(users.level, STAFF)))
       .returning();
     if (!row) throw missed('slack_user', 'That user is not staff', p.slack_user);
-    return { kind: 'ok', id: row.id, name: row.login, tickets: [] };
+    return { kind: 'ok', id: row.id, name: row.name, tickets: [] };
   },
 });
