@@ -1,6 +1,21 @@
+import { z } from 'zod';
 import type { Ticket } from '../../db/schema.ts';
 import { enqueue, enqueueOnce } from '../jobs/queue.ts';
 import type { RunContext } from './types.ts';
+
+const id = z.number().int().positive();
+/** `slack.card`: a ticket's card is posted, updated or moved; `existingOnly`: never a new one. */
+export const cardPayload = z.object({ ticketId: id, existingOnly: z.boolean().optional() });
+/** `slack.message`: a message is copied into its card's thread, or its copy (`ts`, when known) updated. */
+export const messagePayload = z.object({
+  ticketId: id,
+  messageId: id,
+  edited: z.boolean().optional(),
+  ts: z.string().optional(),
+  dated: z.boolean().optional(),
+});
+/** `slack.reply`: a staff reply is delivered to the client where they are in Slack. */
+export const replyPayload = z.object({ ticketId: id, messageId: id });
 
 /**
  * What a ticket change sets in motion, in the same transaction as the change itself, so a rolled-back

@@ -1,6 +1,7 @@
 import type { WebClient } from '@slack/web-api';
 import { denied, TicketError } from '../functions/errors.ts';
-import { refuseClientChannel } from '../functions/slack-setup/slack.channel.ts';
+import { refuseClientChannel, repostPayload } from '../functions/slack-setup/slack.channel.ts';
+import { payloadOf } from '../jobs/payload.ts';
 import type { Job } from '../jobs/queue.ts';
 import { log } from '../log.ts';
 import { departmentChannel, enqueueCards, enqueueSlackJob, repostBatch } from '../slack-store/card-moves.ts';
@@ -139,12 +140,17 @@ export async function departmentChannelShared(
  * many once the last batch is through. Stops when the department has moved on to another channel.
  */
 export async function repostDepartment({ web, deps }: CardJobs, job: Job): Promise<void> {
-  const departmentId = Number(job.payload.departmentId);
-  const channel = String(job.payload.channel);
-  const posted = Number(job.payload.posted ?? 0);
+  const {
+    departmentId,
+    channel,
+    posted,
+    afterId,
+    done,
+    batch = REPOST_PER_MINUTE,
+  } = payloadOf(job, repostPayload);
   const dep = await departmentChannel(deps.db, departmentId);
   if (dep?.channel !== channel || (await isHeld(deps.db, channel))) return;
-  if (job.payload.done) {
+  if (done) {
     if (posted === 0) return;
     await web.chat
       .postMessage({
@@ -157,8 +163,6 @@ export async function repostDepartment({ web, deps }: CardJobs, job: Job): Promi
       });
     return;
   }
-  const afterId = Number(job.payload.afterId ?? 0);
-  const batch = Number(job.payload.batch ?? REPOST_PER_MINUTE);
   const ids = await repostBatch(deps.db, departmentId, channel, afterId, batch);
   await enqueueCards(deps, ids);
   await enqueueSlackJob(deps, {

@@ -1,8 +1,10 @@
 import type { WebClient } from '@slack/web-api';
 import { countsDown } from '../domain/tickets.ts';
+import { cardPayload } from '../functions/effects.ts';
 import { queueTicketState } from '../functions/queue-rows.ts';
 import { ticketCard } from '../functions/ticket-card.ts';
 import type { Deps, Row } from '../functions/types.ts';
+import { payloadOf } from '../jobs/payload.ts';
 import type { Job } from '../jobs/queue.ts';
 import type { JobHandler } from '../jobs/worker.ts';
 import { log } from '../log.ts';
@@ -167,10 +169,11 @@ export function slackJobHandlers(web: WebClient, deps: Deps): Record<string, Job
   return {
     'slack.reply': (job: Job) => deliverReply(jobs, job),
     'slack.card': async (job: Job) => {
-      await card(Number(job.payload.ticketId), { existingOnly: job.payload.existingOnly === true });
+      const { ticketId, existingOnly } = payloadOf(job, cardPayload);
+      await card(ticketId, { existingOnly });
     },
     'slack.message': (job: Job) => mirrorMessage(jobs, job),
-    'slack.split': (job: Job) => markSplitThread(jobs, Number(job.payload.ticketId)),
+    'slack.split': (job: Job) => markSplitThread(jobs, payloadOf(job, cardPayload).ticketId),
     'slack.repost': (job: Job) => repostDepartment(jobs, job),
   };
 }

@@ -1,3 +1,5 @@
+import { messagePayload } from '../functions/effects.ts';
+import { payloadOf } from '../jobs/payload.ts';
 import type { Job } from '../jobs/queue.ts';
 import { log } from '../log.ts';
 import { splitSourceOf } from '../slack-store/card-moves.ts';
@@ -107,14 +109,17 @@ export async function catchUpThread(
 }
 
 /** An edited or hidden message: its copy in the thread is updated in place; false when there is none. */
-async function updateMirror(jobs: CardJobs, job: Job, m: MirroredMessage): Promise<boolean> {
+async function updateMirror(
+  jobs: CardJobs,
+  copy: { ts?: string; dated?: boolean },
+  m: MirroredMessage,
+): Promise<boolean> {
   const where = await cardOf(jobs.deps.db, m.ticketId);
   // Without a card there is no copy yet: the card, once posted, shows the message as it is then.
   if (!where) return true;
   try {
-    const known = typeof job.payload.ts === 'string';
-    const mirror = known
-      ? { ts: String(job.payload.ts), dated: job.payload.dated === true }
+    const mirror = copy.ts
+      ? { ts: copy.ts, dated: copy.dated === true }
       : (await readThread(jobs, where)).mirrors.get(m.id);
     if (!mirror) return false;
     await jobs.web.chat.update({
@@ -136,13 +141,13 @@ async function updateMirror(jobs: CardJobs, job: Job, m: MirroredMessage): Promi
  */
 export async function mirrorMessage(jobs: CardJobs, job: Job): Promise<void> {
   const { db } = jobs.deps;
-  const messageId = Number(job.payload.messageId);
-  const m = await messageForMirror(db, messageId);
+  const payload = payloadOf(job, messagePayload);
+  const m = await messageForMirror(db, payload.messageId);
   if (!m) return;
-  if (job.payload.edited) {
+  if (payload.edited) {
     await followReplyCopies(jobs, m.id);
     // An edit whose message has no copy in the thread (yet) is posted like a new one.
-    if (await updateMirror(jobs, job, m)) return;
+    if (await updateMirror(jobs, payload, m)) return;
   }
   const where = (await cardOf(db, m.ticketId)) ?? (await jobs.card(m.ticketId));
   if (!where) return;
@@ -151,7 +156,7 @@ export async function mirrorMessage(jobs: CardJobs, job: Job): Promise<void> {
     await markCardStale(db, m.ticketId, true);
     return;
   }
-  const mirrorKey = `mirror:${messageId}:${where.channel}:${where.ts}`;
+  const mirrorKey = `mirror:${payload.messageId}:${where.channel}:${where.ts}`;
   if (await isClaimed(db, mirrorKey)) return;
   const noteKey = threadNoteKey(m.ticketId, m.body);
   if (m.internal && (await isClaimed(db, noteKey))) {

@@ -1,4 +1,6 @@
+import { replyPayload } from '../functions/effects.ts';
 import { replyForClient } from '../functions/slack-setup/reply-recipients.ts';
+import { payloadOf } from '../jobs/payload.ts';
 import type { Job } from '../jobs/queue.ts';
 import { log } from '../log.ts';
 import { claimOnce, releaseClaim } from '../slack-store/dedupe.ts';
@@ -15,7 +17,7 @@ import { replyCopy } from './views/reply-copy.ts';
  * destination, and where it landed is kept so an edit or a hide can follow it.
  */
 export async function deliverReply({ web, deps }: CardJobs, job: Job): Promise<void> {
-  const messageId = Number(job.payload.messageId);
+  const { messageId } = payloadOf(job, replyPayload);
   const reply = await replyForClient(deps.db, messageId);
   if (!reply?.visible) return;
   for (const to of reply.to) {

@@ -1,6 +1,7 @@
 import { and, eq, like } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { clients, jobs, messages, ticketCards } from '../../db/schema.ts';
+import { enqueue } from '../../src/jobs/queue.ts';
 import { firstOf, one } from '../helpers/rows.ts';
 import { type Json, useSlackHarness } from '../helpers/slack-harness.ts';
 
@@ -188,5 +189,29 @@ describe('ticket cards and threads', () => {
     });
     await h.runJobs();
     expect(thread()).toHaveLength(1);
+  });
+});
+
+describe('card job payloads', () => {
+  it('a bad payload fails its card, thread, reply or re-post job at once, saying what is wrong', async () => {
+    const now = h.w.deps.now();
+    const bad: Array<[string, Record<string, unknown>]> = [
+      ['slack.card', { ticketId: 'seven' }],
+      ['slack.message', { ticketId: 1 }],
+      ['slack.reply', {}],
+      ['slack.repost', { departmentId: 1, channel: 'CSUPPORT' }],
+    ];
+    await db.db.transaction(async (tx) => {
+      for (const [kind, payload] of bad)
+        await enqueue(tx, { kind, dedupeKey: `bad:${kind}`, runAt: now, payload }, now);
+    });
+    await h.runJobs();
+    const rows = await db.db.select().from(jobs).where(like(jobs.dedupeKey, 'bad:%'));
+    expect(rows).toHaveLength(4);
+    for (const row of rows) {
+      expect(row).toMatchObject({ state: 'failed', attempts: 1 });
+      expect(row.lastError).toMatch(/has a bad payload/);
+    }
+    expect(h.fake.of('chat.postMessage')).toEqual([]);
   });
 });

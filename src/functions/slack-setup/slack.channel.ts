@@ -48,6 +48,17 @@ export const slackChannelSet = defineFunction({
   },
 });
 
+const count = z.number().int().nonnegative();
+/** `slack.repost`: the next batch after ticket `afterId`; `done` once the last batch is through. */
+export const repostPayload = z.object({
+  departmentId: z.number().int().positive(),
+  channel: z.string(),
+  afterId: count,
+  posted: count,
+  batch: z.number().int().positive().optional(),
+  done: z.boolean().optional(),
+});
+
 /**
  * The job that moves or posts a department's open tickets' cards into its new channel, `batch` a
  * minute (the Slack door's pace unless given: the sandbox, without rate limits, posts them at once).
