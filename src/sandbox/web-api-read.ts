@@ -52,6 +52,19 @@ export function readMethods(ws: Workspace): Record<string, Method> {
       };
     };
   };
+
+  /** A page of messages as history and replies answer it. */
+  const messagePage = (messages: StoredMessage[], p: Params) => {
+    const one = page(messages, p);
+    if (isAnswer(one)) return one;
+    return {
+      ok: true,
+      messages: one.items.map(shown(p)),
+      has_more: one.has_more,
+      response_metadata: { next_cursor: one.next_cursor },
+    };
+  };
+
   return {
     'conversations.history': (p) => {
       const c = channelFor(ws, p.channel, 'member');
@@ -64,28 +77,14 @@ export function readMethods(ws: Workspace): Record<string, Method> {
           (m) => (!latest || Number(m.ts) < Number(latest)) && (!oldest || Number(m.ts) > Number(oldest)),
         )
         .reverse();
-      const one = page(top, p);
-      if (isAnswer(one)) return one;
-      return {
-        ok: true,
-        messages: one.items.map(shown(p)),
-        has_more: one.has_more,
-        response_metadata: { next_cursor: one.next_cursor },
-      };
+      return messagePage(top, p);
     },
     'conversations.replies': (p) => {
       const c = channelFor(ws, p.channel, 'member');
       if (isAnswer(c)) return c;
       const parent = ws.find(c.id, String(p.ts ?? ''));
       if (!parent) return fail('thread_not_found');
-      const one = page([parent, ...ws.thread(c.id, parent.ts)], p);
-      if (isAnswer(one)) return one;
-      return {
-        ok: true,
-        messages: one.items.map(shown(p)),
-        has_more: one.has_more,
-        response_metadata: { next_cursor: one.next_cursor },
-      };
+      return messagePage([parent, ...ws.thread(c.id, parent.ts)], p);
     },
     'conversations.members': (p) => {
       const c = channelFor(ws, p.channel, 'visible');
