@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { DEFAULT_CONCURRENCY } from './jobs/worker.ts';
 
 const optional = z
   .string()
@@ -35,6 +36,8 @@ const schema = z.object({
   METRICS_PORT: z.preprocess((v) => (typeof v === 'string' && !v.trim() ? undefined : v), port.optional()),
   /** /metrics answers only with `Authorization: Bearer <token>`. */
   METRICS_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  /** Jobs one process runs at once (Slack posts, card updates); one ticket's jobs still run one at a time. */
+  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(DEFAULT_CONCURRENCY),
   /** Done and cancelled jobs are deleted this many days after they last changed. */
   JOBS_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
   /** Slack claim rows (event ids, clicks, mirrored messages) are deleted after this many days; the longest claim window is 2 days. */

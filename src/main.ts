@@ -118,6 +118,7 @@ async function main(): Promise<void> {
     handlers: slack
       ? { ...slack.jobHandlers, ...slack.scheduledJobHandlers }
       : { ...noSlackJobHandlers(), ...scheduledJobsWithoutSlack() },
+    concurrency: config.JOB_CONCURRENCY,
   });
   heartbeat = worker.lastRoundAt;
   await sandbox?.loadDemo();

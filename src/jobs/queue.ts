@@ -1,7 +1,9 @@
-import { and, eq, inArray, lte, or, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, lte, notExists, or, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Tx } from '../../db/client.ts';
 import { escapeLike } from '../../db/like.ts';
 import { jobs } from '../../db/schema.ts';
+import { laneOf } from './lanes.ts';
 
 export type Job = typeof jobs.$inferSelect;
 
@@ -61,21 +63,40 @@ export async function cancel(tx: Tx, prefix: string, now: Date): Promise<void> {
 /**
  * Claims up to `limit` due jobs for `worker` with a lease. Jobs whose lease expired (their worker
  * died) are claimed again. SKIP LOCKED lets replicas claim side by side without waiting on each other.
+ * A job whose lane (lanes.ts) has a job running under a live lease is left for later, and of several
+ * due jobs of one lane only the first is taken: a lane's jobs run one at a time, in planned order.
+ * Two replicas claiming at the same instant can still each take a job of one lane (neither sees the
+ * other's uncommitted claim); one worker never does, as its claims follow one another.
  */
 export async function claim(tx: Tx, worker: string, now: Date, leaseMs: number, limit = 10): Promise<Job[]> {
-  const due = await tx
-    .select({ id: jobs.id })
+  const busy = alias(jobs, 'busy');
+  const laneRunning = tx
+    .select({ id: busy.id })
+    .from(busy)
+    .where(and(eq(busy.state, 'running'), gt(busy.lockedUntil, now), sql`${laneOf(busy)} = ${laneOf(jobs)}`));
+  const candidates = await tx
+    .select({ id: jobs.id, lane: laneOf(jobs) })
     .from(jobs)
     // Column operators, not raw SQL: they encode the Date for postgres.js as well as PGlite.
     .where(
-      or(
-        and(eq(jobs.state, 'pending'), lte(jobs.runAt, now)),
-        and(eq(jobs.state, 'running'), lte(jobs.lockedUntil, now)),
+      and(
+        or(
+          and(eq(jobs.state, 'pending'), lte(jobs.runAt, now)),
+          and(eq(jobs.state, 'running'), lte(jobs.lockedUntil, now)),
+        ),
+        notExists(laneRunning),
       ),
     )
     .orderBy(jobs.runAt, jobs.id)
     .limit(limit)
-    .for('update', { skipLocked: true });
+    .for('update', { of: jobs, skipLocked: true });
+  const lanes = new Set<string>();
+  const due = candidates.filter(({ lane }) => {
+    if (lane === null) return true;
+    if (lanes.has(lane)) return false;
+    lanes.add(lane);
+    return true;
+  });
   if (due.length === 0) return [];
   const claimed = await tx
     .update(jobs)
@@ -112,12 +133,23 @@ export async function complete(tx: Tx, job: Job, worker: string, now: Date): Pro
     .where(and(eq(jobs.id, job.id), eq(jobs.lockedBy, worker), eq(jobs.state, 'running')));
 }
 
-/** Keeps this worker's running jobs leased: its heartbeat, so a short lease only runs out when it died. */
-export async function extendLeases(tx: Tx, worker: string, now: Date, leaseMs: number): Promise<void> {
+/**
+ * Keeps the jobs this worker is running leased: its heartbeat, so a short lease only runs out when it
+ * died. Only the ids it runs: a job whose outcome could not be recorded must not be kept forever by
+ * a worker that stays busy with others; its lease runs out and it is claimed again.
+ */
+export async function extendLeases(
+  tx: Tx,
+  worker: string,
+  ids: number[],
+  now: Date,
+  leaseMs: number,
+): Promise<void> {
+  if (ids.length === 0) return;
   await tx
     .update(jobs)
     .set({ lockedUntil: new Date(now.getTime() + leaseMs) })
-    .where(and(eq(jobs.lockedBy, worker), eq(jobs.state, 'running')));
+    .where(and(inArray(jobs.id, ids), eq(jobs.lockedBy, worker), eq(jobs.state, 'running')));
 }
 
 /**

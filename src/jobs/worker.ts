@@ -34,26 +34,43 @@ export class NotYet extends Error {
  */
 export const DEFAULT_LEASE_MS = 10_000;
 
+/**
+ * How many jobs one worker runs at once. A job mostly waits, on Slack over HTTP and on a few database
+ * round trips, so one process overlaps many; the pool holds 10 database connections (db/client.ts).
+ * Measured with the SLA bench (bench/sla-lateness.ts, BENCHMARKS.md): see the configuration table.
+ */
+export const DEFAULT_CONCURRENCY = 16;
+
 export interface WorkerOptions {
   handlers: Record<string, JobHandler>;
   leaseMs?: number;
   maxAttempts?: number;
   pollMs?: number;
+  /** Jobs run at once (JOB_CONCURRENCY); jobs of one lane never overlap (lanes.ts). */
+  concurrency?: number;
   id?: string;
 }
 
 /**
- * Runs due jobs: claims a batch in a short transaction, runs each handler with no transaction open,
- * then records the outcome. `tick()` does one round (tests drive it with a controlled clock);
- * `start()` polls until `stop()`.
+ * Runs due jobs, up to `concurrency` at once: claims as many as there are free slots in a short
+ * transaction, runs each handler with no transaction open, then records the outcome. The polling
+ * loop (`start()`) claims again as soon as a slot frees, so one slow job holds up only its own slot
+ * (and its lane). `tick()` does one round and resolves when the jobs it claimed are done (tests
+ * drive it with a controlled clock); `stop()` ends the loop and waits for the jobs in flight.
  */
 export function createWorker(deps: Deps, options: WorkerOptions) {
   const id = options.id ?? `worker-${randomUUID().slice(0, 8)}`;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const maxAttempts = options.maxAttempts ?? 6;
-  let timer: NodeJS.Timeout | undefined;
-  let stopped = false;
-  let running: Promise<number> | undefined;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const pollMs = options.pollMs ?? 1000;
+  /** The jobs running now, by id; their promises never reject (a failure to record is logged). */
+  const inFlight = new Map<number, Promise<void>>();
+  let stopped = true;
+  let loop: Promise<void> | undefined;
+  /** Ends the loop's wait early: a slot freed, or stop() was called. */
+  let wake: (() => void) | undefined;
+  let stopBeating: (() => void) | undefined;
   /** When the polling loop last finished a round (/healthz: a stuck worker stops finishing them). */
   let lastRoundAt: Date | undefined;
 
@@ -80,11 +97,11 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
     }
   }
 
-  /** While a batch runs, its leases are renewed every third of the lease. */
+  /** While jobs run, their leases are renewed every third of the lease. */
   function heartbeat(): () => void {
     const beat = setInterval(() => {
       deps.db
-        .transaction((tx) => extendLeases(tx, id, deps.now(), leaseMs))
+        .transaction((tx) => extendLeases(tx, id, [...inFlight.keys()], deps.now(), leaseMs))
         .catch((error) => log.warn('job lease not renewed', { worker: id, error: String(error) }));
     }, leaseMs / 3);
     // The heartbeat alone must not keep a stopping process alive.
@@ -92,18 +109,79 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
     return () => clearInterval(beat);
   }
 
-  async function tick(): Promise<number> {
+  /**
+   * Runs a claimed job in a slot. The returned promise rejects when its outcome could not be
+   * recorded (the database failed): the job keeps its state and is claimed again once its lease ends.
+   */
+  function launch(job: Job): Promise<void> {
+    const run = runOne(job);
+    const slot = run
+      .catch((error) =>
+        log.error('job outcome not recorded', { job: job.id, kind: job.kind, error: String(error) }),
+      )
+      .finally(() => {
+        inFlight.delete(job.id);
+        if (inFlight.size === 0) {
+          stopBeating?.();
+          stopBeating = undefined;
+        }
+        wake?.();
+      });
+    inFlight.set(job.id, slot);
+    stopBeating ??= heartbeat();
+    return run;
+  }
+
+  /** Claims a job for every free slot and starts them; the jobs claimed. */
+  async function claimFree(): Promise<Job[]> {
+    const free = concurrency - inFlight.size;
+    if (free <= 0) return [];
     const now = deps.now();
-    const batch = await deps.db.transaction((tx) => claim(tx, id, now, leaseMs));
-    if (batch.length === 0) return 0;
+    const batch = await deps.db.transaction((tx) => claim(tx, id, now, leaseMs, free));
     for (const job of batch) jobClaimed(job, now);
-    const stopBeating = heartbeat();
-    try {
-      for (const job of batch) await runOne(job);
-    } finally {
-      stopBeating();
-    }
+    return batch;
+  }
+
+  async function tick(): Promise<number> {
+    const batch = await claimFree();
+    const outcomes = await Promise.allSettled(batch.map(launch));
+    const failed = outcomes.find((o) => o.status === 'rejected');
+    if (failed) throw failed.reason;
     return batch.length;
+  }
+
+  /** Waits until a slot frees, stop() is called, or `ms` pass (never, when undefined). */
+  function pause(ms: number | undefined): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = ms === undefined ? undefined : setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => {
+      wake = undefined;
+    });
+  }
+
+  async function poll(): Promise<void> {
+    while (!stopped) {
+      let claimed = 0;
+      try {
+        const batch = await claimFree();
+        claimed = batch.length;
+        // The loop does not wait for them: launch logs a failure to record, and the slot frees.
+        for (const job of batch) launch(job).catch(() => {});
+      } catch (error) {
+        log.error('worker round failed', { error: String(error) });
+      }
+      lastRoundAt = new Date();
+      if (stopped) break;
+      // Every slot busy: wait for one to free (if they all hang, rounds stop and /healthz says so).
+      // Jobs claimed: drain quickly, there may be more. None due: poll, or claim when a slot frees
+      // (a finished job frees its lane for the next job of that lane).
+      if (inFlight.size >= concurrency) await pause(undefined);
+      else if (claimed === 0) await pause(pollMs);
+    }
   }
 
   return {
@@ -111,25 +189,15 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
     tick,
     lastRoundAt: () => lastRoundAt,
     start() {
+      if (!stopped) return;
       stopped = false;
-      const loop = async () => {
-        running = tick().catch((error) => {
-          log.error('worker round failed', { error: String(error) });
-          return 0;
-        });
-        const done = await running;
-        lastRoundAt = new Date();
-        if (stopped) return;
-        // Drain quickly while there is work; otherwise poll.
-        timer = setTimeout(loop, done > 0 ? 0 : (options.pollMs ?? 1000));
-      };
-      timer = setTimeout(loop, 0);
+      loop = poll();
     },
     async stop() {
       stopped = true;
-      clearTimeout(timer);
-      timer = undefined;
-      await running;
+      wake?.();
+      await loop;
+      await Promise.all(inFlight.values());
     },
   };
 }

@@ -1,0 +1,176 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { jobs } from '../../db/schema.ts';
+import type { Deps } from '../../src/functions/types.ts';
+import { claim, enqueue, type Job } from '../../src/jobs/queue.ts';
+import { createWorker, type JobHandler } from '../../src/jobs/worker.ts';
+import { useTestDb } from '../helpers/setup.ts';
+
+const db = useTestDb();
+beforeEach(() => db.reset());
+
+const t0 = new Date('2026-03-02T10:00:00Z');
+const at = (s: number) => new Date(t0.getTime() + s * 1000);
+const deps = (now: () => Date): Deps => ({ db: db.db, now, settings: { lockMinutes: 15 } });
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const rows = () => db.db.select().from(jobs).orderBy(jobs.id);
+
+/** Jobs of kind `test`, due in this order from `runAt`: one per payload, keyed `prefix:index`. */
+async function plant(payloads: Record<string, unknown>[], runAt = t0, prefix = 'k'): Promise<void> {
+  await db.db.transaction(async (tx) => {
+    for (const [i, payload] of payloads.entries())
+      await enqueue(
+        tx,
+        { kind: 'test', dedupeKey: `${prefix}:${i}`, runAt: new Date(runAt.getTime() + i), payload },
+        t0,
+      );
+  });
+}
+
+/** Resolves once `n` callers are waiting in it; a caller waiting longer than `ms` fails. */
+function barrier(n: number, ms: number) {
+  let waiting = 0;
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return async () => {
+    if (++waiting === n) open();
+    await Promise.race([
+      opened,
+      sleep(ms).then(() => {
+        throw new Error(`only ${waiting} of ${n} jobs ran together`);
+      }),
+    ]);
+  };
+}
+
+/** A handler that records which jobs of each lane (payload.ticketId) overlap. */
+function laneWatch(ms: number) {
+  const running = new Map<unknown, number>();
+  const overlaps: unknown[] = [];
+  const order: number[] = [];
+  let most = 0;
+  const handler: JobHandler = async (job: Job) => {
+    const lane = job.payload.ticketId;
+    const now = (running.get(lane) ?? 0) + 1;
+    running.set(lane, now);
+    if (now > 1) overlaps.push(lane);
+    most = Math.max(
+      most,
+      [...running.values()].reduce((a, b) => a + b, 0),
+    );
+    order.push(Number(job.payload.n));
+    await sleep(ms);
+    running.set(lane, (running.get(lane) ?? 1) - 1);
+  };
+  return { handler, overlaps, order, most: () => most };
+}
+
+describe('worker concurrency', () => {
+  it('runs the jobs it claims side by side: four jobs meeting at a barrier all complete', async () => {
+    await plant([{}, {}, {}, {}]);
+    const meet = barrier(4, 2000);
+    const worker = createWorker(
+      deps(() => at(1)),
+      { concurrency: 4, handlers: { test: () => meet() } },
+    );
+    expect(await worker.tick()).toBe(4);
+    expect((await rows()).map((j) => j.state)).toEqual(['done', 'done', 'done', 'done']);
+  });
+
+  it('with concurrency 1 the same jobs run one after another, and none meets the others', async () => {
+    await plant([{}, {}, {}, {}]);
+    const meet = barrier(4, 50);
+    const worker = createWorker(
+      deps(() => at(1)),
+      { concurrency: 1, handlers: { test: () => meet() } },
+    );
+    expect(await worker.tick()).toBe(1);
+    const [first, ...rest] = await rows();
+    expect(first).toMatchObject({ state: 'pending', lastError: 'only 1 of 4 jobs ran together' });
+    expect(rest.map((j) => j.state)).toEqual(['pending', 'pending', 'pending']);
+  });
+
+  it('never runs two jobs of one lane at once, and runs them in planned order', async () => {
+    // Ticket 7 has three jobs, ticket 8 two; job 5 has no lane.
+    const lanes = [7, 7, 8, 7, 8, undefined];
+    await plant(lanes.map((ticketId, n) => (ticketId ? { ticketId, n } : { n })));
+    const watch = laneWatch(30);
+    const worker = createWorker(
+      deps(() => new Date()),
+      {
+        concurrency: 6,
+        pollMs: 20,
+        handlers: { test: watch.handler },
+      },
+    );
+    worker.start();
+    while ((await rows()).some((j) => j.state !== 'done')) await sleep(20);
+    await worker.stop();
+    expect(watch.overlaps).toEqual([]);
+    // Lanes ran side by side: at most one job each of ticket 7, ticket 8 and the laneless one.
+    expect(watch.most()).toBe(3);
+    expect(watch.order.filter((n) => lanes[n] === 7)).toEqual([0, 1, 3]);
+    expect(watch.order.filter((n) => lanes[n] === 8)).toEqual([2, 4]);
+  });
+
+  it('a claim takes one job of a lane and none of a lane another worker runs under a live lease', async () => {
+    await plant([{ ticketId: 7 }, { ticketId: 7 }, { departmentId: 7 }, { ticketId: 8 }]);
+    const first = await db.db.transaction((tx) => claim(tx, 'w1', at(1), 10_000));
+    expect(first.map((j) => j.dedupeKey)).toEqual(['k:0', 'k:2', 'k:3']);
+    expect(await db.db.transaction((tx) => claim(tx, 'w2', at(2), 10_000))).toEqual([]);
+    // w1 died: once its leases run out, its jobs are taken again, still one per lane.
+    const taken = await db.db.transaction((tx) => claim(tx, 'w2', at(12), 10_000));
+    expect(taken.map((j) => j.dedupeKey)).toEqual(['k:0', 'k:2', 'k:3']);
+  });
+
+  it('stop() waits for the jobs in flight', async () => {
+    await plant([{}, {}]);
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let started = 0;
+    const worker = createWorker(
+      deps(() => new Date()),
+      {
+        concurrency: 2,
+        handlers: {
+          test: async () => {
+            started++;
+            await released;
+          },
+        },
+      },
+    );
+    worker.start();
+    while (started < 2) await sleep(10);
+    let stopped = false;
+    const stopping = worker.stop().then(() => {
+      stopped = true;
+    });
+    await sleep(50);
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect((await rows()).map((j) => j.state)).toEqual(['done', 'done']);
+  });
+
+  it('the heartbeat renews only the jobs in flight: one whose outcome was lost is taken again', async () => {
+    await plant([{}]);
+    // w1 claimed it, then could not record the outcome (the database failed): it stays running.
+    await db.db.transaction((tx) => claim(tx, 'w1', new Date(), 300));
+    await plant([{}], new Date(), 'b');
+    const worker = createWorker(
+      deps(() => new Date()),
+      {
+        id: 'w1',
+        leaseMs: 300,
+        handlers: { test: () => sleep(600) },
+      },
+    );
+    expect(await worker.tick()).toBe(1);
+    const lost = await db.db.transaction((tx) => claim(tx, 'w2', new Date(), 300));
+    expect(lost.map((j) => j.dedupeKey)).toEqual(['k:0']);
+  });
+});
