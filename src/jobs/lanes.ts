@@ -1,7 +1,8 @@
 import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 
 /**
- * A job's lane: the jobs of one lane run one at a time, the others side by side (worker.ts).
+ * A job's lane: one worker runs the jobs of a lane one at a time, in planned order, and the others
+ * side by side (worker.ts).
  *
  * The lane is the ticket the job is about (`payload.ticketId`), else its department
  * (`payload.departmentId`), else none. One ticket's jobs assume order and must not overlap: a card
@@ -11,9 +12,10 @@ import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
  * Jobs of different tickets in one channel may: their order there means nothing, and Slack's
  * per-channel limit answers 429, which retries the job at Slack's Retry-After.
  *
- * Read from the payload every such kind already carries, so enqueueing needs no change. The rule
- * is kept in the claim (queue.ts): a job is not taken while another of its lane runs under a live
- * lease, whichever replica holds it, and one claim takes at most one job of a lane.
+ * Read from the payload every such kind already carries, so enqueueing needs no change. Replicas
+ * claim side by side as before, each keeping its own lanes: two replicas may still run jobs of one
+ * ticket at once, as they could before, and the handlers' own guards (claims before posting, a
+ * retry reading its post back, NotYet between on-call steps) cover that.
  */
 export function laneOf(table: { payload: SQLWrapper }): SQL<string | null> {
   return sql<

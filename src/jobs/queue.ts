@@ -1,5 +1,4 @@
-import { and, eq, gt, inArray, lte, notExists, or, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/pg-core';
+import { and, eq, getTableColumns, inArray, isNull, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { Tx } from '../../db/client.ts';
 import { escapeLike } from '../../db/like.ts';
 import { jobs } from '../../db/schema.ts';
@@ -60,22 +59,25 @@ export async function cancel(tx: Tx, prefix: string, now: Date): Promise<void> {
     .where(and(eq(jobs.state, 'pending'), sql`${jobs.dedupeKey} like ${`${escapeLike(prefix)}%`}`));
 }
 
+/** A claimed job with its lane (lanes.ts): the worker runs one job of a lane at a time. */
+export type Claimed = Job & { lane: string | null };
+
 /**
- * Claims up to `limit` due jobs for `worker` with a lease. Jobs whose lease expired (their worker
- * died) are claimed again. SKIP LOCKED lets replicas claim side by side without waiting on each other.
- * A job whose lane (lanes.ts) has a job running under a live lease is left for later, and of several
- * due jobs of one lane only the first is taken: a lane's jobs run one at a time, in planned order.
- * Two replicas claiming at the same instant can still each take a job of one lane (neither sees the
- * other's uncommitted claim); one worker never does, as its claims follow one another.
+ * Claims up to `limit` due jobs for `worker` with a lease, in planned order. Jobs whose lease expired
+ * (their worker died) are claimed again. SKIP LOCKED lets replicas claim side by side without waiting
+ * on each other. Jobs of `busyLanes` (the lanes the worker is running) are left for later.
  */
-export async function claim(tx: Tx, worker: string, now: Date, leaseMs: number, limit = 10): Promise<Job[]> {
-  const busy = alias(jobs, 'busy');
-  const laneRunning = tx
-    .select({ id: busy.id })
-    .from(busy)
-    .where(and(eq(busy.state, 'running'), gt(busy.lockedUntil, now), sql`${laneOf(busy)} = ${laneOf(jobs)}`));
-  const candidates = await tx
-    .select({ id: jobs.id, lane: laneOf(jobs) })
+export async function claim(
+  tx: Tx,
+  worker: string,
+  now: Date,
+  leaseMs: number,
+  limit = 10,
+  busyLanes: string[] = [],
+): Promise<Claimed[]> {
+  const lane = laneOf(jobs);
+  const due = await tx
+    .select({ id: jobs.id })
     .from(jobs)
     // Column operators, not raw SQL: they encode the Date for postgres.js as well as PGlite.
     .where(
@@ -84,19 +86,12 @@ export async function claim(tx: Tx, worker: string, now: Date, leaseMs: number, 
           and(eq(jobs.state, 'pending'), lte(jobs.runAt, now)),
           and(eq(jobs.state, 'running'), lte(jobs.lockedUntil, now)),
         ),
-        notExists(laneRunning),
+        busyLanes.length > 0 ? or(isNull(lane), notInArray(lane, busyLanes)) : undefined,
       ),
     )
     .orderBy(jobs.runAt, jobs.id)
     .limit(limit)
-    .for('update', { of: jobs, skipLocked: true });
-  const lanes = new Set<string>();
-  const due = candidates.filter(({ lane }) => {
-    if (lane === null) return true;
-    if (lanes.has(lane)) return false;
-    lanes.add(lane);
-    return true;
-  });
+    .for('update', { skipLocked: true });
   if (due.length === 0) return [];
   const claimed = await tx
     .update(jobs)
@@ -113,7 +108,7 @@ export async function claim(tx: Tx, worker: string, now: Date, leaseMs: number, 
         due.map((j) => j.id),
       ),
     )
-    .returning();
+    .returning({ ...getTableColumns(jobs), lane });
   // UPDATE … RETURNING keeps no order: the batch runs in planned order, as claimed.
   return claimed.sort((a, b) => a.runAt.getTime() - b.runAt.getTime() || a.id - b.id);
 }

@@ -3,7 +3,7 @@ import type { Deps } from '../functions/types.ts';
 import { log } from '../log.ts';
 import { jobClaimed, jobRetried } from './metrics.ts';
 import { BadPayload } from './payload.ts';
-import { claim, complete, extendLeases, fail, type Job, postpone } from './queue.ts';
+import { type Claimed, claim, complete, extendLeases, fail, type Job, postpone } from './queue.ts';
 
 /** What a job kind does. It runs outside any transaction: it may call Slack. */
 export type JobHandler = (job: Job, deps: Deps) => Promise<void>;
@@ -53,10 +53,12 @@ export interface WorkerOptions {
 
 /**
  * Runs due jobs, up to `concurrency` at once: claims as many as there are free slots in a short
- * transaction, runs each handler with no transaction open, then records the outcome. The polling
- * loop (`start()`) claims again as soon as a slot frees, so one slow job holds up only its own slot
- * (and its lane). `tick()` does one round and resolves when the jobs it claimed are done (tests
- * drive it with a controlled clock); `stop()` ends the loop and waits for the jobs in flight.
+ * transaction, runs each handler with no transaction open, then records the outcome. Jobs of one
+ * lane (lanes.ts) never overlap: a claim skips the lanes the worker is busy with, and jobs of one
+ * lane claimed together run one after another, in planned order. The polling loop (`start()`)
+ * claims again as soon as a slot frees, so a slow job holds up only its own slot and lane.
+ * `tick()` does one round and resolves when the jobs it claimed are done (tests drive it with a
+ * controlled clock); `stop()` ends the loop and waits for the jobs in flight.
  */
 export function createWorker(deps: Deps, options: WorkerOptions) {
   const id = options.id ?? `worker-${randomUUID().slice(0, 8)}`;
@@ -64,8 +66,10 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
   const maxAttempts = options.maxAttempts ?? 6;
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const pollMs = options.pollMs ?? 1000;
-  /** The jobs running now, by id; their promises never reject (a failure to record is logged). */
-  const inFlight = new Map<number, Promise<void>>();
+  /** The jobs this worker holds (running, or waiting for their lane), each taking a slot: their lanes. */
+  const held = new Map<number, string | null>();
+  /** The lanes of claimed batches still running: stop() waits for them. */
+  const running = new Set<Promise<void>>();
   let stopped = true;
   let loop: Promise<void> | undefined;
   /** Ends the loop's wait early: a slot freed, or stop() was called. */
@@ -97,11 +101,11 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
     }
   }
 
-  /** While jobs run, their leases are renewed every third of the lease. */
+  /** While jobs are held, their leases are renewed every third of the lease. */
   function heartbeat(): () => void {
     const beat = setInterval(() => {
       deps.db
-        .transaction((tx) => extendLeases(tx, id, [...inFlight.keys()], deps.now(), leaseMs))
+        .transaction((tx) => extendLeases(tx, id, [...held.keys()], deps.now(), leaseMs))
         .catch((error) => log.warn('job lease not renewed', { worker: id, error: String(error) }));
     }, leaseMs / 3);
     // The heartbeat alone must not keep a stopping process alive.
@@ -109,45 +113,68 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
     return () => clearInterval(beat);
   }
 
-  /**
-   * Runs a claimed job in a slot. The returned promise rejects when its outcome could not be
-   * recorded (the database failed): the job keeps its state and is claimed again once its lease ends.
-   */
-  function launch(job: Job): Promise<void> {
-    const run = runOne(job);
-    const slot = run
-      .catch((error) =>
-        log.error('job outcome not recorded', { job: job.id, kind: job.kind, error: String(error) }),
-      )
-      .finally(() => {
-        inFlight.delete(job.id);
-        if (inFlight.size === 0) {
-          stopBeating?.();
-          stopBeating = undefined;
-        }
-        wake?.();
-      });
-    inFlight.set(job.id, slot);
-    stopBeating ??= heartbeat();
-    return run;
+  /** Runs a held job and frees its slot. Rejects when its outcome could not be recorded (the database failed). */
+  async function runHeld(job: Job): Promise<void> {
+    try {
+      await runOne(job);
+    } finally {
+      held.delete(job.id);
+      if (held.size === 0) {
+        stopBeating?.();
+        stopBeating = undefined;
+      }
+      wake?.();
+    }
   }
 
-  /** Claims a job for every free slot and starts them; the jobs claimed. */
-  async function claimFree(): Promise<Job[]> {
-    const free = concurrency - inFlight.size;
-    if (free <= 0) return [];
+  /**
+   * Runs one lane's jobs of a batch one after another. A job whose outcome was not recorded keeps its
+   * state and is claimed again once its lease runs out; the lane goes on, and the first such failure
+   * is passed on when the lane is through.
+   */
+  async function runLane(lane: Claimed[]): Promise<void> {
+    let failure: unknown;
+    for (const job of lane) {
+      await runHeld(job).catch((error) => {
+        log.error('job outcome not recorded', { job: job.id, kind: job.kind, error: String(error) });
+        failure ??= error;
+      });
+    }
+    if (failure !== undefined) throw failure;
+  }
+
+  /** Claims a job for every free slot, skipping busy lanes, and starts them: how many, and a promise per lane. */
+  async function claimAndRun(): Promise<{ claimed: number; lanes: Promise<void>[] }> {
+    const free = concurrency - held.size;
+    if (free <= 0) return { claimed: 0, lanes: [] };
     const now = deps.now();
-    const batch = await deps.db.transaction((tx) => claim(tx, id, now, leaseMs, free));
-    for (const job of batch) jobClaimed(job, now);
-    return batch;
+    const busy = [...new Set([...held.values()].filter((l) => l !== null))];
+    const batch = await deps.db.transaction((tx) => claim(tx, id, now, leaseMs, free, busy));
+    const lanes = new Map<string | number, Claimed[]>();
+    for (const job of batch) {
+      jobClaimed(job, now);
+      held.set(job.id, job.lane);
+      const key = job.lane ?? job.id;
+      lanes.set(key, [...(lanes.get(key) ?? []), job]);
+    }
+    if (batch.length > 0) stopBeating ??= heartbeat();
+    const runs = [...lanes.values()].map((lane) => {
+      const run = runLane(lane);
+      // Logged in runLane: stop() only waits.
+      const done = run.catch(() => {});
+      running.add(done);
+      void done.then(() => running.delete(done));
+      return run;
+    });
+    return { claimed: batch.length, lanes: runs };
   }
 
   async function tick(): Promise<number> {
-    const batch = await claimFree();
-    const outcomes = await Promise.allSettled(batch.map(launch));
+    const { claimed, lanes } = await claimAndRun();
+    const outcomes = await Promise.allSettled(lanes);
     const failed = outcomes.find((o) => o.status === 'rejected');
     if (failed) throw failed.reason;
-    return batch.length;
+    return claimed;
   }
 
   /** Waits until a slot frees, stop() is called, or `ms` pass (never, when undefined). */
@@ -167,10 +194,8 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
     while (!stopped) {
       let claimed = 0;
       try {
-        const batch = await claimFree();
-        claimed = batch.length;
-        // The loop does not wait for them: launch logs a failure to record, and the slot frees.
-        for (const job of batch) launch(job).catch(() => {});
+        // The loop does not wait for the jobs: each frees its slot when done (runHeld wakes the loop).
+        claimed = (await claimAndRun()).claimed;
       } catch (error) {
         log.error('worker round failed', { error: String(error) });
       }
@@ -179,7 +204,7 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
       // Every slot busy: wait for one to free (if they all hang, rounds stop and /healthz says so).
       // Jobs claimed: drain quickly, there may be more. None due: poll, or claim when a slot frees
       // (a finished job frees its lane for the next job of that lane).
-      if (inFlight.size >= concurrency) await pause(undefined);
+      if (held.size >= concurrency) await pause(undefined);
       else if (claimed === 0) await pause(pollMs);
     }
   }
@@ -197,7 +222,7 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
       stopped = true;
       wake?.();
       await loop;
-      await Promise.all(inFlight.values());
+      await Promise.all(running);
     },
   };
 }
