@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { and, eq, sql } from 'drizzle-orm';
 import { jobs, tickets } from '../db/schema.ts';
+import { loadConfig } from '../src/config.ts';
 import { SLA_WARNING } from '../src/functions/planners/sla.ts';
 import type { Deps } from '../src/functions/types.ts';
 import { createWorker } from '../src/jobs/worker.ts';
@@ -111,6 +112,7 @@ export async function benchLateness(deps: Deps, departments: number, staff: numb
     from tickets where id >= ${first}`);
   const worker = createWorker(clock, {
     handlers: scheduledJobHandlers(jobClient('xoxb-bench', slack.url)),
+    concurrency: loadConfig().JOB_CONCURRENCY,
   });
   worker.start();
   const stateCount = () =>

@@ -1,6 +1,5 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
-import { DEFAULT_CONCURRENCY } from './jobs/worker.ts';
 
 const optional = z
   .string()
@@ -36,8 +35,12 @@ const schema = z.object({
   METRICS_PORT: z.preprocess((v) => (typeof v === 'string' && !v.trim() ? undefined : v), port.optional()),
   /** /metrics answers only with `Authorization: Bearer <token>`. */
   METRICS_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
-  /** Jobs one process runs at once (Slack posts, card updates); one ticket's jobs still run one at a time. */
-  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(DEFAULT_CONCURRENCY),
+  /**
+   * Jobs one process runs at once (src/jobs/worker.ts); one ticket's jobs still run one at a time. A
+   * job mostly waits on Slack and the database, so one process overlaps several; the pool has 10
+   * database connections, which more jobs would only queue for. Measured with the SLA bench (BENCHMARKS.md).
+   */
+  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(16),
   /** Done and cancelled jobs are deleted this many days after they last changed. */
   JOBS_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
   /** Slack claim rows (event ids, clicks, mirrored messages) are deleted after this many days; the longest claim window is 2 days. */

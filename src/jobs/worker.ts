@@ -34,19 +34,15 @@ export class NotYet extends Error {
  */
 export const DEFAULT_LEASE_MS = 10_000;
 
-/**
- * How many jobs one worker runs at once. A job mostly waits, on Slack over HTTP and on a few database
- * round trips, so one process overlaps many; the pool holds 10 database connections (db/client.ts).
- * Measured with the SLA bench (bench/sla-lateness.ts, BENCHMARKS.md): see the configuration table.
- */
-export const DEFAULT_CONCURRENCY = 16;
-
 export interface WorkerOptions {
   handlers: Record<string, JobHandler>;
   leaseMs?: number;
   maxAttempts?: number;
   pollMs?: number;
-  /** Jobs run at once (JOB_CONCURRENCY); jobs of one lane never overlap (lanes.ts). */
+  /**
+   * Jobs run at once; jobs of one lane never overlap (lanes.ts). One unless asked, so tests that
+   * drive `tick()` see jobs of different lanes in planned order; main.ts passes JOB_CONCURRENCY.
+   */
   concurrency?: number;
   id?: string;
 }
@@ -64,7 +60,7 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
   const id = options.id ?? `worker-${randomUUID().slice(0, 8)}`;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const maxAttempts = options.maxAttempts ?? 6;
-  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const concurrency = options.concurrency ?? 1;
   const pollMs = options.pollMs ?? 1000;
   /** The jobs this worker holds (running, or waiting for their lane), each taking a slot: their lanes. */
   const held = new Map<number, string | null>();
