@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { jobs } from '../../db/schema.ts';
 import type { Deps } from '../../src/functions/types.ts';
 import { claim, enqueue, type Job } from '../../src/jobs/queue.ts';
-import { createWorker, type JobHandler } from '../../src/jobs/worker.ts';
+import { createWorker, type JobHandler, NotYet, RetryLater } from '../../src/jobs/worker.ts';
 import { useTestDb } from '../helpers/setup.ts';
 
 const db = useTestDb();
@@ -131,6 +131,40 @@ describe('worker concurrency', () => {
       ['k:2', 'ticket:8'],
       ['k:3', null],
     ]);
+  });
+
+  it('records each outcome of a batch run side by side: done, retry at Retry-After, wait, failure', async () => {
+    await plant([{ n: 0 }, { n: 1 }, { n: 2 }, { n: 3 }]);
+    const outcomes = [
+      async () => {},
+      async () => {
+        throw new RetryLater('Slack rate limit', 5000);
+      },
+      async () => {
+        throw new NotYet('step before on its way', 2000);
+      },
+      async () => {
+        throw new Error('boom');
+      },
+    ];
+    const worker = createWorker(
+      deps(() => at(1)),
+      {
+        concurrency: 4,
+        handlers: { test: (job) => (outcomes[Number(job.payload.n)] as () => Promise<void>)() },
+      },
+    );
+    expect(await worker.tick()).toBe(4);
+    const [done, limited, waiting, failed] = await rows();
+    expect(done).toMatchObject({ state: 'done', attempts: 1 });
+    expect(limited).toMatchObject({
+      state: 'pending',
+      attempts: 1,
+      runAt: at(6),
+      lastError: 'Slack rate limit',
+    });
+    expect(waiting).toMatchObject({ state: 'pending', attempts: 0, runAt: at(3), lastError: null });
+    expect(failed).toMatchObject({ state: 'pending', attempts: 1, runAt: at(31), lastError: 'boom' });
   });
 
   it('stop() waits for the jobs in flight', async () => {
