@@ -40,7 +40,7 @@ const schema = z.object({
    * job mostly waits on Slack and the database, so one process overlaps several; the pool has 10
    * database connections, which more jobs would only queue for. Measured with the SLA bench (BENCHMARKS.md).
    */
-  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(16),
+  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   /** Done and cancelled jobs are deleted this many days after they last changed. */
   JOBS_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
   /** Slack claim rows (event ids, clicks, mirrored messages) are deleted after this many days; the longest claim window is 2 days. */

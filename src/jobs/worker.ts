@@ -73,6 +73,19 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
   let stopBeating: (() => void) | undefined;
   /** When the polling loop last finished a round (/healthz: a stuck worker stops finishing them). */
   let lastRoundAt: Date | undefined;
+  /**
+   * Until when slots stay closed, one per job Slack refused (RetryLater): its limit is per channel,
+   * which a claim cannot see, and jobs taken at full speed meanwhile would mostly be refused too,
+   * each refusal spending an attempt (bench: 8 slots without this lost a fifth of the SLA warnings
+   * to failed attempts). Never below one slot: at worst the worker runs as a single one did.
+   */
+  let cooling: number[] = [];
+
+  /** Slots open now (by the deps clock, so tests driving tick() control it too). */
+  function openSlots(now: number): number {
+    cooling = cooling.filter((until) => until > now);
+    return Math.max(1, concurrency - cooling.length);
+  }
 
   async function runOne(job: Job): Promise<void> {
     const handler = options.handlers[job.kind];
@@ -89,6 +102,7 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
       }
       const message = error instanceof Error ? error.message : String(error);
       const retryAfter = error instanceof RetryLater ? error.afterMs : undefined;
+      if (retryAfter !== undefined) cooling.push(now.getTime() + retryAfter);
       // A bad payload stays bad: this attempt is its last.
       const attempts = error instanceof BadPayload ? job.attempts : maxAttempts;
       log.warn('job failed', { job: job.id, kind: job.kind, attempt: job.attempts, error: message });
@@ -141,9 +155,9 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
 
   /** Claims a job for every free slot, skipping busy lanes, and starts them: how many, and a promise per lane. */
   async function claimAndRun(): Promise<{ claimed: number; lanes: Promise<void>[] }> {
-    const free = concurrency - held.size;
-    if (free <= 0) return { claimed: 0, lanes: [] };
     const now = deps.now();
+    const free = openSlots(now.getTime()) - held.size;
+    if (free <= 0) return { claimed: 0, lanes: [] };
     const busy = [...new Set([...held.values()].filter((l) => l !== null))];
     const batch = await deps.db.transaction((tx) => claim(tx, id, now, leaseMs, free, busy));
     const lanes = new Map<string | number, Claimed[]>();
@@ -198,9 +212,11 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
       lastRoundAt = new Date();
       if (stopped) break;
       // Every slot busy: wait for one to free (if they all hang, rounds stop and /healthz says so).
-      // Jobs claimed: drain quickly, there may be more. None due: poll, or claim when a slot frees
+      // Slots closed after Slack refused: wait for the first to open, or a job to end. Jobs claimed: drain quickly, there may be more. None due: poll, or claim when a slot frees
       // (a finished job frees its lane for the next job of that lane).
       if (held.size >= concurrency) await pause(undefined);
+      else if (held.size >= openSlots(deps.now().getTime()))
+        await pause(Math.min(...cooling) - deps.now().getTime());
       else if (claimed === 0) await pause(pollMs);
     }
   }

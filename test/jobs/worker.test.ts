@@ -167,6 +167,29 @@ describe('worker concurrency', () => {
     expect(failed).toMatchObject({ state: 'pending', attempts: 1, runAt: at(31), lastError: 'boom' });
   });
 
+  it('a job Slack refused closes its slot until Retry-After, but never the last slot', async () => {
+    await plant([{}, {}, {}]);
+    let now = at(1);
+    const worker = createWorker(
+      deps(() => now),
+      {
+        concurrency: 3,
+        handlers: {
+          test: async () => {
+            throw new RetryLater('Slack rate limit', 10_000);
+          },
+        },
+      },
+    );
+    expect(await worker.tick()).toBe(3);
+    await plant([{}, {}, {}], at(2), 'b');
+    now = at(5);
+    expect(await worker.tick()).toBe(1);
+    // The first three slots open at 11 s; the fourth refusal keeps one closed until 15 s.
+    now = at(12);
+    expect(await worker.tick()).toBe(2);
+  });
+
   it('stop() waits for the jobs in flight', async () => {
     await plant([{}, {}]);
     let release!: () => void;
