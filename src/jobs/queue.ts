@@ -62,10 +62,15 @@ export async function cancel(tx: Tx, prefix: string, now: Date): Promise<void> {
 /** A claimed job with its lane (lanes.ts): the worker runs one job of a lane at a time. */
 export type Claimed = Job & { lane: string | null };
 
+/** The most jobs of lanes already taken that one claim takes along (the batch size before lanes). */
+const LANE_FOLLOWERS = 10;
+
 /**
  * Claims up to `limit` due jobs for `worker` with a lease, in planned order. Jobs whose lease expired
  * (their worker died) are claimed again. SKIP LOCKED lets replicas claim side by side without waiting
- * on each other. Jobs of `busyLanes` (the lanes the worker is running) are left for later.
+ * on each other. Jobs of `busyLanes` (the lanes the worker is running) are left for later. The other
+ * due jobs of the lanes taken come along (up to LANE_FOLLOWERS), for the worker to run after them:
+ * another replica then cannot take a ticket's next job while this one runs its first.
  */
 export async function claim(
   tx: Tx,
@@ -76,22 +81,39 @@ export async function claim(
   busyLanes: string[] = [],
 ): Promise<Claimed[]> {
   const lane = laneOf(jobs);
-  const due = await tx
-    .select({ id: jobs.id })
+  // Column operators, not raw SQL: they encode the Date for postgres.js as well as PGlite.
+  const isDue = or(
+    and(eq(jobs.state, 'pending'), lte(jobs.runAt, now)),
+    and(eq(jobs.state, 'running'), lte(jobs.lockedUntil, now)),
+  );
+  const first = await tx
+    .select({ id: jobs.id, lane })
     .from(jobs)
-    // Column operators, not raw SQL: they encode the Date for postgres.js as well as PGlite.
-    .where(
-      and(
-        or(
-          and(eq(jobs.state, 'pending'), lte(jobs.runAt, now)),
-          and(eq(jobs.state, 'running'), lte(jobs.lockedUntil, now)),
-        ),
-        busyLanes.length > 0 ? or(isNull(lane), notInArray(lane, busyLanes)) : undefined,
-      ),
-    )
+    .where(and(isDue, busyLanes.length > 0 ? or(isNull(lane), notInArray(lane, busyLanes)) : undefined))
     .orderBy(jobs.runAt, jobs.id)
     .limit(limit)
     .for('update', { skipLocked: true });
+  const lanes = [...new Set(first.flatMap((j) => (j.lane === null ? [] : [j.lane])))];
+  const followers =
+    lanes.length === 0
+      ? []
+      : await tx
+          .select({ id: jobs.id })
+          .from(jobs)
+          .where(
+            and(
+              isDue,
+              inArray(lane, lanes),
+              notInArray(
+                jobs.id,
+                first.map((j) => j.id),
+              ),
+            ),
+          )
+          .orderBy(jobs.runAt, jobs.id)
+          .limit(LANE_FOLLOWERS)
+          .for('update', { skipLocked: true });
+  const due = [...first, ...followers];
   if (due.length === 0) return [];
   const claimed = await tx
     .update(jobs)

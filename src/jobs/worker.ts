@@ -34,6 +34,9 @@ export class NotYet extends Error {
  */
 export const DEFAULT_LEASE_MS = 10_000;
 
+/** Jobs a worker holds at most (claimed, running or waiting for a slot): one claim's batch. */
+const BATCH = 10;
+
 export interface WorkerOptions {
   handlers: Record<string, JobHandler>;
   leaseMs?: number;
@@ -48,11 +51,11 @@ export interface WorkerOptions {
 }
 
 /**
- * Runs due jobs, up to `concurrency` at once: claims as many as there are free slots in a short
- * transaction, runs each handler with no transaction open, then records the outcome. Jobs of one
- * lane (lanes.ts) never overlap: a claim skips the lanes the worker is busy with, and jobs of one
- * lane claimed together run one after another, in planned order. The polling loop (`start()`)
- * claims again as soon as a slot frees, so a slow job holds up only its own slot and lane.
+ * Runs due jobs, up to `concurrency` at once, in planned order: holds a batch of claimed jobs
+ * (claimed in a short transaction), runs each handler with no transaction open, then records the
+ * outcome. Jobs of one lane (lanes.ts) never overlap: a claim skips the lanes the worker is busy
+ * with, and jobs of one lane claimed together run one after another. The polling loop (`start()`)
+ * tops the batch up as soon as a job ends, so a slow job holds up only its own slot and lane.
  * `tick()` does one round and resolves when the jobs it claimed are done (tests drive it with a
  * controlled clock); `stop()` ends the loop and waits for the jobs in flight.
  */
@@ -124,10 +127,32 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
   }
 
   /** Runs a held job and frees its slot. Rejects when its outcome could not be recorded (the database failed). */
+  /** Jobs running now, and the lanes waiting for a slot (woken to check again when one frees). */
+  let active = 0;
+  let waiting: (() => void)[] = [];
+
+  /** Waits for a free slot: at most `concurrency` jobs run, fewer while slots cool (openSlots). */
+  async function acquire(): Promise<void> {
+    while (active >= openSlots(deps.now().getTime())) {
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    }
+    active++;
+  }
+
+  function release(): void {
+    active--;
+    // In the order they came: the first gets the slot, the others wait again.
+    const woken = waiting;
+    waiting = [];
+    for (const resume of woken) resume();
+  }
+
   async function runHeld(job: Job): Promise<void> {
+    await acquire();
     try {
       await runOne(job);
     } finally {
+      release();
       held.delete(job.id);
       if (held.size === 0) {
         stopBeating?.();
@@ -153,10 +178,10 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
     if (failure !== undefined) throw failure;
   }
 
-  /** Claims a job for every free slot, skipping busy lanes, and starts them: how many, and a promise per lane. */
+  /** Tops the held jobs up to a batch, skipping busy lanes, and starts them: how many, and a promise per lane. */
   async function claimAndRun(): Promise<{ claimed: number; lanes: Promise<void>[] }> {
     const now = deps.now();
-    const free = openSlots(now.getTime()) - held.size;
+    const free = Math.max(BATCH, concurrency) - held.size;
     if (free <= 0) return { claimed: 0, lanes: [] };
     const busy = [...new Set([...held.values()].filter((l) => l !== null))];
     const batch = await deps.db.transaction((tx) => claim(tx, id, now, leaseMs, free, busy));
@@ -211,12 +236,10 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
       }
       lastRoundAt = new Date();
       if (stopped) break;
-      // Every slot busy: wait for one to free (if they all hang, rounds stop and /healthz says so).
-      // Slots closed after Slack refused: wait for the first to open, or a job to end. Jobs claimed: drain quickly, there may be more. None due: poll, or claim when a slot frees
+      // A full batch held: wait for a job to end (if they all hang, rounds stop and /healthz says so).
+      // Jobs claimed: drain quickly, there may be more. None due: poll, or claim when a slot frees
       // (a finished job frees its lane for the next job of that lane).
-      if (held.size >= concurrency) await pause(undefined);
-      else if (held.size >= openSlots(deps.now().getTime()))
-        await pause(Math.min(...cooling) - deps.now().getTime());
+      if (held.size >= Math.max(BATCH, concurrency)) await pause(undefined);
       else if (claimed === 0) await pause(pollMs);
     }
   }
