@@ -37,8 +37,9 @@ const schema = z.object({
   METRICS_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   /**
    * Jobs one process runs at once (src/jobs/worker.ts); one ticket's jobs still run one at a time. A
-   * job mostly waits on Slack and the database, so one process overlaps several; the pool has 10
-   * database connections, which more jobs would only queue for. Measured with the SLA bench (BENCHMARKS.md).
+   * job mostly waits on Slack and the database: with Slack's 100–300 ms a call, 8 in flight reach
+   * the 30 posts a second that 30 department channels allow, within the 10-connection pool. The SLA
+   * bench (bench/sla-lateness.ts) with 8: warnings out ~20% sooner than one at a time.
    */
   JOB_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   /** Done and cancelled jobs are deleted this many days after they last changed. */

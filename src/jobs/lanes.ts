@@ -12,10 +12,11 @@ import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
  * Jobs of different tickets in one channel may: their order there means nothing, and Slack's
  * per-channel limit answers 429, which retries the job at Slack's Retry-After.
  *
- * Read from the payload every such kind already carries, so enqueueing needs no change. Replicas
- * claim side by side as before, each keeping its own lanes: two replicas may still run jobs of one
- * ticket at once, as they could before, and the handlers' own guards (claims before posting, a
- * retry reading its post back, NotYet between on-call steps) cover that.
+ * Read from the payload every such kind already carries, so enqueueing needs no change. Each worker
+ * keeps its own lanes, and a claim takes a lane's other due jobs along (queue.ts), so another
+ * replica cannot take them meanwhile; one falling due while a replica runs the lane can still be
+ * taken by another, as before lanes, and the handlers' own guards (claims before posting, a retry
+ * reading its post back, NotYet between on-call steps) cover that.
  */
 export function laneOf(table: { payload: SQLWrapper }): SQL<string | null> {
   return sql<
