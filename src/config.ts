@@ -36,12 +36,13 @@ const schema = z.object({
   /** /metrics answers only with `Authorization: Bearer <token>`. */
   METRICS_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   /**
-   * Jobs one process runs at once (src/jobs/worker.ts); one ticket's jobs still run one at a time. A
-   * job mostly waits on Slack and the database: with Slack's 100–300 ms a call, 8 in flight reach
-   * the 30 posts a second that 30 department channels allow, within the 10-connection pool. The SLA
-   * bench (bench/sla-lateness.ts) with 8: warnings out ~20% sooner than one at a time.
+   * Jobs one process runs at once (src/jobs/worker.ts); one ticket's jobs still run one at a time.
+   * One by default, as before: in the SLA bench (bench/sla-lateness.ts) 8 sent warnings sooner, but
+   * Slack refused far more posts, and as each refusal spends an attempt, up to a fifth of the
+   * warnings failed for good. Raise it where Slack is slow rather than the limit (8 in flight carry
+   * ~30 posts a second at 250 ms a call), or once a refusal no longer spends an attempt.
    */
-  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(1),
   /** Done and cancelled jobs are deleted this many days after they last changed. */
   JOBS_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
   /** Slack claim rows (event ids, clicks, mirrored messages) are deleted after this many days; the longest claim window is 2 days. */

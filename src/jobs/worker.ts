@@ -78,9 +78,8 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
   let lastRoundAt: Date | undefined;
   /**
    * Until when slots stay closed, one per job Slack refused (RetryLater): its limit is per channel,
-   * which a claim cannot see, and jobs taken at full speed meanwhile would mostly be refused too,
-   * each refusal spending an attempt (bench: 8 slots without this lost a fifth of the SLA warnings
-   * to failed attempts). Never below one slot: at worst the worker runs as a single one did.
+   * which a claim cannot see, and jobs run at full speed meanwhile would mostly be refused too,
+   * each refusal spending an attempt. Never below one slot: at worst the worker runs as a single one.
    */
   let cooling: number[] = [];
 
