@@ -66,6 +66,19 @@ export function intColumn(value: SQL | DbColumn, shown: 'number' | 'code' = 'num
   };
 }
 
+/**
+ * An amount of money (numeric): shown as the database writes it (`-20.50`, whatever the driver makes
+ * of numerics), found by substring of that, sorted by amount.
+ */
+export function moneyColumn(value: DbColumn): Column<string | undefined> {
+  return {
+    value: sql`${value}::text`,
+    filter: (wanted) => sql`strpos(${value}::text, ${wanted}::text) > 0`,
+    sort: sql`${value}`,
+    read: (v) => (absent(v) ? undefined : String(v)),
+  };
+}
+
 /** An on/off flag: `on`, `yes`, `true` or `1` find the set ones, anything else the others. */
 export function flagColumn(value: SQL | DbColumn): Column<boolean> {
   return {
