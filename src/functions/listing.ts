@@ -190,7 +190,11 @@ export function listQuery(
   const sort = raw.p_sort && Object.hasOwn(columns, raw.p_sort) ? raw.p_sort : list.defaultSort;
   const order = raw.p_order === 'asc' || raw.p_order === 'desc' ? raw.p_order : list.defaultOrder;
   const { sort: key, ceiling } = column(sort);
-  const orderBy = sql`${key} ${sql.raw(order === 'asc' ? 'asc nulls first' : 'desc nulls last')}, ${id} asc`;
+  // By id alone when the sort is the id: ids are never null, and Postgres reads an id order off the
+  // primary key only when no NULLS FIRST/LAST differs from the key's own.
+  const orderBy = sameSql(key, sql`${id}`)
+    ? sql`${id} ${sql.raw(order)}`
+    : sql`${key} ${sql.raw(order === 'asc' ? 'asc nulls first' : 'desc nulls last')}, ${id} asc`;
   const { cnt, num } = requestedPage(raw);
   const total = ctx.tx.$with('total').as(
     ctx.tx
@@ -244,6 +248,8 @@ function readsJoins(joins: SQL, value: SQL): boolean {
   const text = dialect.sqlToQuery(value).sql;
   return joined.some((qualifier) => text.includes(qualifier));
 }
+
+const sameSql = (a: SQL, b: SQL) => dialect.sqlToQuery(a).sql === dialect.sqlToQuery(b).sql;
 
 /**
  * The rows that can be among the first `upTo` of a descending sort by a `ceiling` column, without
