@@ -17,7 +17,10 @@ import {
 } from './common.ts';
 import { listFunction, providerJoin, providerName } from './lists.ts';
 
-/** Client accounts, by BILLmanager's name for them: `account`; what the form shows, and the provider's name. */
+/**
+ * Client accounts, by BILLmanager's name for them: `account`. The list shows what the form does
+ * (`fieldsOf`), and the provider's name.
+ */
 export const account = listFunction('account', {
   table: clients,
   joins: providerJoin(clients.providerId),

@@ -8,8 +8,10 @@ import { disableFunction, editFunction } from './common.ts';
 import { listFunction } from './lists.ts';
 import { loadPerson, personColumns, personFields, personView, savePerson } from './people.ts';
 
-/** Staff (BILLmanager's `admin`): roots see and do everything, admins work their departments. */
-/** The list shows what the form does (`fieldsOf`). */
+/**
+ * Staff (BILLmanager's `admin`): roots see and do everything, admins work their departments. The
+ * list shows what the form does (`fieldsOf`).
+ */
 export const admin = listFunction(
   'admin',
   {

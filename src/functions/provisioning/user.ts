@@ -20,7 +20,8 @@ export const user = defineFunction({
       clientUsers,
       and(
         eq(users.level, 'user'),
-        // A client user belongs to an account; one without would name none.
+        // Every client user has an account; should one not, it stays out, as it did when the list
+        // inner-joined the accounts.
         isNotNull(users.clientId),
         p.account ? eq(users.clientId, p.account) : undefined,
       ),
