@@ -119,8 +119,6 @@ export interface OkResult {
 }
 
 export type Result = ListResult | FormResult | OkResult;
-/** A list as a function describes it, before the registry pages it. */
-export type RawList = SqlList;
 
 /** A list the registry filters, sorts and pages in SQL (listing.ts): every list is one. */
 export interface SqlList<C extends Record<string, Column> = Record<string, Column>> {
@@ -135,7 +133,7 @@ export interface SqlList<C extends Record<string, Column> = Record<string, Colum
 }
 
 /** What a function's `run` may return. */
-export type Output = RawList | FormResult | OkResult;
+export type Output = SqlList | FormResult | OkResult;
 
 /** What the registry makes of a function's output: lists are paged, with rows typed by their columns. */
 export type ResultOf<O extends Output> =
