@@ -23,7 +23,7 @@ export interface ListCase {
   floor: string;
 }
 
-const weight = (now: string) => `greatest(1, t.queue_base + case when c.premium then 500 else 0 end
+const weight = (now: string) => `greatest(1, t.queue_base
   + case when t.waiting_since is null then 0
       else least(720, floor((extract(epoch from '${now}'::timestamptz) - extract(epoch from t.waiting_since)) / 240)) end
   + case when t.deadline is null then 0
@@ -32,18 +32,18 @@ const weight = (now: string) => `greatest(1, t.queue_base + case when c.premium 
 
 /**
  * The staff queue's page as one would write it by hand, knowing that the weight is at most
- * queue_base + 2720: count the rows, seed a bound from the highest bases, weigh only the tickets
+ * queue_base + 2220 (premium is in queue_base): count the rows, seed a bound from the highest bases, weigh only the tickets
  * above it, take the page, join the names.
  */
 export function queueFloor(now: Date, where: string, page = 1): string {
   const at = now.toISOString();
   const offset = (page - 1) * 30;
   return `with seed as (
-    select ${weight(at)} as w from tickets t join clients c on c.id = t.client_id where ${where}
+    select ${weight(at)} as w from tickets t where ${where}
     order by t.queue_base desc limit ${offset + 30}
   ), q as (
-    select t.id, ${weight(at)} as w from tickets t join clients c on c.id = t.client_id
-    where ${where} and t.queue_base >= (select (min(w) - 2720)::int from seed)
+    select t.id, ${weight(at)} as w from tickets t
+    where ${where} and t.queue_base >= (select (min(w) - 2220)::int from seed)
     order by w desc, t.id limit 30 offset ${offset}
   )
   select t.id, t.name, c.name as client, d.name as department, q.w,
