@@ -20,7 +20,7 @@ import {
   queueFloor,
 } from './lists.ts';
 import { rssMb, watchRss } from './memory.ts';
-import { type BenchServer, idleRssMb, inProcessServer, startServer } from './server.ts';
+import { type BenchServer, freePort, idleRssMb, inProcessServer, startServer } from './server.ts';
 import { benchLateness } from './sla-lateness.ts';
 import { benchAcks } from './slack-ack.ts';
 import { benchDigest, benchJobs, benchThroughput } from './system.ts';
@@ -114,7 +114,7 @@ say(
 );
 
 const fakeSlack = await startFakeSlack(db, BENCH.staffId, BENCH.department);
-const port = Number(process.env.BENCH_PORT ?? 4015);
+const port = process.env.BENCH_PORT ? Number(process.env.BENCH_PORT) : await freePort();
 // The server's clock is the real one; the registry's `now` stays fixed (the floors are written for it).
 const server: BenchServer = url
   ? await startServer({ DATABASE_URL: url, ...fakeSlack.env }, port)
@@ -203,20 +203,27 @@ if (process.env.BENCH_LATENESS === '1')
   );
 await pg?.end();
 await handle.close();
-// PGlite: a server child on a fresh data directory (migrations included) for start-up and idle memory.
-const dataDir = `/tmp/ticket-ops-bench-${process.pid}`;
-const fresh = url ? undefined : await startServer({ DATA_DIR: dataDir, ...fakeSlack.env }, port);
-const freshIdleRss = fresh && (await idleRssMb(fresh));
-await fresh?.stop();
-await rm(dataDir, { recursive: true, force: true });
-await fakeSlack.web.close();
-const startup = (fresh ?? server).startup;
+const started = (what: string, startup: BenchServer['startup'], idle: number) =>
+  `- ${what}: start-up to /healthz 200 ${startup?.answering.toFixed(0)} ms, to ready (Slack connected, worker running) ` +
+  `${startup?.ready.toFixed(0)} ms; RSS idle ${idle} MB`;
 const rss = `idle ${idleRss} MB, after the list and throughput runs ${loadedRss} MB, highest during lists, throughput and acks ${memory.peak()} MB`;
-say(
-  `### Memory and start-up\n\n` +
-    (fresh
-      ? `- benchmark process RSS (PGlite holds the whole database in it; the API and the bot share it): ${rss}\n` +
-        `- server process RSS, idle on a fresh data directory: ${freshIdleRss} MB\n`
-      : `- server process RSS: ${rss}\n`) +
-    `- start-up to /healthz 200: ${startup?.answering.toFixed(0)} ms; to ready (Slack connected, worker running): ${startup?.ready.toFixed(0)} ms\n`,
-);
+let memoryLines: string[];
+if (url) {
+  memoryLines = [`- server process RSS: ${rss}`, started('server process', server.startup, idleRss)];
+} else {
+  // A server child on a fresh data directory (initdb and migrations in the process, whose memory
+  // PGlite keeps), then again on the same directory, as every later start finds it.
+  const dataDir = `/tmp/ticket-ops-bench-${process.pid}`;
+  memoryLines = [
+    `- benchmark process RSS (PGlite holds the whole database in it; the API and the bot share it): ${rss}`,
+  ];
+  for (const what of ['server process, first start on an empty DATA_DIR', 'server process, restart']) {
+    const child = await startServer({ DATA_DIR: dataDir, ...fakeSlack.env }, port);
+    const idle = await idleRssMb(child);
+    await child.stop();
+    memoryLines.push(started(what, child.startup, idle));
+  }
+  await rm(dataDir, { recursive: true, force: true });
+}
+await fakeSlack.web.close();
+say(`### Memory and start-up\n\n${memoryLines.join('\n')}\n`);

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import type { Server as HttpServer } from 'node:http';
+import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../src/app.ts';
 import type { Deps } from '../src/functions/types.ts';
@@ -84,6 +84,20 @@ export async function startServer(env: Record<string, string>, port: number): Pr
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+}
+
+/**
+ * A port nothing listens on now: a fixed one could be another run's server on this shared machine,
+ * whose /healthz would then answer for ours.
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+    probe.once('error', reject);
+  });
 }
 
 /** RSS a second after start-up (the worker's and retention's timers running), before any request. */
