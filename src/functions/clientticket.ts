@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { messages, readMarks, STATUS, tickets, users } from '../../db/schema.ts';
 import { loadFilter } from './filters.ts';
 import { dateColumn, flagColumn, intColumn, sqlNow, textColumn } from './listing.ts';
-import { delayColumn } from './queue-rows.ts';
+import { delayColumn, statusIs } from './queue-rows.ts';
 import { clientVisible } from './ticket-data.ts';
 import { CLIENT, defineFunction } from './types.ts';
 
@@ -43,7 +43,7 @@ export const clientticket = defineFunction({
       },
       where: and(
         eq(tickets.clientId, ctx.session.clientId ?? -1),
-        f.tstatus ? eq(tickets.status, Number(f.tstatus) as 0) : undefined,
+        f.tstatus ? statusIs(f.tstatus) : undefined,
         f.name ? name.filter(f.name) : undefined,
       ),
       // Literal: a parameter would keep Postgres from using the client list's partial index.

@@ -179,6 +179,9 @@ export function listQuery(
   const { sort: key, ceiling } = column(sort);
   const orderBy = sql`${key} ${sql.raw(order === 'asc' ? 'asc nulls first' : 'desc nulls last')}, ${id} asc`;
   const { cnt, num } = requestedPage(raw);
+  // The page size is a literal (a whole number up to MAX_PAGE_SIZE): as a parameter, a generic plan
+  // guesses a tenth of the rows for the LIMIT and Postgres keeps planning the page every call.
+  const size = sql.raw(String(cnt));
   const total = ctx.tx.$with('total').as(
     ctx.tx
       .select({ n: sql<number>`count(*)`.as('n') })
@@ -186,12 +189,12 @@ export function listQuery(
       .where(where),
   );
   // A page past the end is the last page.
-  const offset = sql`(select (least(${num}::bigint, greatest(1, ceil(n::numeric / ${cnt}))::bigint) - 1) * ${cnt} from total)`;
+  const offset = sql`(select (least(${num}::bigint, greatest(1, ceil(n::numeric / ${size}))::bigint) - 1) * ${size} from total)`;
   // The page's ids are found without the joins when neither filter nor sort reads them.
   const pageFrom = readsJoins(joins, sql`${where} ${key}`) ? from : sql`${table}`;
   const candidates =
     ceiling && order === 'desc'
-      ? reachable(pageFrom, where, key, ceiling, sql`${offset} + ${cnt}`)
+      ? reachable(pageFrom, where, key, ceiling, sql`${offset} + ${size}`)
       : sql`true`;
   const entries = Object.entries(columns);
   return {
@@ -200,6 +203,7 @@ export function listQuery(
     cnt,
     num,
     entries,
+    inline: filters.length > 0,
     query: () =>
       ctx.tx
         .with(total)
@@ -210,7 +214,7 @@ export function listQuery(
         // The page's ids first, then the columns for those rows only: Postgres joins 30 rows, not all.
         .from(
           sql`(select ${id} as page_id from ${pageFrom} where ${where} and ${candidates}
-               order by ${orderBy} limit ${cnt} offset ${offset}) as page
+               order by ${orderBy} limit ${size} offset ${offset}) as page
               join ${table} on ${id} = page.page_id ${joins}`,
         )
         .orderBy(orderBy),
@@ -257,8 +261,13 @@ export async function pageList(
   raw: Record<string, string>,
   fieldParams: readonly string[],
 ): Promise<ListResult> {
-  const { sort, order, cnt, num, entries, query } = listQuery(ctx, list, raw, fieldParams);
-  const found = await query();
+  const { sort, order, cnt, num, entries, inline, query } = listQuery(ctx, list, raw, fieldParams);
+  // Without inline filters the statement's text is one of a few per list (saved filter, sort, page
+  // size; every value a parameter), so it is prepared: Postgres plans it once per connection (a
+  // generic plan where that is no costlier) instead of every call, where planning took 3–5 ms of an
+  // 11 ms queue page (BENCHMARKS.md). Inline filters are the caller's own; they are planned each
+  // time, so no request can grow the connections' statement caches without bound.
+  const found = inline ? await query() : await query().prepare('list').execute();
   // The page is empty only when the list is: the count rides on every row.
   const elems = found[0]?.elems ?? 0;
   return {

@@ -4,7 +4,7 @@ import { departments, tickets } from '../../db/schema.ts';
 import { OPEN_STATUSES } from '../domain/tickets.ts';
 import { departmentScope } from './department-scope.ts';
 import { loadFilter } from './filters.ts';
-import { queueSource } from './queue-rows.ts';
+import { queueSource, statusIs } from './queue-rows.ts';
 import { defineFunction, STAFF } from './types.ts';
 
 /**
@@ -23,7 +23,7 @@ export const ticket = defineFunction({
     const { columns } = source;
     const where: (SQL | undefined)[] = [
       departmentScope(ctx.session),
-      f.tstatus ? eq(tickets.status, Number(f.tstatus) as 0) : undefined,
+      f.tstatus ? statusIs(f.tstatus) : undefined,
       f.id ? eq(tickets.id, Number(f.id)) : undefined,
       f.name ? columns.name.filter(f.name) : undefined,
       f.client ? inArray(tickets.clientId, f.client.split(',').map(Number)) : undefined,
