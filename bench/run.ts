@@ -20,7 +20,7 @@ import {
   queueFloor,
 } from './lists.ts';
 import { rssMb, watchRss } from './memory.ts';
-import { type BenchServer, freePort, idleRssMb, inProcessServer, startServer } from './server.ts';
+import { type BenchServer, idleRssMb, inProcessServer, startServer } from './server.ts';
 import { benchLateness } from './sla-lateness.ts';
 import { benchAcks } from './slack-ack.ts';
 import { benchDigest, benchJobs, benchThroughput } from './system.ts';
@@ -36,8 +36,8 @@ import { benchDigest, benchJobs, benchThroughput } from './system.ts';
  * `src/main.ts` in a child process, started once the data is generated; this process generates,
  * calls the registry, runs the floors, plays Slack (fake-slack.ts) and sends the load. The bare Bolt
  * app is a child of its own (bare-bolt.ts). On PGlite the database lives in the process that opened
- * it, so the API and the bot share this process for the lists, throughput and acks, and a second
- * server child on a fresh data directory measures start-up and idle memory.
+ * it, so the API and the bot share this process for the lists, throughput and acks, and server
+ * children on a fresh data directory, then again on it, measure start-up and idle memory.
  */
 const url = process.env.BENCH_DATABASE_URL;
 const size = scale(Number(process.env.BENCH_TICKETS ?? 10_000));
@@ -114,7 +114,7 @@ say(
 );
 
 const fakeSlack = await startFakeSlack(db, BENCH.staffId, BENCH.department);
-const port = process.env.BENCH_PORT ? Number(process.env.BENCH_PORT) : await freePort();
+const port = process.env.BENCH_PORT ? Number(process.env.BENCH_PORT) : undefined;
 // The server's clock is the real one; the registry's `now` stays fixed (the floors are written for it).
 const server: BenchServer = url
   ? await startServer({ DATABASE_URL: url, ...fakeSlack.env }, port)

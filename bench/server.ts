@@ -1,9 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../src/app.ts';
 import type { Deps } from '../src/functions/types.ts';
 import { createSlack } from '../src/slack/slack-app.ts';
+import { spawnNode, stopChild } from './child.ts';
 import { rssMb } from './memory.ts';
 
 /** A server under measurement: its API and Slack endpoint, the process whose memory is its own. */
@@ -17,41 +17,13 @@ export interface BenchServer {
 }
 
 /**
- * Spawns a Node process and keeps the tail of what it prints (stdout and stderr), for the error
- * when it exits before it should.
- */
-export function spawnNode(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let tail = '';
-  const keep = (chunk: Buffer) => {
-    tail = (tail + chunk.toString()).slice(-2000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const died = () =>
-    new Error(`${args.join(' ')} exited with ${child.exitCode ?? child.signalCode}:\n${tail}`);
-  return { child, died };
-}
-
-/** SIGTERM (main.ts then closes its database), SIGKILL after 10 s. */
-export async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/**
  * The server as production runs it: `src/main.ts` in a process of its own (API, Slack on Bolt's
  * ExpressReceiver, job worker, retention), on the given database and Slack. Resolves once /healthz
- * reports `ok`: Slack connected (auth.test against the fake Slack) and the worker running.
+ * reports `ok`: Slack connected (auth.test against the fake Slack) and the worker running. On port
+ * `at`, or one free a moment before.
  */
-export async function startServer(env: Record<string, string>, port: number): Promise<BenchServer> {
+export async function startServer(env: Record<string, string>, at?: number): Promise<BenchServer> {
+  const port = at ?? (await freePort());
   const base = `http://127.0.0.1:${port}`;
   const start = performance.now();
   // DATABASE_URL empty: PGlite in DATA_DIR, unless env names a Postgres database.
@@ -90,7 +62,7 @@ export async function startServer(env: Record<string, string>, port: number): Pr
  * A port nothing listens on now: a fixed one could be another run's server on this shared machine,
  * whose /healthz would then answer for ours.
  */
-export function freePort(): Promise<number> {
+function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
       const { port } = probe.address() as AddressInfo;

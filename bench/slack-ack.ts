@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { ACTION, ticketValue } from '../src/slack/ids.ts';
+import { spawnNode, stopChild } from './child.ts';
 import { CHANNEL, type FakeSlack, SIGNING_SECRET, STAFF } from './fake-slack.ts';
-import { spawnNode, stopChild } from './server.ts';
 import { ms, quantile, table } from './stats.ts';
 
 /** Signs a body as Slack does: v0= HMAC-SHA256 of `v0:{timestamp}:{body}` with the signing secret. */
