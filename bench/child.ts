@@ -7,11 +7,11 @@ process.on('exit', () => {
 });
 
 /**
- * Spawns a Node process and keeps the tail of what it prints (stdout and stderr), for the error
- * when it exits before it should.
+ * Spawns a Node process (`args` after `node`) and keeps the tail of what it prints (stdout and
+ * stderr), for the error when it exits before it should.
  */
 export function spawnNode(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -20,7 +20,7 @@ import {
   queueFloor,
 } from './lists.ts';
 import { rssMb, watchRss } from './memory.ts';
-import { type BenchServer, idleRssMb, inProcessServer, startServer } from './server.ts';
+import { type BenchServer, idleRssMb, inProcessServer, serverCommand, startServer } from './server.ts';
 import { benchLateness } from './sla-lateness.ts';
 import { benchAcks } from './slack-ack.ts';
 import { benchDigest, benchJobs, benchThroughput } from './system.ts';
@@ -226,4 +226,4 @@ if (url) {
   await rm(dataDir, { recursive: true, force: true });
 }
 await fakeSlack.web.close();
-say(`### Memory and start-up\n\n${memoryLines.join('\n')}\n`);
+say(`### Memory and start-up (server: \`${serverCommand}\`)\n\n${memoryLines.join('\n')}\n`);

@@ -17,7 +17,7 @@ function signed(body: string): Record<string, string> {
 
 /** The bare Bolt app (bare-bolt.ts) in a child process: its Slack endpoint once it listens. */
 async function startBareBolt(env: Record<string, string>) {
-  const { child, died } = spawnNode(['bench/bare-bolt.ts'], env);
+  const { child, died } = spawnNode(['--import', 'tsx', 'bench/bare-bolt.ts'], env);
   const port = await new Promise<string>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
       const found = /listening (\d+)/.exec(chunk.toString());
