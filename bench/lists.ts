@@ -124,7 +124,7 @@ async function explainCase(deps: Deps, floors: Floors, c: ListCase): Promise<str
     changes: new Changes(),
   };
   const out = await fn.run(ctx, parseParams(fn.params, c.params));
-  if (out.kind !== 'list' || 'rows' in out || !floors.explain) return '';
+  if (out.kind !== 'list' || !floors.explain) return '';
   const q = listQuery(ctx, out, c.params, Object.keys(fn.params.shape));
   const query = q.query().toSQL();
   const explain = floors.explain;

@@ -2,6 +2,7 @@ import { desc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { auditLog, authKeys, sessions, users } from '../../db/schema.ts';
 import type { DocNode } from '../../src/api/doc.ts';
+import { secretHash } from '../../src/api/sessions.ts';
 import { errorOf, PASSWORD, t, useApi } from '../helpers/api.ts';
 import { firstOf } from '../helpers/rows.ts';
 
@@ -78,6 +79,24 @@ describe('func=auth and sessions', () => {
       msg: 'The session has expired; log in again',
     });
     expect(errorOf(await api.xml({ func: 'ticket', auth: sid })).type).toBe('auth');
+  });
+
+  it('records use to the minute: calls within a minute of the last record write nothing', async () => {
+    const sid = sidOf(await api.json({ func: 'auth', username: 'admin', password: PASSWORD }));
+    const lastUsed = async () =>
+      firstOf(
+        await db.db
+          .select({ at: sessions.lastUsed })
+          .from(sessions)
+          .where(eq(sessions.id, secretHash(sid))),
+      ).at;
+    const loggedIn = await lastUsed();
+    api.w.clock.advance(59_000);
+    expect(rows(await api.json({ func: 'ticket', auth: sid }))).toEqual([]);
+    expect(await lastUsed()).toEqual(loggedIn);
+    api.w.clock.advance(1_000);
+    expect(rows(await api.json({ func: 'ticket', auth: sid }))).toEqual([]);
+    expect((await lastUsed()).getTime()).toBe(loggedIn.getTime() + MINUTE);
   });
 
   it('refuses forged sessions and calls without credentials', async () => {

@@ -17,21 +17,22 @@ const PAGE_SIZE = 10;
 
 /** A page of the staff queue (the saved filter applies), or of the caller's favorites. */
 export async function queueMessage(env: SlackDeps, session: Session, page: number, favorites: boolean) {
-  const list = await call(env.deps, session, 'ticket', {
-    p_num: String(page),
-    p_cnt: String(PAGE_SIZE),
-    ...(favorites ? { filter: 'on', favorite: 'on' } : {}),
-  });
-  const filter = await call(env.deps, session, 'ticket.filter', {});
-  const saved = Object.fromEntries(Object.entries(filter.fields).map(([k, v]) => [k, String(v)]));
+  // Independent reads, side by side: the page, the saved filter with its names, the reader's zone.
+  const [list, filter, account] = await Promise.all([
+    call(env.deps, session, 'ticket', {
+      p_num: String(page),
+      p_cnt: String(PAGE_SIZE),
+      ...(favorites ? { filter: 'on', favorite: 'on' } : {}),
+    }),
+    call(env.deps, session, 'ticket.filter', {}).then(async ({ fields }) => {
+      const saved = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)]));
+      return describeFilter(saved, await filterNames(env.deps.db, saved));
+    }),
+    accountById(env.deps.db, session.userId),
+  ]);
   return {
     text: `Ticket queue: ${counted(list.page.elems, 'ticket')}`,
-    blocks: queueBlocks(
-      list,
-      describeFilter(saved, await filterNames(env.deps.db, saved)),
-      favorites,
-      (await accountById(env.deps.db, session.userId))?.timezone,
-    ),
+    blocks: queueBlocks(list, filter, favorites, account?.timezone),
   };
 }
 
