@@ -1,25 +1,43 @@
-import type { AddressInfo } from 'node:net';
+import { rm } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { eq, type SQL, sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openDb } from '../db/client.ts';
 import { one } from '../db/rows.ts';
 import { messages, tickets, users } from '../db/schema.ts';
-import { createApp } from '../src/app.ts';
 import { call } from '../src/functions/registry.ts';
 import type { Deps, Session } from '../src/functions/types.ts';
 import { setLogLevel } from '../src/log.ts';
+import { startFakeSlack } from './fake-slack.ts';
 import { BENCH, generate, scale } from './generate.ts';
-import { benchLists, clientFloor, type Floors, type ListCase, messagesFloor, queueFloor } from './lists.ts';
+import {
+  accountFloor,
+  benchLists,
+  clientFloor,
+  type Floors,
+  type ListCase,
+  messagesFloor,
+  queueFloor,
+} from './lists.ts';
+import { rssMb, watchRss } from './memory.ts';
+import { type BenchServer, idleRssMb, inProcessServer, serverCommand, startServer } from './server.ts';
 import { benchLateness } from './sla-lateness.ts';
 import { benchAcks } from './slack-ack.ts';
-import { benchDigest, benchJobs, benchStartup, benchThroughput, rssMb } from './system.ts';
+import { benchDigest, benchJobs, benchThroughput } from './system.ts';
 
 /**
  * The scale benchmark: generates an installation of BENCH_TICKETS tickets (see generate.ts), then
- * measures every list through the registry and the HTTP API against hand-written SQL, API throughput,
- * digest build, the job table and memory. `npm run bench` runs on embedded PGlite (in memory);
- * BENCH_DATABASE_URL=postgres://… runs on that Postgres database, which is emptied first.
+ * measures every list through the registry and the HTTP API against hand-written SQL, API throughput
+ * against the SQL's, digest build, the job table, Slack acks, memory and start-up.
+ * `npm run bench` runs on embedded PGlite (in memory); BENCH_DATABASE_URL=postgres://… runs on that
+ * Postgres database, which is emptied first.
+ *
+ * What runs where, as in production (Slack and the traffic are elsewhere): on Postgres the server is
+ * `src/main.ts` in a child process, started once the data is generated; this process generates,
+ * calls the registry, runs the floors, plays Slack (fake-slack.ts) and sends the load. The bare Bolt
+ * app is a child of its own (bare-bolt.ts). On PGlite the database lives in the process that opened
+ * it, so the API and the bot share this process for the lists, throughput and acks, and server
+ * children on a fresh data directory, then again on it, measure start-up and idle memory.
  */
 const url = process.env.BENCH_DATABASE_URL;
 const size = scale(Number(process.env.BENCH_TICKETS ?? 10_000));
@@ -89,20 +107,25 @@ const byDepartment = session(3);
 const closedOnly = session(BENCH.closedRootId);
 await call(deps, byDepartment, 'ticket.filter', { department: String(BENCH.department), sok: 'ok' });
 await call(deps, closedOnly, 'ticket.filter', { tstatus: '3', sok: 'ok' });
-const server = createApp(deps).listen(0, '127.0.0.1');
-await new Promise((resolve) => server.once('listening', resolve));
-// fetch keeps connections alive; a server closing an idle one just as it is reused resets the request.
-server.keepAliveTimeout = 120_000;
-const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-const idleRss = rssMb();
-// The highest RSS while the benchmark runs (lists, throughput, acks): memory under load.
-let peakRss = Number(idleRss);
-const watching = setInterval(() => {
-  peakRss = Math.max(peakRss, Number(rssMb()));
-}, 100);
+
+// Before the server starts: its worker would take the job table's jobs as its own.
+say(
+  `### Scheduled work\n\n- ${await benchDigest(deps, BENCH.department, 20)}\n- ${await benchJobs(deps, 2000)}\n`,
+);
+
+const fakeSlack = await startFakeSlack(db, BENCH.staffId, BENCH.department);
+const port = process.env.BENCH_PORT ? Number(process.env.BENCH_PORT) : undefined;
+// The server's clock is the real one; the registry's `now` stays fixed (the floors are written for it).
+const server: BenchServer = url
+  ? await startServer({ DATABASE_URL: url, ...fakeSlack.env }, port)
+  : await inProcessServer({ ...deps, now: () => new Date() }, fakeSlack.env);
+const { base } = server;
+const idleRss = await idleRssMb(server);
+const memory = watchRss(server.pid);
 
 // The floors run with the bot's connection settings (no JIT, db/client.ts).
-const pg = url ? postgres(url, { max: 4, onnotice: () => {}, connection: { jit: 'off' } }) : undefined;
+// 32 connections: the throughput floor's highest concurrency (Postgres allows 100 here).
+const pg = url ? postgres(url, { max: 32, onnotice: () => {}, connection: { jit: 'off' } }) : undefined;
 const floors: Floors = pg
   ? {
       run: (text) => pg.unsafe(text),
@@ -113,8 +136,9 @@ const floors: Floors = pg
     }
   : { run: (text) => db.execute(sql.raw(text)) };
 const open = 'status in (0, 1, 2)';
+const firstPage = queueFloor(now, open);
 const cases: ListCase[] = [
-  { label: '`ticket` queue, page 1', who: root, func: 'ticket', params: {}, floor: queueFloor(now, open) },
+  { label: '`ticket` queue, page 1', who: root, func: 'ticket', params: {}, floor: firstPage },
   {
     label: '`ticket` queue, page 50',
     who: root,
@@ -150,34 +174,56 @@ const cases: ListCase[] = [
     params: { elid: String(c.long) },
     floor: messagesFloor(c.long),
   },
+  {
+    label: `\`account\` (${size.clients} client accounts)`,
+    who: root,
+    func: 'account',
+    params: {},
+    floor: accountFloor(),
+  },
 ];
 const lists = await benchLists(deps, base, floors, cases, runs);
 say(`### Lists (${runs} runs each, ms)\n\n${lists.table}\n`);
 if (lists.plans) say(`### Plans\n\n${lists.plans}\n`);
-say(`### API throughput (3 s per cell)\n\n${await benchThroughput(deps, base, root, 3)}\n`);
-const loadedRss = rssMb();
 say(
-  `### Scheduled work\n\n- ${await benchDigest(deps, BENCH.department, 20)}\n- ${await benchJobs(deps, 2000)}\n`,
+  `### API throughput (3 s per cell)\n\n${await benchThroughput(deps, base, root, () => floors.run(firstPage), 3)}\n`,
 );
+const loadedRss = rssMb(server.pid);
 // BENCH_ACKS=0 leaves the Slack ack run out (lists only, on a shared machine).
 if (process.env.BENCH_ACKS !== '0')
   say(
-    `### Slack ack latency (5 s per cell, open loop)\n\n${await benchAcks(deps, BENCH.staffId, BENCH.department, c.long)}\n`,
+    `### Slack ack latency (5 s per cell, open loop)\n\n${await benchAcks(fakeSlack, server.slackEndpoint, c.long)}\n`,
   );
-clearInterval(watching);
+memory.stop();
+await server.stop();
+// After the server has stopped: its worker would run the warnings too.
 if (process.env.BENCH_LATENESS === '1')
   say(
     `### SLA warnings under Slack's rate limit\n\n${await benchLateness(deps, size.departments, size.staff)}\n`,
   );
-server.close();
 await pg?.end();
 await handle.close();
-// The embedded engine keeps its data in this process: a fresh data directory measures start-up with migrations.
-const startup = await benchStartup(
-  url ? { DATABASE_URL: url } : { DATA_DIR: `/tmp/ticket-ops-bench-${process.pid}` },
-  Number(process.env.BENCH_PORT ?? 4015),
-);
-say(
-  `### Memory and start-up\n\n- RSS idle ${idleRss} MB, after the list and throughput runs ${loadedRss} MB, highest during lists, throughput and acks ${peakRss} MB` +
-    `${url ? '' : ' (PGlite holds the whole database in this process)'}\n- start-up to ready (/healthz 200): ${startup.toFixed(0)} ms\n`,
-);
+const started = (what: string, startup: BenchServer['startup'], idle: number) =>
+  `- ${what}: start-up to /healthz 200 ${startup?.answering.toFixed(0)} ms, to ready (Slack connected, worker running) ` +
+  `${startup?.ready.toFixed(0)} ms; RSS idle ${idle} MB`;
+const rss = `idle ${idleRss} MB, after the list and throughput runs ${loadedRss} MB, highest during lists, throughput and acks ${memory.peak()} MB`;
+let memoryLines: string[];
+if (url) {
+  memoryLines = [`- server process RSS: ${rss}`, started('server process', server.startup, idleRss)];
+} else {
+  // A server child on a fresh data directory (initdb and migrations in the process, whose memory
+  // PGlite keeps), then again on the same directory, as every later start finds it.
+  const dataDir = `/tmp/ticket-ops-bench-${process.pid}`;
+  memoryLines = [
+    `- benchmark process RSS (PGlite holds the whole database in it; the API and the bot share it): ${rss}`,
+  ];
+  for (const what of ['server process, first start on an empty DATA_DIR', 'server process, restart']) {
+    const child = await startServer({ DATA_DIR: dataDir, ...fakeSlack.env }, port);
+    const idle = await idleRssMb(child);
+    await child.stop();
+    memoryLines.push(started(what, child.startup, idle));
+  }
+  await rm(dataDir, { recursive: true, force: true });
+}
+await fakeSlack.web.close();
+say(`### Memory and start-up (server: \`${serverCommand}\`)\n\n${memoryLines.join('\n')}\n`);

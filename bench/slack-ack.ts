@@ -1,25 +1,13 @@
 import { createHmac } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { App, ExpressReceiver } from '@slack/bolt';
-import { eq } from 'drizzle-orm';
-import express from 'express';
-import { departments, users } from '../db/schema.ts';
-import type { Deps } from '../src/functions/types.ts';
-import { startWebApi } from '../src/sandbox/web-api-server.ts';
 import { ACTION, ticketValue } from '../src/slack/ids.ts';
-import { createSlack } from '../src/slack/slack-app.ts';
+import { spawnNode, stopChild } from './child.ts';
+import { CHANNEL, type FakeSlack, SIGNING_SECRET, STAFF } from './fake-slack.ts';
 import { ms, quantile, table } from './stats.ts';
-
-const SECRET = 'bench-signing-secret';
-const TOKEN = 'xoxb-bench';
-const STAFF = 'UBENCHSTAFF';
-const CHANNEL = 'CBENCH';
 
 /** Signs a body as Slack does: v0= HMAC-SHA256 of `v0:{timestamp}:{body}` with the signing secret. */
 function signed(body: string): Record<string, string> {
   const timestamp = Math.floor(Date.now() / 1000);
-  const signature = `v0=${createHmac('sha256', SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  const signature = `v0=${createHmac('sha256', SIGNING_SECRET).update(`v0:${timestamp}:${body}`).digest('hex')}`;
   return {
     'content-type': 'application/x-www-form-urlencoded',
     'x-slack-request-timestamp': String(timestamp),
@@ -27,11 +15,18 @@ function signed(body: string): Record<string, string> {
   };
 }
 
-const listen = (app: express.Express): Promise<Server> =>
-  new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+/** The bare Bolt app (bare-bolt.ts) in a child process: its Slack endpoint once it listens. */
+async function startBareBolt(env: Record<string, string>) {
+  const { child, died } = spawnNode(['--import', 'tsx', 'bench/bare-bolt.ts'], env);
+  const port = await new Promise<string>((resolve, reject) => {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      const found = /listening (\d+)/.exec(chunk.toString());
+      if (found?.[1]) resolve(found[1]);
+    });
+    child.once('exit', () => reject(died()));
   });
-const endpointOf = (s: Server) => `http://127.0.0.1:${(s.address() as AddressInfo).port}/slack/events`;
+  return { endpoint: `http://127.0.0.1:${port}/slack/events`, stop: () => stopChild(child) };
+}
 
 /**
  * Requests sent at a fixed rate whatever the answers take (open loop, as Slack sends them): the
@@ -78,46 +73,16 @@ async function settled(count: () => number) {
 
 /**
  * Ack latency of the bot's `/ticket` (the queue) and of a card button (favorite) at 50 and 100
- * requests/s, against a bare Bolt app that only acks: both on Bolt's ExpressReceiver on this machine,
- * signed requests, the bot's Web API calls to the sandbox's Slack Web API over real HTTP. The bot
- * acks first and then does its work, so its ack shares the CPU with the work of earlier requests; the
- * bot, the bare app and the load run in this one process (on PGlite the database is in it too).
+ * requests/s, against a bare Bolt app that only acks. The load (signed requests, open loop) and the
+ * fake Slack run in this process; the bot is the server's own Slack door (`botEndpoint`: the server
+ * child on Postgres) and the bare app runs in a child of its own, so each is measured alone, as in
+ * production, where Slack and its traffic are elsewhere. The bot acks first and then does its work,
+ * so its ack shares the server's CPU with the work of earlier requests.
  */
-export async function benchAcks(
-  deps: Deps,
-  staffId: number,
-  departmentId: number,
-  ticketId: number,
-  seconds = 5,
-) {
-  const web = await startWebApi({ token: TOKEN });
-  web.addUser({ id: STAFF, name: 'Bench Staff', tz: 'UTC' });
-  web.addChannel(CHANNEL, { members: ['UBOT', STAFF] });
-  await deps.db.update(users).set({ slackUserId: STAFF }).where(eq(users.id, staffId));
-  await deps.db.update(departments).set({ slackChannel: CHANNEL }).where(eq(departments.id, departmentId));
-
-  const botApp = express();
-  const slack = createSlack(
-    deps,
-    { botToken: TOKEN, signingSecret: SECRET, apiUrl: web.apiUrl, rootUsers: [], departmentChannels: {} },
-    { expressApp: botApp, retries: 0 },
-  );
-  const botServer = await listen(botApp);
-  await slack.start();
-
-  const bareApp = express();
-  const bare = new App({
-    token: TOKEN,
-    // Who the bot is, given: Bolt then never calls auth.test, and the bare app does nothing but ack.
-    botId: 'BBOT',
-    botUserId: 'UBOT',
-    tokenVerificationEnabled: false,
-    receiver: new ExpressReceiver({ signingSecret: SECRET, endpoints: '/slack/events', app: bareApp }),
-  });
-  bare.command('/ticket', async ({ ack }) => ack());
-  bare.action(/.*/, async ({ ack }) => ack());
-  const bareServer = await listen(bareApp);
-
+export async function benchAcks(slack: FakeSlack, botEndpoint: string, ticketId: number, seconds = 5) {
+  const { web, env } = slack;
+  const before = web.calls.length;
+  const bare = await startBareBolt(env);
   let n = 0;
   const command = () =>
     new URLSearchParams({
@@ -169,9 +134,9 @@ export async function benchAcks(
       ['card button (favorite)', button],
     ] as const) {
       for (const rate of [50, 100]) {
-        const bareMs = await atRate(endpointOf(bareServer), rate, seconds, body);
-        const botMs = await atRate(endpointOf(botServer), rate, seconds, body);
-        // The bot finishes the work it acked before the next cell starts (it shares this process).
+        const bareMs = await atRate(bare.endpoint, rate, seconds, body);
+        const botMs = await atRate(botEndpoint, rate, seconds, body);
+        // The bot finishes the work it acked (its Web API calls) before the next cell starts.
         await settled(() => web.calls.length);
         const [b50, b99, o50, o99] = [
           orNaN(bareMs.timed, 0.5),
@@ -193,11 +158,14 @@ export async function benchAcks(
       }
     }
   } finally {
-    botServer.close();
-    bareServer.close();
-    await web.close();
+    await bare.stop();
   }
-  return table(
+  const calls = (from: number, to?: number) => {
+    const counts = new Map<string, number>();
+    for (const call of web.calls.slice(from, to)) counts.set(call.method, (counts.get(call.method) ?? 0) + 1);
+    return [...counts].map(([method, count]) => `${method} ×${count}`).join(', ') || 'none';
+  };
+  const head = table(
     [
       'request',
       'rate',
@@ -211,4 +179,6 @@ export async function benchAcks(
     ],
     rows,
   );
+  // What the server asked of Slack: before the run (its start-up) and for the requests sent.
+  return `${head}\n\nSlack Web API calls of the server before the run: ${calls(0, before)}; during it: ${calls(before)}.`;
 }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { sql } from 'drizzle-orm';
 import { DEFAULT_API_OPTIONS } from '../src/api/options.ts';
 import { createSession } from '../src/api/sessions.ts';
@@ -7,24 +6,41 @@ import { claim, complete } from '../src/jobs/queue.ts';
 import { digestFor } from '../src/slack/scheduled/digest.ts';
 import { ms, quantile, sample, table, throughput } from './stats.ts';
 
-/** `func=ticket` over HTTP at concurrency 1, 8 and 32, as JSON and as XML: calls per second. */
-export async function benchThroughput(deps: Deps, base: string, who: Session, seconds: number) {
-  const sid = await createSession(deps.db, who.userId, undefined, deps.now(), DEFAULT_API_OPTIONS);
+/**
+ * `func=ticket` over HTTP at concurrency 1, 8 and 32, as JSON and as XML, against the same page as
+ * hand-written SQL at the same concurrency (`floor`: the ceiling this machine gives the queue's SQL):
+ * calls per second, and how many times the floor's rate each output's is below.
+ */
+export async function benchThroughput(
+  deps: Deps,
+  base: string,
+  who: Session,
+  floor: () => Promise<unknown>,
+  seconds: number,
+) {
+  // The server runs on the real clock: its session is made at the real time.
+  const sid = await createSession(deps.db, who.userId, undefined, new Date(), DEFAULT_API_OPTIONS);
+  const levels = [1, 8, 32];
+  const rate = async (fn: () => Promise<unknown>) => {
+    const perLevel: number[] = [];
+    for (const concurrency of levels) perLevel.push(await throughput(concurrency, seconds, fn));
+    return perLevel;
+  };
+  const floorRate = await rate(floor);
   const rows: (string | number)[][] = [];
+  const ratios: (string | number)[][] = [];
   for (const out of ['json', 'xml']) {
     const url = `${base}/billmgr?func=ticket&out=${out}&auth=${sid}`;
-    const row: (string | number)[] = [`func=ticket&out=${out}`];
-    for (const concurrency of [1, 8, 32]) {
-      const perSecond = await throughput(concurrency, seconds, async () => {
-        const res = await fetch(url);
-        if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        await res.text();
-      });
-      row.push(perSecond.toFixed(0));
-    }
-    rows.push(row);
+    const api = await rate(async () => {
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      await res.text();
+    });
+    rows.push([`func=ticket&out=${out}`, ...api.map((n) => n.toFixed(0))]);
+    ratios.push([`floor ÷ out=${out}`, ...api.map((n, i) => `${((floorRate[i] ?? 0) / n).toFixed(2)}×`)]);
   }
-  return table(['request', 'c=1 calls/s', 'c=8 calls/s', 'c=32 calls/s'], rows);
+  rows.push(['queue floor (SQL)', ...floorRate.map((n) => n.toFixed(0))], ...ratios);
+  return table(['request', ...levels.map((c) => `c=${c} calls/s`)], rows);
 }
 
 /** Building one department's digest (its open tickets, grouped and weighed). */
@@ -52,27 +68,3 @@ export async function benchJobs(deps: Deps, count: number) {
   const seconds = (performance.now() - start) / 1000;
   return `job claim-and-complete: ${done} jobs in ${seconds.toFixed(1)} s = ${(done / seconds).toFixed(0)} jobs/s`;
 }
-
-/** Start-up to ready: `npm start` in a child process until /healthz answers 200. */
-export async function benchStartup(env: Record<string, string>, port: number): Promise<number> {
-  const start = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-    stdio: 'ignore',
-  });
-  try {
-    for (;;) {
-      if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (ok) return performance.now() - start;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  } finally {
-    child.kill();
-  }
-}
-
-export const rssMb = () => (process.memoryUsage().rss / 2 ** 20).toFixed(0);

@@ -48,13 +48,21 @@ export const tickets = pgTable(
     clientPriority: integer('client_priority').$type<Priority>().notNull().default(1),
     highPriority: boolean('high_priority').notNull().default(false),
     /**
+     * The client's `premium`, kept equal to it by database triggers (migration 0011): set from the
+     * client when a ticket is written with a client, and on every ticket of a client whose premium
+     * changes, in that change's transaction. Stored so the queue weight's time-independent part is.
+     */
+    clientPremium: boolean('client_premium').notNull().default(false),
+    /**
      * The queue weight's time-independent part (domain/tickets.ts `queueWeight`): 1 + 1000·priority +
-     * 3000·raised manually. Generated, so every write path keeps it current in its own statement; the
-     * queue adds premium (from the client) and the waiting and deadline parts (from `now`) in SQL.
+     * 3000·raised manually + 500·premium client. Generated, so every write keeps it current in its own
+     * statement; the queue adds the waiting and deadline parts (from `now`) in SQL.
      */
     queueBase: integer('queue_base')
       .notNull()
-      .generatedAlwaysAs(sql`1 + 1000 * priority + case when high_priority then 3000 else 0 end`),
+      .generatedAlwaysAs(
+        sql`1 + 1000 * priority + case when high_priority then 3000 else 0 end + case when client_premium then 500 else 0 end`,
+      ),
     deadline: ts('deadline'),
     deadlineManual: boolean('deadline_manual').notNull().default(false),
     /** Since when the client waits for an answer (oldest unanswered client message); null if not waiting. */

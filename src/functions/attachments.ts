@@ -1,6 +1,6 @@
 import { attachments } from '../../db/schema.ts';
 import { invalid } from './errors.ts';
-import type { FormResult, OkResult, RawList, RunContext } from './types.ts';
+import type { Output, RunContext } from './types.ts';
 
 /**
  * Stores the files sent with a call with the message the call wrote (`messageId` of its result), in
@@ -8,7 +8,7 @@ import type { FormResult, OkResult, RawList, RunContext } from './types.ts';
  * replies at once each keep their own. A call that wrote no message is refused with the files, so
  * nothing is dropped silently; their size and count were checked by the front door.
  */
-export async function storeAttachments(ctx: RunContext, out: RawList | FormResult | OkResult): Promise<void> {
+export async function storeAttachments(ctx: RunContext, out: Output): Promise<void> {
   const files = ctx.attachments ?? [];
   const [first] = files;
   if (!first) return;

@@ -66,6 +66,19 @@ export function intColumn(value: SQL | DbColumn, shown: 'number' | 'code' = 'num
   };
 }
 
+/**
+ * An amount of money (numeric): shown as the database writes it (`-20.50`, whatever the driver makes
+ * of numerics), found by substring of that, sorted by amount.
+ */
+export function moneyColumn(value: DbColumn): Column<string | undefined> {
+  return {
+    value: sql`${value}::text`,
+    filter: (wanted) => sql`strpos(${value}::text, ${wanted}::text) > 0`,
+    sort: sql`${value}`,
+    read: (v) => (absent(v) ? undefined : String(v)),
+  };
+}
+
 /** An on/off flag: `on`, `yes`, `true` or `1` find the set ones, anything else the others. */
 export function flagColumn(value: SQL | DbColumn): Column<boolean> {
   return {
@@ -177,7 +190,11 @@ export function listQuery(
   const sort = raw.p_sort && Object.hasOwn(columns, raw.p_sort) ? raw.p_sort : list.defaultSort;
   const order = raw.p_order === 'asc' || raw.p_order === 'desc' ? raw.p_order : list.defaultOrder;
   const { sort: key, ceiling } = column(sort);
-  const orderBy = sql`${key} ${sql.raw(order === 'asc' ? 'asc nulls first' : 'desc nulls last')}, ${id} asc`;
+  // By id alone when the sort is the id: ids are never null, and Postgres reads an id order off the
+  // primary key only when no NULLS FIRST/LAST differs from the key's own.
+  const orderBy = sameSql(key, sql`${id}`)
+    ? sql`${id} ${sql.raw(order)}`
+    : sql`${key} ${sql.raw(order === 'asc' ? 'asc nulls first' : 'desc nulls last')}, ${id} asc`;
   const { cnt, num } = requestedPage(raw);
   // The page size is a literal (a whole number up to MAX_PAGE_SIZE): as a parameter, a generic plan
   // guesses a tenth of the rows for the LIMIT and Postgres keeps planning the page every call.
@@ -235,6 +252,8 @@ function readsJoins(joins: SQL, value: SQL): boolean {
   const text = dialect.sqlToQuery(value).sql;
   return joined.some((qualifier) => text.includes(qualifier));
 }
+
+const sameSql = (a: SQL, b: SQL) => dialect.sqlToQuery(a).sql === dialect.sqlToQuery(b).sql;
 
 /**
  * The rows that can be among the first `upTo` of a descending sort by a `ceiling` column, without

@@ -28,23 +28,16 @@ import type { Cell, RunContext } from './types.ts';
 
 const responsible = alias(users, 'responsible');
 const locker = alias(users, 'locker');
-const premiumClient = alias(clients, 'premium_client');
-
 const epoch = (value: SQL | typeof tickets.deadline) => sql`extract(epoch from ${value})`;
 
 /**
  * `queueWeight` (domain/tickets.ts) in SQL, so the queue sorts and pages in the database. The stored
- * `queue_base` is the time-independent part; premium comes from the client (a client's premium changes
- * no ticket row) and the waiting and deadline parts from `now`.
+ * `queue_base` is the time-independent part (premium included: `tickets.client_premium` follows the
+ * client); the waiting and deadline parts come from `now`.
  */
 export function queueWeightSql(now: SQL): SQL {
-  // Looked up per ticket rather than joined: the queue weighs a few hundred candidates, and a join
-  // made Postgres hash all clients for them (it cannot foresee how few the bound leaves).
-  // Its own alias: the page's ids are then found without the list's joins (listing.ts `readsJoins`).
-  const premiumOf = sql`coalesce((select ${premiumClient.premium} from ${clients} as ${premiumClient} where ${premiumClient.id} = ${tickets.clientId}), false)`;
   const left = sql`floor((${epoch(tickets.deadline)} - ${epoch(now)}) / 60)`;
   return sql`greatest(1, ${tickets.queueBase}
-    + case when ${premiumOf} then 500 else 0 end
     + case when ${tickets.waitingSince} is null then 0
         else least(720, floor((${epoch(now)} - ${epoch(tickets.waitingSince)}) / 240)) end
     + case when ${tickets.deadline} is null then 0 when ${left} < 0 then 1500
@@ -52,10 +45,10 @@ export function queueWeightSql(now: SQL): SQL {
 }
 
 /**
- * The most the client and `now` add to `queue_base` in `queueWeight`: premium 500, the longest wait
- * 720, an overdue deadline 1500. The queue pages by it without weighing every open ticket.
+ * The most `now` adds to `queue_base` in `queueWeight`: the longest wait 720, an overdue deadline
+ * 1500. The queue pages by it without weighing every open ticket.
  */
-export const QUEUE_SLACK = 500 + 720 + 1500;
+export const QUEUE_SLACK = 720 + 1500;
 
 /**
  * `delay` (domain/tickets.ts) in SQL: `Nd+HH:MM` since the client began waiting ('' when nobody owes
@@ -118,7 +111,7 @@ export function queueSource(ctx: ReadContext, viewer: number | null) {
       highpriority: flagColumn(tickets.highPriority),
       abuse: flagColumn(abuse),
       abuse_id: intColumn(sql`case when ${abuse} then ${tickets.clientId} end`, 'code'),
-      premium: flagColumn(clients.premium),
+      premium: flagColumn(tickets.clientPremium),
       attitude: intColumn(clients.attitude, 'code'),
       accgroup: flagColumn(sql`cardinality(${clients.groups}) > 0`),
       note: flagColumn(

@@ -19,7 +19,6 @@ import { department, departmentDelete, departmentEdit } from './provisioning/dep
 import { project, projectDelete, projectEdit } from './provisioning/project.ts';
 import { ticketImport } from './provisioning/ticket.import.ts';
 import { user, userDelete, userEdit } from './provisioning/user.ts';
-import { pageRows } from './row-list.ts';
 import { slackBind, slackUnbind } from './slack-setup/slack.bind.ts';
 import { slackChannelSet } from './slack-setup/slack.channel.ts';
 import { slackJoin } from './slack-setup/slack.join.ts';
@@ -148,8 +147,7 @@ export async function call<N extends string, P extends Record<string, string>>(
     // ResultFor promises the ok of a submitted call: a function that answers `sok` with its form is a bug.
     if (out.kind === 'form' && raw.sok?.trim()) throw new Error(`${name} answered sok with a form`);
     if (out.kind === 'list') {
-      const own = Object.keys(fn.params.shape);
-      return 'rows' in out ? pageRows(out, raw, own) : pageList(ctx, out, raw, own);
+      return pageList(ctx, out, raw, Object.keys(fn.params.shape));
     }
     if (out.kind === 'ok') {
       const actor = session.suBy ? `${session.suBy.login} as ${session.login}` : session.login;

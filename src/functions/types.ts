@@ -119,10 +119,8 @@ export interface OkResult {
 }
 
 export type Result = ListResult | FormResult | OkResult;
-/** A list as a function describes it: a SQL list (tickets, messages) or a small list of rows in memory. */
-export type RawList = SqlList | RowList;
 
-/** A list the registry filters, sorts and pages in SQL (listing.ts). */
+/** A list the registry filters, sorts and pages in SQL (listing.ts): every list is one. */
 export interface SqlList<C extends Record<string, Column> = Record<string, Column>> {
   kind: 'list';
   source: ListSource<C>;
@@ -134,29 +132,16 @@ export interface SqlList<C extends Record<string, Column> = Record<string, Colum
   defaultOrder: 'asc' | 'desc';
 }
 
-/**
- * A list small enough to build whole (the provisioning objects: providers, departments, people),
- * filtered, sorted and paged in memory (row-list.ts).
- */
-export interface RowList<R extends Row = Row> {
-  kind: 'list';
-  rows: R[];
-  defaultSort: string;
-  defaultOrder: 'asc' | 'desc';
-}
-
 /** What a function's `run` may return. */
-export type Output = RawList | FormResult | OkResult;
+export type Output = SqlList | FormResult | OkResult;
 
 /** What the registry makes of a function's output: lists are paged, with rows typed by their columns. */
 export type ResultOf<O extends Output> =
   O extends SqlList<infer C>
     ? ListResult<RowOf<C>>
-    : O extends RowList<infer R>
-      ? ListResult<R>
-      : O extends FormResult<infer F>
-        ? FormResult<F>
-        : OkResult;
+    : O extends FormResult<infer F>
+      ? FormResult<F>
+      : OkResult;
 
 export interface TicketFunction<
   S extends z.ZodObject = z.ZodObject,

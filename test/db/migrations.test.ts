@@ -91,3 +91,56 @@ describe('migration 0008_slack_claims', () => {
     // A cold database migrated twice: as slow as test/db/client.test.ts's cold starts.
   }, 120_000);
 });
+
+describe('migration 0011_queue_base_premium', () => {
+  it("stores premium in queue_base, and triggers keep tickets.client_premium equal to the client's", async () => {
+    const db = await emptyDatabase();
+    try {
+      await db.migrate(migrationsBefore('0011_queue_base_premium'));
+      await db.exec(`insert into providers (id, name) values (1, 'P')`);
+      await db.exec(
+        `insert into departments (id, provider_id, name, regulation, calendar) values (1, 1, 'D', '{}', '{}')`,
+      );
+      await db.exec(
+        `insert into clients (id, provider_id, name, premium) values (1, 1, 'Gold', true), (2, 1, 'Plain', false)`,
+      );
+      await db.exec(`insert into users (id, login, name, level) values (1, 'root', 'Root', 'root')`);
+      const ticket = (id: number, client: number) =>
+        `insert into tickets (id, client_id, created_by, department_id, name, priority, created_at, updated_at)
+         values (${id}, ${client}, 1, 1, 'T${id}', 1, now(), now())`;
+      await db.exec(ticket(1, 1));
+      await db.exec(ticket(2, 2));
+      await db.migrate(migrations);
+      const bases = async () =>
+        (await db.exec('select id, client_premium, queue_base from tickets order by id')).map((r) => [
+          r.id,
+          r.client_premium,
+          r.queue_base,
+        ]);
+      // Tickets already there: the premium client's gains 500.
+      expect(await bases()).toEqual([
+        [1, true, 1501],
+        [2, false, 1001],
+      ]);
+      // A new ticket takes its client's premium; a ticket moved to another client takes that one's.
+      await db.exec(ticket(3, 1));
+      await db.exec('update tickets set client_id = 2 where id = 1');
+      // A client's premium changing reaches all its tickets; a ticket's own flag cannot be set apart.
+      await db.exec('update clients set premium = true where id = 2');
+      await db.exec('update tickets set client_premium = false where id = 2');
+      expect(await bases()).toEqual([
+        [1, true, 1501],
+        [2, true, 1501],
+        [3, true, 1501],
+      ]);
+      await db.exec('update clients set premium = false where id = 1');
+      expect((await bases())[2]).toEqual([3, false, 1001]);
+      const indexes = await db.exec(`select indexname from pg_indexes where tablename = 'tickets'`);
+      expect(indexes.map((r) => r.indexname)).toEqual(
+        expect.arrayContaining(['tickets_open_idx', 'tickets_open_queue_idx', 'tickets_status_queue_idx']),
+      );
+    } finally {
+      await db.close();
+    }
+  }, 120_000);
+});

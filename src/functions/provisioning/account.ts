@@ -1,13 +1,13 @@
-import { asc, eq, inArray } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { one } from '../../../db/rows.ts';
-import { clients, providers, users } from '../../../db/schema.ts';
+import { clients, users } from '../../../db/schema.ts';
 import { missed } from '../errors.ts';
+import { flagColumn, intColumn, moneyColumn, textColumn } from '../listing.ts';
 import { flag, posInt, text } from '../params.ts';
 import {
   disableFunction,
   editFunction,
-  listFunction,
   liveProvider,
   onlyProvider,
   posIntOrZero,
@@ -15,15 +15,28 @@ import {
   signedMoney,
   wordList,
 } from './common.ts';
+import { listFunction, providerJoin, providerName } from './lists.ts';
 
-/** Client accounts, by BILLmanager's name for them: `account`. */
-export const account = listFunction('account', async (ctx) => {
-  const rows = await ctx.tx
-    .select({ c: clients, project: providers.name })
-    .from(clients)
-    .innerJoin(providers, eq(providers.id, clients.providerId))
-    .orderBy(asc(clients.id));
-  return rows.map(({ c, project }) => ({ ...fieldsOf(c), project }));
+/**
+ * Client accounts, by BILLmanager's name for them: `account`. The list shows what the form does
+ * (`fieldsOf`), and the provider's name.
+ */
+export const account = listFunction('account', {
+  table: clients,
+  joins: providerJoin(clients.providerId),
+  id: clients.id,
+  columns: {
+    id: intColumn(clients.id),
+    name: textColumn(clients.name),
+    project_id: intColumn(clients.providerId),
+    balance: moneyColumn(clients.balance),
+    premium: flagColumn(clients.premium),
+    groups: textColumn(sql`array_to_string(${clients.groups}, ', ')`),
+    attitude: intColumn(clients.attitude, 'code'),
+    incident_count: intColumn(clients.incidents),
+    disabled: flagColumn(clients.disabled),
+    project: providerName,
+  },
 });
 
 type Client = typeof clients.$inferSelect;

@@ -1,20 +1,34 @@
-import { and, asc, eq, inArray, notInArray } from 'drizzle-orm';
+import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { departments, staffDepartments, type User, users } from '../../../db/schema.ts';
 import { invalid, missed } from '../errors.ts';
+import { textColumn } from '../listing.ts';
 import { type RunContext, STAFF } from '../types.ts';
-import { disableFunction, editFunction, listFunction } from './common.ts';
-import { loadPerson, personFields, personView, savePerson } from './people.ts';
+import { disableFunction, editFunction } from './common.ts';
+import { listFunction } from './lists.ts';
+import { loadPerson, personColumns, personFields, personView, savePerson } from './people.ts';
 
-/** Staff (BILLmanager's `admin`): roots see and do everything, admins work their departments. */
-export const admin = listFunction('admin', async (ctx) => {
-  const rows = await ctx.tx.select().from(users).where(inArray(users.level, STAFF)).orderBy(asc(users.id));
-  const worked = await workedBy(
-    ctx,
-    rows.map((r) => r.id),
-  );
-  return rows.map((u) => fieldsOf(u, worked.get(u.id) ?? []));
-});
+/**
+ * Staff (BILLmanager's `admin`): roots see and do everything, admins work their departments. The
+ * list shows what the form does (`fieldsOf`).
+ */
+export const admin = listFunction(
+  'admin',
+  {
+    table: users,
+    joins: sql``,
+    id: users.id,
+    columns: {
+      ...personColumns,
+      level: textColumn(users.level),
+      departments: textColumn(
+        sql`coalesce((select string_agg(${staffDepartments.departmentId}::text, ', ' order by ${staffDepartments.departmentId})
+          from ${staffDepartments} where ${staffDepartments.userId} = ${users.id}), '')`,
+      ),
+    },
+  },
+  inArray(users.level, STAFF),
+);
 
 const fieldsOf = (u: User, deps: number[]) => ({
   ...personView(u),

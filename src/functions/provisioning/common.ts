@@ -5,7 +5,7 @@ import { externalIds, type Level, providers, users } from '../../../db/schema.ts
 import { hashPassword } from '../../passwords.ts';
 import { invalid, missed, TicketError } from '../errors.ts';
 import { idList, posInt, sok, text } from '../params.ts';
-import { defineFunction, type FormResult, type Row, type RowList, type RunContext } from '../types.ts';
+import { defineFunction, type FormResult, type RunContext } from '../types.ts';
 
 /** Provisioning changes who may do what: roots only, as BILLmanager keeps these for its top level. */
 export const ROOT = ['root'] as const satisfies readonly Level[];
@@ -175,14 +175,6 @@ export function disableFunction<Row, N extends string>(def: {
   });
 }
 
-/** A list of a provisioning function: rows sorted by id unless the caller sorts. */
-export const listOf = (rows: Row[]): RowList => ({
-  kind: 'list',
-  rows,
-  defaultSort: 'id',
-  defaultOrder: 'asc',
-});
-
 /** An amount of money, zero allowed (a balance, a price); negative where `signed`. */
 export const money = z
   .string()
@@ -240,13 +232,3 @@ export const wordList = z
           .filter(Boolean),
   )
   .refine((words) => words.every((w) => w.length <= 100), 'each entry must be at most 100 characters');
-
-/** A provisioning list without parameters of its own (paging, sorting and inline filters apply). */
-export function listFunction<N extends string>(name: N, rows: (ctx: RunContext) => Promise<Row[]>) {
-  return defineFunction({
-    name,
-    access: ROOT,
-    params: z.object({}),
-    run: async (ctx) => listOf(await rows(ctx)),
-  });
-}

@@ -1,18 +1,19 @@
-import { and, asc, count, eq, inArray } from 'drizzle-orm';
+import { and, count, eq, inArray } from 'drizzle-orm';
 import { one } from '../../../db/rows.ts';
-import { type Calendar, departments, providers, type Regulation, tickets } from '../../../db/schema.ts';
+import { type Calendar, departments, type Regulation, tickets } from '../../../db/schema.ts';
 import { OPEN_STATUSES } from '../../domain/tickets.ts';
 import { invalid, missed } from '../errors.ts';
+import { flagColumn, intColumn, moneyColumn, textColumn } from '../listing.ts';
 import { flag, posInt, text } from '../params.ts';
 import {
   disableFunction,
   editFunction,
-  listFunction,
   liveProvider,
   money,
   onlyProvider,
   providerOptions,
 } from './common.ts';
+import { listFunction, providerJoin, providerName } from './lists.ts';
 
 /** A new department answers within 8/4/1 hours by priority, weekdays 9 to 18 UTC; `/ticket settings` changes it. */
 const DEFAULT_REGULATION: Regulation = { '0': 480, '1': 240, '2': 60 };
@@ -24,13 +25,22 @@ const DEFAULT_CALENDAR: Calendar = {
   holidays: [],
 };
 
-export const department = listFunction('department', async (ctx) => {
-  const rows = await ctx.tx
-    .select({ d: departments, project: providers.name })
-    .from(departments)
-    .innerJoin(providers, eq(providers.id, departments.providerId))
-    .orderBy(asc(departments.id));
-  return rows.map(({ d, project }) => ({ ...fieldsOf(d), project }));
+/** The list shows what the form does (`fieldsOf`), and the provider's name. */
+export const department = listFunction('department', {
+  table: departments,
+  joins: providerJoin(departments.providerId),
+  id: departments.id,
+  columns: {
+    id: intColumn(departments.id),
+    name: textColumn(departments.name),
+    project_id: intColumn(departments.providerId),
+    staff_only: flagColumn(departments.staffOnly),
+    paid_support: flagColumn(departments.paidSupport),
+    incident_price: moneyColumn(departments.incidentPrice),
+    slack_channel: textColumn(departments.slackChannel),
+    disabled: flagColumn(departments.disabled),
+    project: providerName,
+  },
 });
 
 type Department = typeof departments.$inferSelect;

@@ -1,8 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { one } from '../../../db/rows.ts';
 import { type User, users } from '../../../db/schema.ts';
 import { invalid, missed } from '../errors.ts';
+import { flagColumn, intColumn, textColumn } from '../listing.ts';
 import { flag, text } from '../params.ts';
 import type { RunContext } from '../types.ts';
 import { login, newPasswordHash, passwordParams, refuseTaken, slackUser } from './common.ts';
@@ -38,6 +39,16 @@ export const personView = (u: User) => ({
   password: u.passwordHash !== null,
   disabled: u.disabled,
 });
+
+/** `personView` as list columns, for the `user` and `admin` lists. */
+export const personColumns = {
+  id: intColumn(users.id),
+  login: textColumn(users.login),
+  name: textColumn(users.name),
+  slack_user: textColumn(users.slackUserId),
+  password: flagColumn(sql`${users.passwordHash} is not null`),
+  disabled: flagColumn(users.disabled),
+};
 
 export async function loadPerson(ctx: RunContext, id: number) {
   return (await ctx.tx.select().from(users).where(eq(users.id, id)))[0];

@@ -1,14 +1,22 @@
-import { and, asc, eq, inArray, ne } from 'drizzle-orm';
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { one } from '../../../db/rows.ts';
 import { clients, departments, providers } from '../../../db/schema.ts';
 import { invalid, missed } from '../errors.ts';
+import { flagColumn, intColumn, textColumn } from '../listing.ts';
 import { text } from '../params.ts';
-import { disableFunction, editFunction, exists, listFunction } from './common.ts';
+import { disableFunction, editFunction, exists } from './common.ts';
+import { listFunction } from './lists.ts';
 
 /** Providers, by BILLmanager's name for them: `project`. */
-export const project = listFunction('project', async (ctx) => {
-  const rows = await ctx.tx.select().from(providers).orderBy(asc(providers.id));
-  return rows.map((r) => ({ id: r.id, name: r.name, disabled: r.disabled }));
+export const project = listFunction('project', {
+  table: providers,
+  joins: sql``,
+  id: providers.id,
+  columns: {
+    id: intColumn(providers.id),
+    name: textColumn(providers.name),
+    disabled: flagColumn(providers.disabled),
+  },
 });
 
 type Provider = typeof providers.$inferSelect;

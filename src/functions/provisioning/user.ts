@@ -1,27 +1,45 @@
-import { and, asc, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { clients, type User, users } from '../../../db/schema.ts';
 import { invalid, missed } from '../errors.ts';
+import { intColumn, textColumn } from '../listing.ts';
 import { posInt } from '../params.ts';
 import { defineFunction, type RunContext } from '../types.ts';
-import { disableFunction, editFunction, listOf, ROOT } from './common.ts';
-import { email, loadPerson, personFields, personView, savePerson } from './people.ts';
+import { disableFunction, editFunction, ROOT } from './common.ts';
+import { listOf } from './lists.ts';
+import { email, loadPerson, personColumns, personFields, personView, savePerson } from './people.ts';
 
 /** The users of client accounts (BILLmanager's `user`); `account=ID` lists one account's. */
 export const user = defineFunction({
   name: 'user',
   access: ROOT,
+  readOnly: true,
   params: z.object({ account: posInt.optional() }),
-  async run(ctx, p) {
-    const rows = await ctx.tx
-      .select({ u: users, account: clients.name })
-      .from(users)
-      .innerJoin(clients, eq(clients.id, users.clientId))
-      .where(and(eq(users.level, 'user'), p.account ? eq(users.clientId, p.account) : undefined))
-      .orderBy(asc(users.id));
-    return listOf(rows.map(({ u, account }) => ({ ...fieldsOf(u), account })));
-  },
+  run: async (_ctx, p) =>
+    listOf(
+      clientUsers,
+      and(
+        eq(users.level, 'user'),
+        // Every client user has an account; should one not, it stays out, as it did when the list
+        // inner-joined the accounts.
+        isNotNull(users.clientId),
+        p.account ? eq(users.clientId, p.account) : undefined,
+      ),
+    ),
 });
+
+/** What the form shows (`fieldsOf`), and the account's name. */
+const clientUsers = {
+  table: users,
+  joins: sql`left join ${clients} on ${clients.id} = ${users.clientId}`,
+  id: users.id,
+  columns: {
+    ...personColumns,
+    account_id: intColumn(users.clientId),
+    email: textColumn(users.email),
+    account: textColumn(clients.name),
+  },
+};
 
 const fieldsOf = (u: User) => ({
   ...personView(u),
