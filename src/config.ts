@@ -37,12 +37,11 @@ const schema = z.object({
   METRICS_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   /**
    * Jobs one process runs at once (src/jobs/worker.ts); one ticket's jobs still run one at a time.
-   * One by default, as before: in the SLA bench (bench/sla-lateness.ts) 8 sent warnings sooner, but
-   * Slack refused far more posts, and as each refusal spends an attempt, up to a fifth of the
-   * warnings failed for good. Raise it where Slack is slow rather than the limit (8 in flight carry
-   * ~30 posts a second at 250 ms a call), or once a refusal no longer spends an attempt.
+   * 8 in flight carry about 30 Slack posts a second at 250 ms a call, the most 30 channels take. A
+   * 429 spends no attempt (it postpones the job to Retry-After and closes a slot meanwhile), so
+   * running more meets more refusals but loses nothing (bench/sla-lateness.ts, BENCHMARKS.md).
    */
-  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(1),
+  JOB_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
   /** Done and cancelled jobs are deleted this many days after they last changed. */
   JOBS_RETENTION_DAYS: z.coerce.number().int().min(1).default(7),
   /** Slack claim rows (event ids, clicks, mirrored messages) are deleted after this many days; the longest claim window is 2 days. */

@@ -173,13 +173,22 @@ export async function extendLeases(
  * Puts a claimed job back for later without counting the attempt: it chose to wait (an earlier step
  * of its chain is still on its way), it did not fail.
  */
-export async function postpone(tx: Tx, job: Job, worker: string, runAt: Date, now: Date): Promise<void> {
+export async function postpone(
+  tx: Tx,
+  job: Job,
+  worker: string,
+  runAt: Date,
+  now: Date,
+  /** Why, when it was told to wait (Slack's rate limit): shown as the job's last error. */
+  reason?: string,
+): Promise<void> {
   await tx
     .update(jobs)
     .set({
       state: 'pending',
       runAt,
       attempts: sql`${jobs.attempts} - 1`,
+      ...(reason ? { lastError: reason } : {}),
       rerunAt: null,
       lockedBy: null,
       lockedUntil: null,
@@ -196,10 +205,9 @@ export async function fail(
   error: string,
   now: Date,
   maxAttempts: number,
-  retryAfterMs?: number,
 ): Promise<void> {
   const last = job.attempts >= maxAttempts;
-  const backoff = retryAfterMs ?? 30_000 * 2 ** Math.max(0, job.attempts - 1);
+  const backoff = 30_000 * 2 ** Math.max(0, job.attempts - 1);
   await tx
     .update(jobs)
     .set({

@@ -97,19 +97,22 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
       await deps.db.transaction((tx) => complete(tx, job, id, deps.now()));
     } catch (error) {
       const now = deps.now();
-      if (error instanceof NotYet) {
+      // Waiting is no failure: neither a chain's earlier step on its way (NotYet) nor Slack's rate
+      // limit (RetryLater) spends an attempt. A burst of SLA warnings met 429s by the thousand, and
+      // counting them lost warnings for good and alerted roots about a channel that was fine.
+      if (error instanceof NotYet || error instanceof RetryLater) {
         const at = new Date(now.getTime() + error.afterMs);
-        await deps.db.transaction((tx) => postpone(tx, job, id, at, now));
+        if (error instanceof RetryLater) cooling.push(at.getTime());
+        const reason = error instanceof RetryLater ? error.message : undefined;
+        await deps.db.transaction((tx) => postpone(tx, job, id, at, now, reason));
         return;
       }
       const message = error instanceof Error ? error.message : String(error);
-      const retryAfter = error instanceof RetryLater ? error.afterMs : undefined;
-      if (retryAfter !== undefined) cooling.push(now.getTime() + retryAfter);
       // A bad payload stays bad: this attempt is its last.
       const attempts = error instanceof BadPayload ? job.attempts : maxAttempts;
       log.warn('job failed', { job: job.id, kind: job.kind, attempt: job.attempts, error: message });
       if (job.attempts < attempts) jobRetried(job.kind);
-      await deps.db.transaction((tx) => fail(tx, job, id, message, now, attempts, retryAfter));
+      await deps.db.transaction((tx) => fail(tx, job, id, message, now, attempts));
     }
   }
 

@@ -158,9 +158,10 @@ describe('worker concurrency', () => {
     expect(await worker.tick()).toBe(4);
     const [done, limited, waiting, failed] = await rows();
     expect(done).toMatchObject({ state: 'done', attempts: 1 });
+    // Slack's rate limit is a wait, not a failure: no attempt spent.
     expect(limited).toMatchObject({
       state: 'pending',
-      attempts: 1,
+      attempts: 0,
       runAt: at(6),
       lastError: 'Slack rate limit',
     });

@@ -121,22 +121,23 @@ describe('SLA warnings', () => {
     expect(slack.posts()).toEqual([]);
   });
 
-  it('Slack failing: a 429 waits for Retry-After, errors back off, the last failure stays visible', async () => {
+  it('Slack failing: a 429 waits for Retry-After without spending an attempt, errors back off, the last failure stays visible', async () => {
     w = await makeScheduleWorld(db.db, slack, new Date('2026-03-02T10:00:00Z'));
     const id = await w.openTicket();
     slack.failNext('chat.postMessage', { rateLimited: 7 });
     slack.failNext('chat.postMessage', { error: 'channel_not_found' });
     await w.at('2026-03-02T13:00:00Z');
     let job = firstOf((await w.jobsOf('sla.warning')).filter((j) => j.payload.stage === 60));
-    expect(job).toMatchObject({ state: 'pending', attempts: 1, lastError: 'Slack rate limit' });
+    expect(job).toMatchObject({ state: 'pending', attempts: 0, lastError: 'Slack rate limit' });
     expect(job.runAt.toISOString()).toBe('2026-03-02T13:00:07.000Z');
     await w.at('2026-03-02T13:00:06Z');
     await w.at('2026-03-02T13:00:07Z');
     job = firstOf((await w.jobsOf('sla.warning')).filter((j) => j.payload.stage === 60));
-    expect(job).toMatchObject({ state: 'pending', attempts: 2, lastError: 'Slack: channel_not_found' });
-    expect(job.runAt.toISOString()).toBe('2026-03-02T13:01:07.000Z');
+    // The first real failure is the first attempt spent: the first back-off, 30 s.
+    expect(job).toMatchObject({ state: 'pending', attempts: 1, lastError: 'Slack: channel_not_found' });
+    expect(job.runAt.toISOString()).toBe('2026-03-02T13:00:37.000Z');
     expect(slack.posts()).toEqual([]);
-    await w.at('2026-03-02T13:01:07Z');
+    await w.at('2026-03-02T13:00:37Z');
     expect(texts()).toEqual([expect.stringContaining(`Ticket #${id}`)]);
     job = firstOf((await w.jobsOf('sla.warning')).filter((j) => j.payload.stage === 60));
     expect(job.state).toBe('done');
