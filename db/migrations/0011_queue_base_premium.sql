@@ -5,6 +5,8 @@
 --   tickets_client_premium: a ticket written with a client (insert, or a new client_id) takes its premium;
 --   clients_premium_to_tickets: a client's premium changing is copied to all its tickets.
 -- Dropping queue_base drops the three indexes on it; they are created again as 0007 and 0010 made them.
+-- The new queue_base has no statistics until tickets is analyzed: the queue's plans guess without them
+-- (autovacuum would take its time on a large table), so the migration analyzes it.
 ALTER TABLE "tickets" ADD COLUMN "client_premium" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 UPDATE "tickets" SET "client_premium" = true FROM "clients" WHERE "clients"."id" = "tickets"."client_id" AND "clients"."premium";--> statement-breakpoint
 ALTER TABLE "tickets" DROP COLUMN "queue_base";--> statement-breakpoint
@@ -25,4 +27,5 @@ BEGIN
   RETURN NULL;
 END $$;--> statement-breakpoint
 CREATE TRIGGER "clients_premium_to_tickets" AFTER UPDATE OF "premium" ON "clients"
-  FOR EACH ROW WHEN (OLD.premium IS DISTINCT FROM NEW.premium) EXECUTE FUNCTION "clients_premium_to_tickets"();
+  FOR EACH ROW WHEN (OLD.premium IS DISTINCT FROM NEW.premium) EXECUTE FUNCTION "clients_premium_to_tickets"();--> statement-breakpoint
+ANALYZE "tickets";
