@@ -2,7 +2,7 @@ import { and, eq, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { messages, readMarks, STATUS, tickets, users } from '../../db/schema.ts';
 import { loadFilter } from './filters.ts';
-import { dateColumn, flagColumn, intColumn, sqlNow, textColumn } from './listing.ts';
+import { dateColumn, flagColumn, intColumn, sqlNow, textColumn } from './list-columns.ts';
 import { delayColumn, statusIs } from './queue-rows.ts';
 import { clientVisible } from './ticket-data.ts';
 import { CLIENT, defineFunction } from './types.ts';

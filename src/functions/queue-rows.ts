@@ -17,13 +17,12 @@ import {
   dateColumn,
   flagColumn,
   intColumn,
-  type ListSource,
   type RowOf,
-  readRows,
   sqlNow,
   textColumn,
   wireDate,
-} from './listing.ts';
+} from './list-columns.ts';
+import { type ListSource, readRows } from './listing.ts';
 import type { Cell, RunContext } from './types.ts';
 
 const responsible = alias(users, 'responsible');

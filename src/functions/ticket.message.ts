@@ -1,7 +1,7 @@
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { attachments, messageEdits, messages, users } from '../../db/schema.ts';
-import { dateColumn, flagColumn, intColumn, textColumn } from './listing.ts';
+import { dateColumn, flagColumn, intColumn, textColumn } from './list-columns.ts';
 import { posInt } from './params.ts';
 import { getTicket } from './ticket-data.ts';
 import { defineFunction, STAFF } from './types.ts';

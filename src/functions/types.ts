@@ -2,7 +2,8 @@ import type { SQL } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Db, Tx } from '../../db/client.ts';
 import type { Level } from '../../db/schema.ts';
-import type { Column, ListSource, RowOf } from './listing.ts';
+import type { Column, RowOf } from './list-columns.ts';
+import type { ListSource } from './listing.ts';
 import type { Changes } from './planners/changes.ts';
 
 /**

@@ -170,8 +170,8 @@ export async function extendLeases(
 }
 
 /**
- * Puts a claimed job back for later without counting the attempt: it chose to wait (an earlier step
- * of its chain is still on its way), it did not fail.
+ * Puts a claimed job back for later without counting the attempt: it waits (an earlier step of its
+ * chain is still on its way, or Slack's rate limit until Retry-After), it did not fail.
  */
 export async function postpone(
   tx: Tx,

@@ -78,8 +78,8 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
   let lastRoundAt: Date | undefined;
   /**
    * Until when slots stay closed, one per job Slack refused (RetryLater): its limit is per channel,
-   * which a claim cannot see, and jobs run at full speed meanwhile would mostly be refused too,
-   * each refusal spending an attempt. Never below one slot: at worst the worker runs as a single one.
+   * which a claim cannot see, and jobs run at full speed meanwhile would mostly be refused too.
+   * Never below one slot: at worst the worker runs as a single one.
    */
   let cooling: number[] = [];
 
@@ -128,7 +128,6 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
     return () => clearInterval(beat);
   }
 
-  /** Runs a held job and frees its slot. Rejects when its outcome could not be recorded (the database failed). */
   /** Jobs running now, and the lanes waiting for a slot (woken to check again when one frees). */
   let active = 0;
   let waiting: (() => void)[] = [];
@@ -149,6 +148,7 @@ export function createWorker(deps: Deps, options: WorkerOptions) {
     for (const resume of woken) resume();
   }
 
+  /** Runs a held job and frees its slot. Rejects when its outcome could not be recorded (the database failed). */
   async function runHeld(job: Job): Promise<void> {
     await acquire();
     try {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { one } from '../../../db/rows.ts';
 import { clients, users } from '../../../db/schema.ts';
 import { missed } from '../errors.ts';
-import { flagColumn, intColumn, moneyColumn, textColumn } from '../listing.ts';
+import { flagColumn, intColumn, moneyColumn, textColumn } from '../list-columns.ts';
 import { flag, posInt, text } from '../params.ts';
 import {
   disableFunction,

@@ -2,7 +2,7 @@ import { and, eq, inArray, notInArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { departments, staffDepartments, type User, users } from '../../../db/schema.ts';
 import { invalid, missed } from '../errors.ts';
-import { textColumn } from '../listing.ts';
+import { textColumn } from '../list-columns.ts';
 import { type RunContext, STAFF } from '../types.ts';
 import { disableFunction, editFunction } from './common.ts';
 import { listFunction } from './lists.ts';

@@ -3,7 +3,7 @@ import { one } from '../../../db/rows.ts';
 import { type Calendar, departments, type Regulation, tickets } from '../../../db/schema.ts';
 import { OPEN_STATUSES } from '../../domain/tickets.ts';
 import { invalid, missed } from '../errors.ts';
-import { flagColumn, intColumn, moneyColumn, textColumn } from '../listing.ts';
+import { flagColumn, intColumn, moneyColumn, textColumn } from '../list-columns.ts';
 import { flag, posInt, text } from '../params.ts';
 import {
   disableFunction,

@@ -1,7 +1,8 @@
 import { type Column as DbColumn, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { providers } from '../../../db/schema.ts';
-import { type Column, type ListSource, textColumn } from '../listing.ts';
+import { type Column, textColumn } from '../list-columns.ts';
+import type { ListSource } from '../listing.ts';
 import { defineFunction, type SqlList } from '../types.ts';
 import { ROOT } from './common.ts';
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { one } from '../../../db/rows.ts';
 import { type User, users } from '../../../db/schema.ts';
 import { invalid, missed } from '../errors.ts';
-import { flagColumn, intColumn, textColumn } from '../listing.ts';
+import { flagColumn, intColumn, textColumn } from '../list-columns.ts';
 import { flag, text } from '../params.ts';
 import type { RunContext } from '../types.ts';
 import { login, newPasswordHash, passwordParams, refuseTaken, slackUser } from './common.ts';

@@ -2,7 +2,7 @@ import { and, eq, inArray, ne, sql } from 'drizzle-orm';
 import { one } from '../../../db/rows.ts';
 import { clients, departments, providers } from '../../../db/schema.ts';
 import { invalid, missed } from '../errors.ts';
-import { flagColumn, intColumn, textColumn } from '../listing.ts';
+import { flagColumn, intColumn, textColumn } from '../list-columns.ts';
 import { text } from '../params.ts';
 import { disableFunction, editFunction, exists } from './common.ts';
 import { listFunction } from './lists.ts';

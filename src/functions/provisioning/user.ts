@@ -2,7 +2,7 @@ import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { clients, type User, users } from '../../../db/schema.ts';
 import { invalid, missed } from '../errors.ts';
-import { intColumn, textColumn } from '../listing.ts';
+import { intColumn, textColumn } from '../list-columns.ts';
 import { posInt } from '../params.ts';
 import { defineFunction, type RunContext } from '../types.ts';
 import { disableFunction, editFunction, ROOT } from './common.ts';
